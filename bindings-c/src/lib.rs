@@ -1,0 +1,1 @@
+//! C ABI for tongxin; filled by its own issue.

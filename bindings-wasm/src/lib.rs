@@ -1,0 +1,1 @@
+//! WASM bindings for tongxin; filled by its own issue.

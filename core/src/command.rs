@@ -1,0 +1,206 @@
+//! Commands: every change to a registry is one of these, and every accepted one becomes an
+//! [`Event`] in the journal.
+//!
+//! In JSON a command is an object tagged by `"type"`, e.g.
+//! `{"type":"leave","member":{"person":"p1"},"org":"o1","date":"2024-01-01"}`.
+
+use crate::date::PartialDate;
+use crate::model::*;
+use crate::vocab::{Relation, Role};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+fn is_guidance(r: &Relation) -> bool {
+    *r == Relation::Guidance
+}
+
+/// A change to a registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// Add an organization, as a root or under a parent from its founding day.
+    /// `org.dissolved` may be given for historical records.
+    AddOrganization {
+        /// The organization.
+        org: Organization,
+        /// Parent id, `None` for a root.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent: Option<String>,
+        /// Relation to the parent (default guidance).
+        #[serde(default, skip_serializing_if = "is_guidance")]
+        relation: Relation,
+    },
+    /// Replace an organization's descriptive fields (everything but `founded` and `dissolved`,
+    /// which have their own rules and commands).
+    UpdateOrganization {
+        /// The new record; its `id` names the organization.
+        org: Organization,
+    },
+    /// Dissolve an organization on `date` (exclusive end). Its open memberships and
+    /// affiliations close that day; it must have no child active on or after that day.
+    DissolveOrganization {
+        /// Organization id.
+        id: String,
+        /// First day it no longer exists.
+        date: NaiveDate,
+    },
+    /// Move an organization under a new parent (or make it a root) from `date` on.
+    MoveOrganization {
+        /// Organization id.
+        id: String,
+        /// New parent id, `None` to become a root.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent: Option<String>,
+        /// Relation to the new parent (default guidance).
+        #[serde(default, skip_serializing_if = "is_guidance")]
+        relation: Relation,
+        /// First day under the new parent.
+        date: NaiveDate,
+    },
+    /// Add a secondary link between two organizations (outside the tree).
+    AddAffiliation {
+        /// The link.
+        affiliation: Affiliation,
+    },
+    /// End a secondary link on `date` (exclusive).
+    EndAffiliation {
+        /// Affiliation id.
+        id: String,
+        /// First day it no longer holds.
+        date: NaiveDate,
+    },
+    /// Start a council term (届). The organization's previous term, if still open, ends the
+    /// day this one starts; numbers go up by one.
+    StartTerm {
+        /// Organization id.
+        org: String,
+        /// The term; `end` must be `None`.
+        term: Term,
+    },
+    /// Add a person.
+    AddPerson {
+        /// The person.
+        person: Person,
+    },
+    /// Replace a person's record (its `id` names the person).
+    UpdatePerson {
+        /// The new record.
+        person: Person,
+    },
+    /// Add an enterprise.
+    AddEnterprise {
+        /// The enterprise.
+        enterprise: Enterprise,
+    },
+    /// Replace an enterprise's record (its `id` names the enterprise).
+    UpdateEnterprise {
+        /// The new record.
+        enterprise: Enterprise,
+    },
+    /// A member joins an organization (or, with `end`, a past membership is recorded).
+    Join {
+        /// The membership.
+        membership: Membership,
+    },
+    /// A member leaves an organization on `date` (exclusive end of the active membership).
+    Leave {
+        /// The member.
+        member: MemberRef,
+        /// Organization id.
+        org: String,
+        /// First day no longer a member.
+        date: NaiveDate,
+    },
+    /// A member's role changes on `date`: the active membership ends and a new one with the
+    /// new role starts the same day.
+    ChangeRole {
+        /// The member.
+        member: MemberRef,
+        /// Organization id.
+        org: String,
+        /// The new role.
+        role: Role,
+        /// First day in the new role.
+        date: NaiveDate,
+    },
+    /// Record a designation conferred on an organization.
+    RecordDesignation {
+        /// The designation; `revoked` may be given for historical records.
+        designation: Designation,
+    },
+    /// Revoke a designation.
+    RevokeDesignation {
+        /// Designation id.
+        id: String,
+        /// When revoked.
+        date: PartialDate,
+    },
+    /// Record an activity.
+    RecordActivity {
+        /// The activity.
+        activity: Activity,
+    },
+    /// Record an advice, proposal or research report.
+    RecordAdvice {
+        /// The record.
+        advice: Advice,
+    },
+}
+
+impl Command {
+    /// The command's stable name (its JSON `type`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::AddOrganization { .. } => "add_organization",
+            Command::UpdateOrganization { .. } => "update_organization",
+            Command::DissolveOrganization { .. } => "dissolve_organization",
+            Command::MoveOrganization { .. } => "move_organization",
+            Command::AddAffiliation { .. } => "add_affiliation",
+            Command::EndAffiliation { .. } => "end_affiliation",
+            Command::StartTerm { .. } => "start_term",
+            Command::AddPerson { .. } => "add_person",
+            Command::UpdatePerson { .. } => "update_person",
+            Command::AddEnterprise { .. } => "add_enterprise",
+            Command::UpdateEnterprise { .. } => "update_enterprise",
+            Command::Join { .. } => "join",
+            Command::Leave { .. } => "leave",
+            Command::ChangeRole { .. } => "change_role",
+            Command::RecordDesignation { .. } => "record_designation",
+            Command::RevokeDesignation { .. } => "revoke_designation",
+            Command::RecordActivity { .. } => "record_activity",
+            Command::RecordAdvice { .. } => "record_advice",
+        }
+    }
+
+    /// Whether the command can change the organization tree (and so its pre-order numbering).
+    pub fn is_structural(&self) -> bool {
+        matches!(
+            self,
+            Command::AddOrganization { .. }
+                | Command::MoveOrganization { .. }
+                | Command::DissolveOrganization { .. }
+        )
+    }
+}
+
+/// Who issued a command and when, as the caller states it (the core reads no clock).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    /// When the command was issued.
+    pub at: NaiveDateTime,
+    /// Who issued it (an operator id, a system name).
+    pub actor: String,
+}
+
+/// An accepted command, as kept in the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the journal, from 1.
+    pub seq: u64,
+    /// When the command was issued (caller-given).
+    pub at: NaiveDateTime,
+    /// Who issued it.
+    pub actor: String,
+    /// The command as applied.
+    pub command: Command,
+}

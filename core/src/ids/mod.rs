@@ -1,0 +1,1 @@
+//! Chinese identifiers: resident ID numbers, unified social credit codes, division codes.

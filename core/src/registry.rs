@@ -1,0 +1,1620 @@
+//! The registry: validated, atomic commands over an arena of organizations, persons, enterprises
+//! and memberships, with the dated queries everything else stands on.
+//!
+//! Each [`Command`] is checked completely before anything changes, so a rejected command leaves the
+//! registry exactly as it was; an accepted one is appended to the journal as an [`Event`].
+//! [`Registry::apply_batch`] makes a whole list of commands atomic.
+//!
+//! Inside, organizations are an arena indexed by [`OrgIdx`]; each keeps its dated parent history.
+//! The forest of the latest links is kept numbered in pre-order ([`Forest`]), so a subtree is a
+//! contiguous range; the forest of an earlier day is built on demand from the histories.
+
+use crate::command::{Command, Event, Meta};
+use crate::date::PartialDate;
+use crate::error::{Entity, Error};
+use crate::model::*;
+use crate::tree::{Forest, OrgIdx};
+use crate::vocab::{OrgKind, Relation, Role};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Longest id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 128;
+/// Longest name or title accepted, in characters.
+pub const MAX_TEXT_LEN: usize = 1000;
+
+/// Which memberships count as an organization's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberScope {
+    /// Only memberships recorded in the organization itself.
+    Direct,
+    /// The organization's own and those of its part-of branches and committees, recursively
+    /// (DESIGN: members of a branch are members of the parent too).
+    WithBranches,
+    /// Every organization of its subtree, guidance children included.
+    Subtree,
+}
+
+/// A member in the arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum MemberIdx {
+    Person(u32),
+    Enterprise(u32),
+}
+
+/// One interval of a parent history, with the parent as an arena index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Link {
+    parent: Option<OrgIdx>,
+    relation: Relation,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+}
+
+/// An organization with its history and what hangs on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OrgRecord {
+    org: Organization,
+    links: Vec<Link>,
+    terms: Vec<Term>,
+    memberships: Vec<u32>,
+    designations: Vec<u32>,
+    activities: Vec<u32>,
+    advice: Vec<u32>,
+    affiliations: Vec<u32>,
+}
+
+impl OrgRecord {
+    fn current_link(&self) -> &Link {
+        // Every record is created with one link and links are never removed.
+        &self.links[self.links.len() - 1]
+    }
+
+    fn link_at(&self, day: NaiveDate) -> Option<&Link> {
+        let i = self.links.partition_point(|l| l.from <= day);
+        let l = self.links.get(i.checked_sub(1)?)?;
+        active_on(l.from, l.to, day).then_some(l)
+    }
+}
+
+/// A membership in compact form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MRec {
+    member: MemberIdx,
+    org: OrgIdx,
+    role: Role,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    founding: bool,
+    source: Option<u32>,
+}
+
+/// An arena of records with unique string ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Table<T> {
+    rows: Vec<T>,
+    ids: HashMap<String, u32>,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            rows: Vec::new(),
+            ids: HashMap::new(),
+        }
+    }
+}
+
+impl<T> Table<T> {
+    fn get(&self, id: &str) -> Option<&T> {
+        self.ids.get(id).map(|&i| &self.rows[i as usize])
+    }
+    fn index(&self, id: &str) -> Option<u32> {
+        self.ids.get(id).copied()
+    }
+    fn push(&mut self, id: String, row: T) -> u32 {
+        let i = self.rows.len() as u32;
+        self.ids.insert(id, i);
+        self.rows.push(row);
+        i
+    }
+    fn require(&self, entity: Entity, id: &str) -> Result<u32, Error> {
+        self.index(id).ok_or_else(|| Error::not_found(entity, id))
+    }
+    fn require_new(&self, entity: Entity, id: &str) -> Result<(), Error> {
+        check_id(entity, id)?;
+        match self.ids.contains_key(id) {
+            true => Err(Error::DuplicateId {
+                entity,
+                id: id.to_string(),
+            }),
+            false => Ok(()),
+        }
+    }
+}
+
+/// The registry of organizations, persons, enterprises and memberships.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Registry {
+    orgs: Vec<OrgRecord>,
+    org_ids: HashMap<String, OrgIdx>,
+    org_names: BTreeMap<String, Vec<OrgIdx>>,
+    persons: Table<Person>,
+    person_memberships: Vec<Vec<u32>>,
+    person_names: BTreeMap<String, Vec<u32>>,
+    enterprises: Table<Enterprise>,
+    enterprise_memberships: Vec<Vec<u32>>,
+    memberships: Vec<MRec>,
+    sources: Table<String>,
+    designations: Table<Designation>,
+    activities: Table<Activity>,
+    advice: Table<Advice>,
+    affiliations: Table<Affiliation>,
+    /// Every day on which some parent link starts.
+    link_days: BTreeSet<NaiveDate>,
+    /// Pre-order forest of the latest links (all organizations, dissolved ones included).
+    forest: Forest,
+    journal: Vec<Event>,
+}
+
+fn check_id(entity: Entity, id: &str) -> Result<(), Error> {
+    let reason = if id.is_empty() {
+        "is empty"
+    } else if id.len() > MAX_ID_LEN {
+        "is longer than 128 bytes"
+    } else if id.trim() != id {
+        "has leading or trailing whitespace"
+    } else if id.chars().any(char::is_control) {
+        "contains a control character"
+    } else {
+        return Ok(());
+    };
+    Err(Error::invalid(
+        entity,
+        &id.chars().take(MAX_ID_LEN).collect::<String>(),
+        "id",
+        reason,
+    ))
+}
+
+fn check_text(entity: Entity, id: &str, field: &'static str, text: &str) -> Result<(), Error> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(entity, id, field, "is empty"));
+    }
+    if text.chars().count() > MAX_TEXT_LEN {
+        return Err(Error::invalid(
+            entity,
+            id,
+            field,
+            format!("is longer than {MAX_TEXT_LEN} characters"),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Error::invalid(
+            entity,
+            id,
+            field,
+            "contains a control character",
+        ));
+    }
+    Ok(())
+}
+
+fn check_optional_text(
+    entity: Entity,
+    id: &str,
+    field: &'static str,
+    text: &Option<String>,
+) -> Result<(), Error> {
+    text.as_deref()
+        .map_or(Ok(()), |t| check_text(entity, id, field, t))
+}
+
+fn check_interval(
+    entity: Entity,
+    id: &str,
+    (start_field, start): (&'static str, NaiveDate),
+    (end_field, end): (&'static str, Option<NaiveDate>),
+) -> Result<(), Error> {
+    match end {
+        Some(end) if end <= start => Err(Error::DateOrder {
+            entity,
+            id: id.to_string(),
+            start_field,
+            start,
+            end_field,
+            end,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn check_division_code(id: &str, code: &str, level: crate::vocab::Level) -> Result<(), Error> {
+    let ok_len = matches!(code.len(), 2 | 4 | 6 | 9 | 12);
+    if !ok_len || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(
+            Entity::Organization,
+            id,
+            "division_code",
+            format!(
+                "`{}` is not a division code (2, 4, 6, 9 or 12 digits)",
+                code.chars().take(32).collect::<String>()
+            ),
+        ));
+    }
+    if (code == "00") != (level == crate::vocab::Level::National) {
+        return Err(Error::invalid(
+            Entity::Organization,
+            id,
+            "division_code",
+            format!("`{code}` does not fit level {level}: `00` stands for the whole country and only national organizations use it"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_organization(org: &Organization) -> Result<(), Error> {
+    let e = Entity::Organization;
+    check_id(e, &org.id)?;
+    check_text(e, &org.id, "name", &org.name)?;
+    check_optional_text(e, &org.id, "name_en", &org.name_en)?;
+    check_division_code(&org.id, &org.division_code, org.level)?;
+    check_interval(
+        e,
+        &org.id,
+        ("founded", org.founded),
+        ("dissolved", org.dissolved),
+    )?;
+    if org.category.is_some() && org.kind != OrgKind::Tongxinhui {
+        return Err(Error::invalid(
+            e,
+            &org.id,
+            "category",
+            format!("is only for tongxinhui, not {}", org.kind),
+        ));
+    }
+    for tag in &org.tags {
+        check_text(e, &org.id, "tags", tag)?;
+    }
+    Ok(())
+}
+
+fn check_person(p: &Person) -> Result<(), Error> {
+    let e = Entity::Person;
+    check_id(e, &p.id)?;
+    check_optional_text(e, &p.id, "name", &p.name)?;
+    check_optional_text(e, &p.id, "ethnicity", &p.ethnicity)?;
+    check_optional_text(e, &p.id, "employer", &p.employer)?;
+    check_optional_text(e, &p.id, "profession", &p.profession)?;
+    if let Some(b) = p.birth {
+        if !(1900..=2100).contains(&b.year_number()) {
+            return Err(Error::invalid(
+                e,
+                &p.id,
+                "birth",
+                format!("{b} is not between 1900 and 2100"),
+            ));
+        }
+    }
+    if let Some(rid) = &p.resident_id {
+        let ok = rid.len() == 18
+            && rid.bytes().take(17).all(|b| b.is_ascii_digit())
+            && rid
+                .bytes()
+                .last()
+                .is_some_and(|b| b.is_ascii_digit() || b == b'X');
+        if !ok {
+            return Err(Error::invalid(
+                e,
+                &p.id,
+                "resident_id",
+                "is not 17 digits followed by a digit or X",
+            ));
+        }
+    }
+    for post in &p.political_posts {
+        if let (Some(from), Some(to)) = (post.from, post.to) {
+            check_interval(
+                e,
+                &p.id,
+                ("political_posts.from", from.earliest()),
+                ("political_posts.to", Some(to.latest())),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn check_enterprise(x: &Enterprise) -> Result<(), Error> {
+    let e = Entity::Enterprise;
+    check_id(e, &x.id)?;
+    check_text(e, &x.id, "name", &x.name)?;
+    let ok = x.credit_code.len() == 18
+        && x.credit_code
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+    if !ok {
+        return Err(Error::invalid(
+            e,
+            &x.id,
+            "credit_code",
+            "is not 18 digits or capital letters",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `child` may hang under `parent` with `relation`.
+fn check_relation(
+    child: &Organization,
+    parent: &Organization,
+    relation: Relation,
+) -> Result<(), Error> {
+    let level_ok = match relation {
+        Relation::Guidance => child.level > parent.level,
+        Relation::PartOf => child.level >= parent.level,
+    };
+    if !level_ok {
+        return Err(Error::LevelOrder {
+            child: child.id.clone(),
+            child_level: child.level,
+            parent: parent.id.clone(),
+            parent_level: parent.level,
+            relation,
+        });
+    }
+    if relation == Relation::PartOf
+        && child.kind != parent.kind
+        && child.kind != OrgKind::SpecialCommittee
+    {
+        return Err(Error::KindMismatch {
+            child: child.id.clone(),
+            child_kind: child.kind,
+            parent: parent.id.clone(),
+            parent_kind: parent.kind,
+        });
+    }
+    Ok(())
+}
+
+/// Checks that `[start, end)` lies inside the organization's lifetime.
+fn check_in_lifetime(
+    org: &Organization,
+    what: impl Fn() -> String,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+) -> Result<(), Error> {
+    let outside = |date| Error::OutsideLifetime {
+        org: org.id.clone(),
+        what: what(),
+        date,
+        founded: org.founded,
+        dissolved: org.dissolved,
+    };
+    if !org.active_on(start) {
+        return Err(outside(start));
+    }
+    match (org.dissolved, end) {
+        (Some(d), None) => Err(outside(d)),
+        (Some(d), Some(e)) if e > d => Err(outside(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Checks that a partially known date may fall inside the organization's lifetime.
+fn check_partial_in_lifetime(
+    org: &Organization,
+    what: impl Fn() -> String,
+    date: PartialDate,
+) -> Result<(), Error> {
+    let fits = date.latest() >= org.founded && org.dissolved.is_none_or(|d| date.earliest() < d);
+    if fits {
+        Ok(())
+    } else {
+        Err(Error::OutsideLifetime {
+            org: org.id.clone(),
+            what: what(),
+            date: date.earliest(),
+            founded: org.founded,
+            dissolved: org.dissolved,
+        })
+    }
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Rebuilds a registry by applying a journal's events in order.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<Registry, Error> {
+        let mut reg = Registry::new();
+        for ev in events {
+            let meta = Meta {
+                at: ev.at,
+                actor: ev.actor.clone(),
+            };
+            reg.apply_one(&meta, ev.command.clone(), false)
+                .map_err(|e| Error::Replay {
+                    seq: ev.seq,
+                    command: ev.command.name(),
+                    source: Box::new(e),
+                })?;
+        }
+        reg.reindex();
+        Ok(reg)
+    }
+
+    /// Applies one command. On success the event is appended to the journal and returned; on
+    /// failure the registry is unchanged.
+    pub fn apply(&mut self, meta: &Meta, command: Command) -> Result<Event, Error> {
+        self.apply_one(meta, command, true)?;
+        Ok(self.journal[self.journal.len() - 1].clone())
+    }
+
+    /// Applies a list of commands atomically: either all are applied (and journaled), or the
+    /// registry is left exactly as it was and the error names the failing command's position
+    /// (0-based) in the list.
+    pub fn apply_batch(
+        &mut self,
+        meta: &Meta,
+        commands: impl IntoIterator<Item = Command>,
+    ) -> Result<usize, (usize, Error)> {
+        // Undoing arbitrary commands would need an inverse for each; a copy of the registry is
+        // simpler and, for the common case of loading into an empty registry, free.
+        let backup = (!self.is_empty()).then(|| self.clone());
+        let mut count = 0;
+        for command in commands {
+            if let Err(e) = self.apply_one(meta, command, false) {
+                *self = backup.unwrap_or_default();
+                return Err((count, e));
+            }
+            count += 1;
+        }
+        self.reindex();
+        Ok(count)
+    }
+
+    /// Whether the registry has no records and an empty journal.
+    pub fn is_empty(&self) -> bool {
+        self.journal.is_empty()
+    }
+
+    fn apply_one(&mut self, meta: &Meta, command: Command, reindex: bool) -> Result<(), Error> {
+        check_text(Entity::Event, "(meta)", "actor", &meta.actor)?;
+        let structural = command.is_structural();
+        self.execute(&command)?;
+        self.journal.push(Event {
+            seq: self.journal.len() as u64 + 1,
+            at: meta.at,
+            actor: meta.actor.clone(),
+            command,
+        });
+        if structural && reindex {
+            self.reindex();
+        }
+        Ok(())
+    }
+
+    /// Renumbers the forest of latest links.
+    fn reindex(&mut self) {
+        let orgs = &self.orgs;
+        self.forest = Forest::build(orgs.len(), |i| {
+            let l = orgs[i.get()].current_link();
+            Some(l.parent.map(|p| (p, l.relation)))
+        });
+    }
+
+    /// Validates a command completely, then applies it. Every check comes before the first
+    /// mutation, so an error leaves `self` untouched.
+    fn execute(&mut self, command: &Command) -> Result<(), Error> {
+        match command {
+            Command::AddOrganization {
+                org,
+                parent,
+                relation,
+            } => self.add_organization(org, parent.as_deref(), *relation),
+            Command::UpdateOrganization { org } => self.update_organization(org),
+            Command::DissolveOrganization { id, date } => self.dissolve(id, *date),
+            Command::MoveOrganization {
+                id,
+                parent,
+                relation,
+                date,
+            } => self.move_organization(id, parent.as_deref(), *relation, *date),
+            Command::AddAffiliation { affiliation } => self.add_affiliation(affiliation),
+            Command::EndAffiliation { id, date } => self.end_affiliation(id, *date),
+            Command::StartTerm { org, term } => self.start_term(org, term),
+            Command::AddPerson { person } => {
+                self.persons.require_new(Entity::Person, &person.id)?;
+                check_person(person)?;
+                let i = self.persons.push(person.id.clone(), person.clone());
+                self.person_memberships.push(Vec::new());
+                if let Some(name) = &person.name {
+                    self.person_names.entry(name.clone()).or_default().push(i);
+                }
+                Ok(())
+            }
+            Command::UpdatePerson { person } => {
+                let i = self.persons.require(Entity::Person, &person.id)?;
+                check_person(person)?;
+                let old = std::mem::replace(&mut self.persons.rows[i as usize], person.clone());
+                if old.name != person.name {
+                    if let Some(name) = &old.name {
+                        remove_name(&mut self.person_names, name, i);
+                    }
+                    if let Some(name) = &person.name {
+                        self.person_names.entry(name.clone()).or_default().push(i);
+                    }
+                }
+                Ok(())
+            }
+            Command::AddEnterprise { enterprise } => {
+                self.enterprises
+                    .require_new(Entity::Enterprise, &enterprise.id)?;
+                check_enterprise(enterprise)?;
+                self.enterprises
+                    .push(enterprise.id.clone(), enterprise.clone());
+                self.enterprise_memberships.push(Vec::new());
+                Ok(())
+            }
+            Command::UpdateEnterprise { enterprise } => {
+                let i = self
+                    .enterprises
+                    .require(Entity::Enterprise, &enterprise.id)?;
+                check_enterprise(enterprise)?;
+                self.enterprises.rows[i as usize] = enterprise.clone();
+                Ok(())
+            }
+            Command::Join { membership } => self.join(membership),
+            Command::Leave { member, org, date } => self.leave(member, org, *date),
+            Command::ChangeRole {
+                member,
+                org,
+                role,
+                date,
+            } => self.change_role(member, org, *role, *date),
+            Command::RecordDesignation { designation } => self.record_designation(designation),
+            Command::RevokeDesignation { id, date } => {
+                let i = self.designations.require(Entity::Designation, id)?;
+                let d = &self.designations.rows[i as usize];
+                if let Some(r) = d.revoked {
+                    return Err(Error::invalid(
+                        Entity::Designation,
+                        id,
+                        "revoked",
+                        format!("is already set ({r})"),
+                    ));
+                }
+                if date.earliest() <= d.conferred.earliest() {
+                    return Err(Error::DateOrder {
+                        entity: Entity::Designation,
+                        id: id.clone(),
+                        start_field: "conferred",
+                        start: d.conferred.earliest(),
+                        end_field: "revoked",
+                        end: date.earliest(),
+                    });
+                }
+                self.designations.rows[i as usize].revoked = Some(*date);
+                Ok(())
+            }
+            Command::RecordActivity { activity } => {
+                self.activities
+                    .require_new(Entity::Activity, &activity.id)?;
+                let o = self.require_org(&activity.org)?;
+                check_partial_in_lifetime(
+                    &self.orgs[o.get()].org,
+                    || format!("activity `{}`", activity.id),
+                    activity.date,
+                )?;
+                let i = self.activities.push(activity.id.clone(), activity.clone());
+                self.orgs[o.get()].activities.push(i);
+                Ok(())
+            }
+            Command::RecordAdvice { advice } => {
+                self.advice.require_new(Entity::Advice, &advice.id)?;
+                check_text(Entity::Advice, &advice.id, "title", &advice.title)?;
+                let o = self.require_org(&advice.org)?;
+                for a in &advice.authors {
+                    self.persons.require(Entity::Person, a)?;
+                }
+                check_partial_in_lifetime(
+                    &self.orgs[o.get()].org,
+                    || format!("advice `{}`", advice.id),
+                    advice.date,
+                )?;
+                let i = self.advice.push(advice.id.clone(), advice.clone());
+                self.orgs[o.get()].advice.push(i);
+                Ok(())
+            }
+        }
+    }
+
+    fn require_org(&self, id: &str) -> Result<OrgIdx, Error> {
+        self.org_ids
+            .get(id)
+            .copied()
+            .ok_or_else(|| Error::not_found(Entity::Organization, id))
+    }
+
+    fn add_organization(
+        &mut self,
+        org: &Organization,
+        parent: Option<&str>,
+        relation: Relation,
+    ) -> Result<(), Error> {
+        check_organization(org)?;
+        if self.org_ids.contains_key(&org.id) {
+            return Err(Error::DuplicateId {
+                entity: Entity::Organization,
+                id: org.id.clone(),
+            });
+        }
+        let parent = match parent {
+            None => None,
+            Some(pid) => {
+                let p = self.require_org(pid)?;
+                let prec = &self.orgs[p.get()].org;
+                check_relation(org, prec, relation)?;
+                check_in_lifetime(
+                    prec,
+                    || format!("organization `{}` under it", org.id),
+                    org.founded,
+                    org.dissolved,
+                )?;
+                Some(p)
+            }
+        };
+        let idx = OrgIdx(self.orgs.len() as u32);
+        self.org_ids.insert(org.id.clone(), idx);
+        self.org_names
+            .entry(org.name.clone())
+            .or_default()
+            .push(idx);
+        self.link_days.insert(org.founded);
+        self.orgs.push(OrgRecord {
+            org: org.clone(),
+            links: vec![Link {
+                parent,
+                relation: if parent.is_some() {
+                    relation
+                } else {
+                    Relation::Guidance
+                },
+                from: org.founded,
+                to: None,
+            }],
+            terms: Vec::new(),
+            memberships: Vec::new(),
+            designations: Vec::new(),
+            activities: Vec::new(),
+            advice: Vec::new(),
+            affiliations: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// Organizations that have (had) `org` as parent in some link, with that link.
+    fn child_links(&self, org: OrgIdx) -> impl Iterator<Item = (OrgIdx, &Link)> {
+        self.orgs.iter().enumerate().flat_map(move |(i, r)| {
+            r.links
+                .iter()
+                .filter(move |l| l.parent == Some(org))
+                .map(move |l| (OrgIdx(i as u32), l))
+        })
+    }
+
+    fn update_organization(&mut self, org: &Organization) -> Result<(), Error> {
+        let idx = self.require_org(&org.id)?;
+        check_organization(org)?;
+        let old = &self.orgs[idx.get()].org;
+        let immutable = |field, hint| Error::ImmutableField {
+            entity: Entity::Organization,
+            id: org.id.clone(),
+            field,
+            hint,
+        };
+        if org.founded != old.founded {
+            return Err(immutable("founded", "record a new organization instead"));
+        }
+        if org.dissolved != old.dissolved {
+            return Err(immutable("dissolved", "use dissolve_organization"));
+        }
+        if org.level != old.level || org.kind != old.kind {
+            for l in &self.orgs[idx.get()].links {
+                if let Some(p) = l.parent {
+                    check_relation(org, &self.orgs[p.get()].org, l.relation)?;
+                }
+            }
+            for (c, l) in self.child_links(idx) {
+                check_relation(&self.orgs[c.get()].org, org, l.relation)?;
+            }
+        }
+        let old_name = std::mem::replace(&mut self.orgs[idx.get()].org, org.clone()).name;
+        if old_name != org.name {
+            remove_name(&mut self.org_names, &old_name, idx);
+            self.org_names
+                .entry(org.name.clone())
+                .or_default()
+                .push(idx);
+        }
+        Ok(())
+    }
+
+    fn dissolve(&mut self, id: &str, date: NaiveDate) -> Result<(), Error> {
+        let idx = self.require_org(id)?;
+        let rec = &self.orgs[idx.get()];
+        if let Some(d) = rec.org.dissolved {
+            return Err(Error::AlreadyDissolved {
+                org: id.to_string(),
+                dissolved: d,
+            });
+        }
+        check_interval(
+            Entity::Organization,
+            id,
+            ("founded", rec.org.founded),
+            ("dissolved", Some(date)),
+        )?;
+        for (c, l) in self.child_links(idx) {
+            let child = &self.orgs[c.get()].org;
+            // The child is under `org` on some day >= date while it exists.
+            let from = l.from.max(date).max(child.founded);
+            let until = [l.to, child.dissolved].into_iter().flatten().min();
+            if until.is_none_or(|u| from < u) {
+                return Err(Error::HasActiveChildren {
+                    org: id.to_string(),
+                    child: child.id.clone(),
+                    date,
+                });
+            }
+        }
+        let late = |what: String, at: NaiveDate| Error::OutsideLifetime {
+            org: id.to_string(),
+            what,
+            date: at,
+            founded: rec.org.founded,
+            dissolved: Some(date),
+        };
+        for &m in &rec.memberships {
+            let m = &self.memberships[m as usize];
+            if m.start >= date {
+                return Err(late(
+                    format!("membership of {}", self.member_ref(m.member)),
+                    m.start,
+                ));
+            }
+        }
+        for &a in &rec.activities {
+            let a = &self.activities.rows[a as usize];
+            if a.date.earliest() >= date {
+                return Err(late(format!("activity `{}`", a.id), a.date.earliest()));
+            }
+        }
+        for &a in &rec.advice {
+            let a = &self.advice.rows[a as usize];
+            if a.date.earliest() >= date {
+                return Err(late(format!("advice `{}`", a.id), a.date.earliest()));
+            }
+        }
+        for &d in &rec.designations {
+            let d = &self.designations.rows[d as usize];
+            if d.conferred.earliest() >= date {
+                return Err(late(
+                    format!("designation `{}`", d.id),
+                    d.conferred.earliest(),
+                ));
+            }
+        }
+        for &a in &rec.affiliations {
+            let a = &self.affiliations.rows[a as usize];
+            if a.from >= date {
+                return Err(late(format!("affiliation `{}`", a.id), a.from));
+            }
+        }
+        if let Some(t) = rec.terms.last() {
+            if t.end.is_none() && t.start >= date {
+                return Err(late(format!("term {}", t.number), t.start));
+            }
+        }
+        // All checks passed: close what is open.
+        let rec = &mut self.orgs[idx.get()];
+        rec.org.dissolved = Some(date);
+        if let Some(t) = rec.terms.last_mut() {
+            if t.end.is_none() {
+                t.end = Some(date);
+            }
+        }
+        for &m in &rec.memberships {
+            let m = &mut self.memberships[m as usize];
+            if m.end.is_none_or(|e| e > date) {
+                m.end = Some(date);
+            }
+        }
+        for &a in &rec.affiliations {
+            let a = &mut self.affiliations.rows[a as usize];
+            if a.to.is_none_or(|t| t > date) {
+                a.to = Some(date);
+            }
+        }
+        Ok(())
+    }
+
+    /// The parent of `org` on `day` by the recorded links.
+    fn parent_at(&self, org: OrgIdx, day: NaiveDate) -> Option<OrgIdx> {
+        self.orgs[org.get()].link_at(day).and_then(|l| l.parent)
+    }
+
+    fn move_organization(
+        &mut self,
+        id: &str,
+        parent: Option<&str>,
+        relation: Relation,
+        date: NaiveDate,
+    ) -> Result<(), Error> {
+        let idx = self.require_org(id)?;
+        let rec = &self.orgs[idx.get()];
+        let last = rec.current_link();
+        if date <= last.from {
+            return Err(Error::HistoryOrder {
+                org: id.to_string(),
+                what: "a move",
+                date,
+                last: last.from,
+            });
+        }
+        check_in_lifetime(&rec.org, || "a move".to_string(), date, rec.org.dissolved)?;
+        let new_parent = match parent {
+            None => None,
+            Some(pid) => Some(self.require_org(pid)?),
+        };
+        let relation = if new_parent.is_some() {
+            relation
+        } else {
+            Relation::Guidance
+        };
+        if new_parent == last.parent && relation == last.relation {
+            return Err(Error::invalid(
+                Entity::Organization,
+                id,
+                "parent",
+                format!(
+                    "is already {} with relation {relation}",
+                    crate::error::describe_parent(&parent.map(str::to_string))
+                ),
+            ));
+        }
+        if let Some(p) = new_parent {
+            let prec = &self.orgs[p.get()].org;
+            check_relation(&rec.org, prec, relation)?;
+            check_in_lifetime(
+                prec,
+                || format!("organization `{id}` moved under it"),
+                date,
+                rec.org.dissolved,
+            )?;
+            // The tree changes only on days some link starts: check each from the move on.
+            let days = std::iter::once(date).chain(
+                self.link_days
+                    .range((std::ops::Bound::Excluded(date), std::ops::Bound::Unbounded))
+                    .copied(),
+            );
+            for day in days {
+                let mut cur = Some(p);
+                let mut steps = 0;
+                while let Some(c) = cur {
+                    if c == idx {
+                        return Err(Error::Cycle {
+                            org: id.to_string(),
+                            parent: prec.id.clone(),
+                            date,
+                            at: day,
+                        });
+                    }
+                    steps += 1;
+                    if steps > self.orgs.len() {
+                        break;
+                    }
+                    cur = self.parent_at(c, day);
+                }
+            }
+        }
+        let rec = &mut self.orgs[idx.get()];
+        let n = rec.links.len();
+        rec.links[n - 1].to = Some(date);
+        rec.links.push(Link {
+            parent: new_parent,
+            relation,
+            from: date,
+            to: None,
+        });
+        self.link_days.insert(date);
+        Ok(())
+    }
+
+    fn add_affiliation(&mut self, a: &Affiliation) -> Result<(), Error> {
+        self.affiliations.require_new(Entity::Affiliation, &a.id)?;
+        let o = self.require_org(&a.org)?;
+        let other = self.require_org(&a.other)?;
+        if o == other {
+            return Err(Error::invalid(
+                Entity::Affiliation,
+                &a.id,
+                "other",
+                "is the organization itself",
+            ));
+        }
+        check_interval(Entity::Affiliation, &a.id, ("from", a.from), ("to", a.to))?;
+        for x in [o, other] {
+            check_in_lifetime(
+                &self.orgs[x.get()].org,
+                || format!("affiliation `{}`", a.id),
+                a.from,
+                a.to,
+            )?;
+        }
+        let i = self.affiliations.push(a.id.clone(), a.clone());
+        self.orgs[o.get()].affiliations.push(i);
+        self.orgs[other.get()].affiliations.push(i);
+        Ok(())
+    }
+
+    fn end_affiliation(&mut self, id: &str, date: NaiveDate) -> Result<(), Error> {
+        let i = self.affiliations.require(Entity::Affiliation, id)?;
+        let a = &self.affiliations.rows[i as usize];
+        if let Some(t) = a.to {
+            return Err(Error::invalid(
+                Entity::Affiliation,
+                id,
+                "to",
+                format!("is already set ({t})"),
+            ));
+        }
+        check_interval(
+            Entity::Affiliation,
+            id,
+            ("from", a.from),
+            ("to", Some(date)),
+        )?;
+        self.affiliations.rows[i as usize].to = Some(date);
+        Ok(())
+    }
+
+    fn start_term(&mut self, org_id: &str, term: &Term) -> Result<(), Error> {
+        let o = self.require_org(org_id)?;
+        let rec = &self.orgs[o.get()];
+        let reject = |reason: String| Error::TermOrder {
+            org: org_id.to_string(),
+            number: term.number,
+            start: term.start,
+            reason,
+        };
+        if term.end.is_some() {
+            return Err(reject(
+                "a new term has no end; the next start_term ends it".into(),
+            ));
+        }
+        if term.statutory_years == 0 {
+            return Err(reject("statutory_years must be at least 1".into()));
+        }
+        let expected = rec.terms.last().map_or(1, |t| t.number + 1);
+        if term.number != expected {
+            return Err(reject(format!("the next term number is {expected}")));
+        }
+        if let Some(prev) = rec.terms.last() {
+            if term.start <= prev.start || prev.end.is_some_and(|e| term.start < e) {
+                return Err(reject(format!(
+                    "term {} started on {} and ended {}",
+                    prev.number,
+                    prev.start,
+                    prev.end.map_or("never".to_string(), |e| e.to_string())
+                )));
+            }
+        }
+        check_in_lifetime(
+            &rec.org,
+            || format!("term {}", term.number),
+            term.start,
+            rec.org.dissolved,
+        )?;
+        let mut seen = BTreeSet::new();
+        for post in &term.posts {
+            self.persons.require(Entity::Person, &post.person)?;
+            if !seen.insert(post.person.as_str()) {
+                return Err(reject(format!(
+                    "person `{}` holds two posts in it",
+                    post.person
+                )));
+            }
+        }
+        if term
+            .posts
+            .iter()
+            .filter(|p| p.role == Role::President)
+            .count()
+            > 1
+        {
+            return Err(reject("it has more than one president".into()));
+        }
+        let rec = &mut self.orgs[o.get()];
+        if let Some(prev) = rec.terms.last_mut() {
+            if prev.end.is_none() {
+                prev.end = Some(term.start);
+            }
+        }
+        rec.terms.push(term.clone());
+        Ok(())
+    }
+
+    fn record_designation(&mut self, d: &Designation) -> Result<(), Error> {
+        self.designations.require_new(Entity::Designation, &d.id)?;
+        check_text(Entity::Designation, &d.id, "name", &d.name)?;
+        check_text(Entity::Designation, &d.id, "issuer", &d.issuer)?;
+        let o = self.require_org(&d.org)?;
+        if let Some(r) = d.revoked {
+            if r.earliest() <= d.conferred.earliest() {
+                return Err(Error::DateOrder {
+                    entity: Entity::Designation,
+                    id: d.id.clone(),
+                    start_field: "conferred",
+                    start: d.conferred.earliest(),
+                    end_field: "revoked",
+                    end: r.earliest(),
+                });
+            }
+        }
+        check_partial_in_lifetime(
+            &self.orgs[o.get()].org,
+            || format!("designation `{}`", d.id),
+            d.conferred,
+        )?;
+        let i = self.designations.push(d.id.clone(), d.clone());
+        self.orgs[o.get()].designations.push(i);
+        Ok(())
+    }
+
+    fn member_idx(&self, m: &MemberRef) -> Result<MemberIdx, Error> {
+        match m {
+            MemberRef::Person(id) => self
+                .persons
+                .require(Entity::Person, id)
+                .map(MemberIdx::Person),
+            MemberRef::Enterprise(id) => self
+                .enterprises
+                .require(Entity::Enterprise, id)
+                .map(MemberIdx::Enterprise),
+        }
+    }
+
+    pub(crate) fn member_ref(&self, m: MemberIdx) -> MemberRef {
+        match m {
+            MemberIdx::Person(i) => MemberRef::Person(self.persons.rows[i as usize].id.clone()),
+            MemberIdx::Enterprise(i) => {
+                MemberRef::Enterprise(self.enterprises.rows[i as usize].id.clone())
+            }
+        }
+    }
+
+    fn memberships_of_idx(&self, m: MemberIdx) -> &[u32] {
+        match m {
+            MemberIdx::Person(i) => &self.person_memberships[i as usize],
+            MemberIdx::Enterprise(i) => &self.enterprise_memberships[i as usize],
+        }
+    }
+
+    /// Checks that a membership `[start, end)` of `member` in `org` with `role` conflicts with no
+    /// other, ignoring the membership `except` (the one a role change closes).
+    fn check_membership_conflicts(
+        &self,
+        member: MemberIdx,
+        org: OrgIdx,
+        role: Role,
+        (start, end): (NaiveDate, Option<NaiveDate>),
+        except: Option<u32>,
+    ) -> Result<(), Error> {
+        let oid = &self.orgs[org.get()].org.id;
+        for &mi in self.memberships_of_idx(member) {
+            let m = &self.memberships[mi as usize];
+            if Some(mi) != except && m.org == org && overlaps(m.start, m.end, start, end) {
+                return Err(Error::OverlappingMembership {
+                    member: self.member_ref(member).to_string(),
+                    org: oid.clone(),
+                    existing_start: m.start,
+                    existing_end: m.end,
+                });
+            }
+        }
+        if role == Role::President {
+            for &mi in &self.orgs[org.get()].memberships {
+                let m = &self.memberships[mi as usize];
+                if Some(mi) != except
+                    && m.role == Role::President
+                    && m.member != member
+                    && overlaps(m.start, m.end, start, end)
+                {
+                    return Err(Error::PresidentConflict {
+                        org: oid.clone(),
+                        existing: self.member_ref(m.member).to_string(),
+                        existing_start: m.start,
+                        existing_end: m.end,
+                        new: self.member_ref(member).to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn join(&mut self, m: &Membership) -> Result<(), Error> {
+        let org = self.require_org(&m.org)?;
+        let member = self.member_idx(&m.member)?;
+        let what = || format!("membership of {}", m.member);
+        if let Some(s) = &m.source {
+            check_text(Entity::Membership, m.member.id(), "source", s)?;
+        }
+        check_interval(
+            Entity::Membership,
+            m.member.id(),
+            ("start", m.start),
+            ("end", m.end),
+        )?;
+        check_in_lifetime(&self.orgs[org.get()].org, what, m.start, m.end)?;
+        self.check_membership_conflicts(member, org, m.role, (m.start, m.end), None)?;
+        let source = m.source.as_ref().map(|s| match self.sources.index(s) {
+            Some(i) => i,
+            None => self.sources.push(s.clone(), s.clone()),
+        });
+        self.push_membership(MRec {
+            member,
+            org,
+            role: m.role,
+            start: m.start,
+            end: m.end,
+            founding: m.founding,
+            source,
+        });
+        Ok(())
+    }
+
+    fn push_membership(&mut self, rec: MRec) {
+        let i = self.memberships.len() as u32;
+        self.orgs[rec.org.get()].memberships.push(i);
+        match rec.member {
+            MemberIdx::Person(p) => self.person_memberships[p as usize].push(i),
+            MemberIdx::Enterprise(e) => self.enterprise_memberships[e as usize].push(i),
+        }
+        self.memberships.push(rec);
+    }
+
+    /// The membership of `member` in `org` active on `date`.
+    fn active_membership(
+        &self,
+        member: &MemberRef,
+        org_id: &str,
+        date: NaiveDate,
+    ) -> Result<u32, Error> {
+        let org = self.require_org(org_id)?;
+        let member_idx = self.member_idx(member)?;
+        self.memberships_of_idx(member_idx)
+            .iter()
+            .copied()
+            .find(|&i| {
+                let m = &self.memberships[i as usize];
+                m.org == org && active_on(m.start, m.end, date)
+            })
+            .ok_or_else(|| Error::NoActiveMembership {
+                member: member.to_string(),
+                org: org_id.to_string(),
+                date,
+            })
+    }
+
+    fn leave(&mut self, member: &MemberRef, org: &str, date: NaiveDate) -> Result<(), Error> {
+        let i = self.active_membership(member, org, date)?;
+        let m = &self.memberships[i as usize];
+        check_interval(
+            Entity::Membership,
+            member.id(),
+            ("start", m.start),
+            ("end", Some(date)),
+        )?;
+        self.memberships[i as usize].end = Some(date);
+        Ok(())
+    }
+
+    fn change_role(
+        &mut self,
+        member: &MemberRef,
+        org: &str,
+        role: Role,
+        date: NaiveDate,
+    ) -> Result<(), Error> {
+        let i = self.active_membership(member, org, date)?;
+        let m = self.memberships[i as usize].clone();
+        if m.role == role {
+            return Err(Error::invalid(
+                Entity::Membership,
+                member.id(),
+                "role",
+                format!("is already {role} in `{org}` on {date}"),
+            ));
+        }
+        self.check_membership_conflicts(m.member, m.org, role, (date, m.end), Some(i))?;
+        if m.start == date {
+            // Started the same day: the new role replaces the old one outright.
+            self.memberships[i as usize].role = role;
+        } else {
+            self.memberships[i as usize].end = Some(date);
+            self.push_membership(MRec {
+                role,
+                start: date,
+                founding: false,
+                ..m
+            });
+        }
+        Ok(())
+    }
+}
+
+fn remove_name<T: PartialEq>(index: &mut BTreeMap<String, Vec<T>>, name: &str, item: T) {
+    if let Some(v) = index.get_mut(name) {
+        v.retain(|x| *x != item);
+        if v.is_empty() {
+            index.remove(name);
+        }
+    }
+}
+
+/// Queries.
+impl Registry {
+    /// The journal of accepted events, oldest first.
+    pub fn journal(&self) -> &[Event] {
+        &self.journal
+    }
+
+    /// Number of organizations (dissolved ones included).
+    pub fn organization_count(&self) -> usize {
+        self.orgs.len()
+    }
+
+    /// Number of persons.
+    pub fn person_count(&self) -> usize {
+        self.persons.rows.len()
+    }
+
+    /// Number of membership records (each role interval counts once).
+    pub fn membership_count(&self) -> usize {
+        self.memberships.len()
+    }
+
+    /// The organization with this id.
+    pub fn organization(&self, id: &str) -> Option<&Organization> {
+        self.org_ids.get(id).map(|i| &self.orgs[i.get()].org)
+    }
+
+    /// Every organization, in the order they were added.
+    pub fn organizations(&self) -> impl Iterator<Item = &Organization> {
+        self.orgs.iter().map(|r| &r.org)
+    }
+
+    /// The arena index of an organization (stable for the registry's lifetime).
+    pub fn org_index(&self, id: &str) -> Option<OrgIdx> {
+        self.org_ids.get(id).copied()
+    }
+
+    /// The organization at an arena index.
+    pub fn organization_at(&self, idx: OrgIdx) -> Option<&Organization> {
+        self.orgs.get(idx.get()).map(|r| &r.org)
+    }
+
+    /// The parent history of an organization, oldest first.
+    pub fn parent_history(&self, id: &str) -> Result<Vec<ParentLink>, Error> {
+        let idx = self.require_org(id)?;
+        Ok(self.orgs[idx.get()]
+            .links
+            .iter()
+            .map(|l| ParentLink {
+                parent: l.parent.map(|p| self.orgs[p.get()].org.id.clone()),
+                relation: l.relation,
+                from: l.from,
+                to: l.to,
+            })
+            .collect())
+    }
+
+    /// The council terms of an organization, oldest first.
+    pub fn terms(&self, id: &str) -> Result<&[Term], Error> {
+        Ok(&self.orgs[self.require_org(id)?.get()].terms)
+    }
+
+    /// The person with this id.
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.persons.get(id)
+    }
+
+    /// Every person, in the order they were added.
+    pub fn persons(&self) -> impl Iterator<Item = &Person> {
+        self.persons.rows.iter()
+    }
+
+    /// The enterprise with this id.
+    pub fn enterprise(&self, id: &str) -> Option<&Enterprise> {
+        self.enterprises.get(id)
+    }
+
+    /// Every enterprise, in the order they were added.
+    pub fn enterprises(&self) -> impl Iterator<Item = &Enterprise> {
+        self.enterprises.rows.iter()
+    }
+
+    fn membership_view(&self, m: &MRec) -> Membership {
+        Membership {
+            member: self.member_ref(m.member),
+            org: self.orgs[m.org.get()].org.id.clone(),
+            role: m.role,
+            start: m.start,
+            end: m.end,
+            founding: m.founding,
+            source: m.source.map(|s| self.sources.rows[s as usize].clone()),
+        }
+    }
+
+    /// Every membership record, in the order they were created.
+    pub fn memberships(&self) -> impl Iterator<Item = Membership> + '_ {
+        self.memberships.iter().map(|m| self.membership_view(m))
+    }
+
+    /// Every membership a member has had, oldest record first.
+    pub fn memberships_of(&self, member: &MemberRef) -> Result<Vec<Membership>, Error> {
+        let idx = self.member_idx(member)?;
+        Ok(self
+            .memberships_of_idx(idx)
+            .iter()
+            .map(|&i| self.membership_view(&self.memberships[i as usize]))
+            .collect())
+    }
+
+    /// Designations conferred on an organization.
+    pub fn designations_of(&self, org: &str) -> Result<Vec<&Designation>, Error> {
+        let r = &self.orgs[self.require_org(org)?.get()];
+        Ok(r.designations
+            .iter()
+            .map(|&i| &self.designations.rows[i as usize])
+            .collect())
+    }
+
+    /// Every designation.
+    pub fn designations(&self) -> impl Iterator<Item = &Designation> {
+        self.designations.rows.iter()
+    }
+
+    /// Activities recorded on an organization.
+    pub fn activities_of(&self, org: &str) -> Result<Vec<&Activity>, Error> {
+        let r = &self.orgs[self.require_org(org)?.get()];
+        Ok(r.activities
+            .iter()
+            .map(|&i| &self.activities.rows[i as usize])
+            .collect())
+    }
+
+    /// Every activity.
+    pub fn activities(&self) -> impl Iterator<Item = &Activity> {
+        self.activities.rows.iter()
+    }
+
+    /// Advice records of an organization.
+    pub fn advice_of(&self, org: &str) -> Result<Vec<&Advice>, Error> {
+        let r = &self.orgs[self.require_org(org)?.get()];
+        Ok(r.advice
+            .iter()
+            .map(|&i| &self.advice.rows[i as usize])
+            .collect())
+    }
+
+    /// Every advice record.
+    pub fn advice_records(&self) -> impl Iterator<Item = &Advice> {
+        self.advice.rows.iter()
+    }
+
+    /// Affiliations from or to an organization.
+    pub fn affiliations_of(&self, org: &str) -> Result<Vec<&Affiliation>, Error> {
+        let r = &self.orgs[self.require_org(org)?.get()];
+        Ok(r.affiliations
+            .iter()
+            .map(|&i| &self.affiliations.rows[i as usize])
+            .collect())
+    }
+
+    /// Every affiliation.
+    pub fn affiliations(&self) -> impl Iterator<Item = &Affiliation> {
+        self.affiliations.rows.iter()
+    }
+
+    /// The forest of organizations existing on `day`, numbered in pre-order, over the parent
+    /// links of that day. Builds in O(organizations).
+    pub fn tree_at(&self, day: NaiveDate) -> Forest {
+        Forest::build(self.orgs.len(), |i| {
+            let r = &self.orgs[i.get()];
+            if !r.org.active_on(day) {
+                return None;
+            }
+            Some(
+                r.link_at(day)
+                    .and_then(|l| l.parent.map(|p| (p, l.relation))),
+            )
+        })
+    }
+
+    /// The forest of the latest parent links, every organization included, dissolved or not.
+    /// It is kept numbered as commands are applied.
+    pub fn latest_tree(&self) -> &Forest {
+        &self.forest
+    }
+
+    /// Whether the latest forest shows the tree of `day` (no parent link starts after it).
+    fn latest_covers(&self, day: NaiveDate) -> bool {
+        self.link_days.last().is_none_or(|&d| d <= day)
+    }
+
+    fn ids(&self, v: impl IntoIterator<Item = OrgIdx>) -> Vec<&str> {
+        v.into_iter()
+            .map(|i| self.orgs[i.get()].org.id.as_str())
+            .collect()
+    }
+
+    fn active_org(&self, id: &str, day: NaiveDate) -> Result<Option<OrgIdx>, Error> {
+        let idx = self.require_org(id)?;
+        Ok(self.orgs[idx.get()].org.active_on(day).then_some(idx))
+    }
+
+    /// The organization's subtree on `day` in pre-order (itself first); empty when it does not
+    /// exist that day.
+    pub fn subtree(&self, id: &str, day: NaiveDate) -> Result<Vec<&str>, Error> {
+        let Some(idx) = self.active_org(id, day)? else {
+            return Ok(Vec::new());
+        };
+        if self.latest_covers(day) {
+            // Existence is inherited down the tree, so filtering the latest range is exact.
+            Ok(self.ids(
+                self.forest
+                    .subtree(idx)
+                    .iter()
+                    .copied()
+                    .filter(|o| self.orgs[o.get()].org.active_on(day)),
+            ))
+        } else {
+            Ok(self.ids(self.tree_at(day).subtree(idx).iter().copied()))
+        }
+    }
+
+    /// The organization's children on `day`, in the order they were added.
+    pub fn children(&self, id: &str, day: NaiveDate) -> Result<Vec<&str>, Error> {
+        let Some(idx) = self.active_org(id, day)? else {
+            return Ok(Vec::new());
+        };
+        if self.latest_covers(day) {
+            Ok(self.ids(
+                self.forest
+                    .children(idx)
+                    .filter(|o| self.orgs[o.get()].org.active_on(day)),
+            ))
+        } else {
+            Ok(self.ids(self.tree_at(day).children(idx)))
+        }
+    }
+
+    /// The organization's ancestors on `day`, parent first.
+    pub fn ancestors(&self, id: &str, day: NaiveDate) -> Result<Vec<&str>, Error> {
+        let Some(idx) = self.active_org(id, day)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        let mut cur = self.parent_at(idx, day);
+        while let Some(p) = cur {
+            if out.len() > self.orgs.len() {
+                break;
+            }
+            out.push(self.orgs[p.get()].org.id.as_str());
+            cur = self.parent_at(p, day);
+        }
+        Ok(out)
+    }
+
+    /// Root organizations existing on `day`.
+    pub fn roots(&self, day: NaiveDate) -> Vec<&str> {
+        self.ids(self.tree_at(day).roots())
+    }
+
+    /// The organizations whose memberships count for `id` under `scope` on `day`.
+    fn scope_orgs(&self, idx: OrgIdx, day: NaiveDate, scope: MemberScope) -> Vec<OrgIdx> {
+        match scope {
+            MemberScope::Direct => vec![idx],
+            MemberScope::Subtree => self.tree_at(day).subtree(idx).to_vec(),
+            MemberScope::WithBranches => {
+                let forest = self.tree_at(day);
+                let mut out = vec![idx];
+                let mut i = 0;
+                while let Some(&o) = out.get(i) {
+                    out.extend(
+                        forest
+                            .children(o)
+                            .filter(|&c| matches!(forest.parent(c), Some((_, Relation::PartOf)))),
+                    );
+                    i += 1;
+                }
+                out
+            }
+        }
+    }
+
+    /// Memberships active on `day` that count for the organization under `scope`.
+    pub fn active_memberships(
+        &self,
+        org: &str,
+        day: NaiveDate,
+        scope: MemberScope,
+    ) -> Result<Vec<Membership>, Error> {
+        let Some(idx) = self.active_org(org, day)? else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .scope_orgs(idx, day, scope)
+            .into_iter()
+            .flat_map(|o| self.orgs[o.get()].memberships.iter())
+            .map(|&i| &self.memberships[i as usize])
+            .filter(|m| m.start <= day && m.end.is_none_or(|e| day < e))
+            .map(|m| self.membership_view(m))
+            .collect())
+    }
+
+    /// Distinct members active on `day` for the organization under `scope`, sorted
+    /// (persons first, then enterprises, each by id).
+    pub fn members(
+        &self,
+        org: &str,
+        day: NaiveDate,
+        scope: MemberScope,
+    ) -> Result<Vec<MemberRef>, Error> {
+        let mut out: Vec<MemberRef> = self
+            .active_memberships(org, day, scope)?
+            .into_iter()
+            .map(|m| m.member)
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Organizations whose Chinese name starts with `prefix`, sorted by name.
+    pub fn search_organizations(&self, prefix: &str) -> Vec<&Organization> {
+        prefix_range(&self.org_names, prefix)
+            .map(|i| &self.orgs[i.get()].org)
+            .collect()
+    }
+
+    /// Persons whose name starts with `prefix`, sorted by name.
+    pub fn search_persons(&self, prefix: &str) -> Vec<&Person> {
+        prefix_range(&self.person_names, prefix)
+            .map(|i| &self.persons.rows[i as usize])
+            .collect()
+    }
+}
+
+fn prefix_range<'a, T: Copy>(
+    index: &'a BTreeMap<String, Vec<T>>,
+    prefix: &'a str,
+) -> impl Iterator<Item = T> + 'a {
+    index
+        .range::<str, _>((
+            std::ops::Bound::Included(prefix),
+            std::ops::Bound::Unbounded,
+        ))
+        .take_while(move |(name, _)| name.starts_with(prefix))
+        .flat_map(|(_, v)| v.iter().copied())
+}

@@ -1,0 +1,273 @@
+//! Random command sequences, checked after every command against brute force computed from the
+//! public records only (parent histories, lifetimes, memberships), never from the pre-order index.
+
+mod common;
+use chrono::{Days, NaiveDate};
+use common::*;
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use tongxin::prelude::*;
+
+const ORGS: usize = 7;
+const PERSONS: usize = 4;
+
+fn day(k: u8) -> NaiveDate {
+    d("2020-01-01") + Days::new(u64::from(k) * 61)
+}
+
+fn code(l: Level) -> &'static str {
+    match l {
+        Level::National => "00",
+        Level::Provincial => "44",
+        Level::Municipal => "4403",
+        Level::District => "440304",
+        Level::Subdistrict => "440304004",
+        Level::Community => "440304004001",
+    }
+}
+
+/// Creates every person and organization (parents among the earlier ones, three levels so that
+/// many links are valid), some of which the registry will still reject.
+fn arb_setup() -> impl Strategy<Value = Vec<Command>> {
+    let org_spec = (
+        1u8..4,
+        any::<bool>(),
+        proptest::option::of(0usize..ORGS),
+        any::<bool>(),
+        0u8..8,
+        proptest::option::weighted(0.15, 4u8..30),
+    );
+    proptest::collection::vec(org_spec, ORGS).prop_map(|specs| {
+        let mut out: Vec<Command> = (0..PERSONS)
+            .map(|i| Command::AddPerson {
+                person: person(&format!("p{i}"), Party::NonParty, Title::Senior),
+            })
+            .collect();
+        for (i, (l, committee, parent, part_of, f, dis)) in specs.into_iter().enumerate() {
+            let lv = Level::ALL[usize::from(l) + 1];
+            let kind = if committee {
+                OrgKind::SpecialCommittee
+            } else {
+                OrgKind::Zhilianhui
+            };
+            let mut o = org(&format!("o{i}"), kind, lv, code(lv), "2020-01-01");
+            o.founded = day(f);
+            o.dissolved = dis.map(|x| day(f.saturating_add(x)));
+            let parent = parent.filter(|&p| p < i).map(|p| format!("o{p}"));
+            let relation = if part_of {
+                Relation::PartOf
+            } else {
+                Relation::Guidance
+            };
+            out.push(Command::AddOrganization {
+                org: o,
+                parent,
+                relation,
+            });
+        }
+        out
+    })
+}
+
+fn arb_command() -> impl Strategy<Value = Command> {
+    let oid = (0..ORGS).prop_map(|i| format!("o{i}"));
+    let pid = (0..PERSONS).prop_map(|i| format!("p{i}"));
+    let rel = prop_oneof![Just(Relation::Guidance), Just(Relation::PartOf)];
+    let role = prop_oneof![
+        Just(Role::President),
+        Just(Role::Member),
+        Just(Role::Council)
+    ];
+    prop_oneof![
+        5 => (oid.clone(), proptest::option::weighted(0.85, oid.clone()), rel, 1u8..40)
+            .prop_map(|(id, parent, relation, k)| Command::MoveOrganization { id, parent, relation, date: day(k) }),
+        1 => (oid.clone(), 1u8..40).prop_map(|(id, k)| Command::DissolveOrganization { id, date: day(k) }),
+        4 => (pid.clone(), oid.clone(), role.clone(), 0u8..40, proptest::option::weighted(0.3, 1u8..10))
+            .prop_map(|(p, o, role, s, len)| {
+                let mut m = membership(&p, &o, role, "2020-01-01");
+                m.start = day(s);
+                m.end = len.map(|l| day(s.saturating_add(l)));
+                Command::Join { membership: m }
+            }),
+        1 => (pid.clone(), oid.clone(), 0u8..40)
+            .prop_map(|(p, o, k)| Command::Leave { member: MemberRef::Person(p), org: o, date: day(k) }),
+        1 => (pid, oid, role, 0u8..40)
+            .prop_map(|(p, o, role, k)| Command::ChangeRole { member: MemberRef::Person(p), org: o, role, date: day(k) }),
+    ]
+}
+
+/// Parent on `day` from the public parent history.
+fn parent_on(reg: &Registry, id: &str, on: NaiveDate) -> Option<String> {
+    let links = reg.parent_history(id).ok()?;
+    links
+        .into_iter()
+        .find(|l| l.from <= on && l.to.is_none_or(|t| on < t))
+        .and_then(|l| l.parent)
+}
+
+fn alive(reg: &Registry, id: &str, on: NaiveDate) -> bool {
+    reg.organization(id).is_some_and(|o| o.active_on(on))
+}
+
+/// Brute-force subtree on `day`: every live organization whose parent chain reaches `root`.
+fn brute_subtree(reg: &Registry, root: &str, on: NaiveDate) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for o in reg.organizations().filter(|o| o.active_on(on)) {
+        let mut cur = Some(o.id.clone());
+        let mut steps = 0;
+        while let Some(c) = cur {
+            assert!(steps <= ORGS, "cycle through {c} on {on}");
+            if c == root {
+                out.insert(o.id.clone());
+                break;
+            }
+            cur = parent_on(reg, &c, on);
+            steps += 1;
+        }
+    }
+    out
+}
+
+/// The tree of `day` as (org -> parent, relation), from the registry's own forest.
+fn tree_shape(reg: &Registry, on: NaiveDate) -> BTreeMap<String, Option<(String, Relation)>> {
+    let f = reg.tree_at(on);
+    f.order()
+        .iter()
+        .map(|&i| {
+            let id = reg.organization_at(i).unwrap().id.clone();
+            let parent = f
+                .parent(i)
+                .map(|(p, r)| (reg.organization_at(p).unwrap().id.clone(), r));
+            (id, parent)
+        })
+        .collect()
+}
+
+/// The day a structural command takes effect.
+fn effective(c: &Command) -> Option<NaiveDate> {
+    match c {
+        Command::AddOrganization { org, .. } => Some(org.founded),
+        Command::MoveOrganization { date, .. } | Command::DissolveOrganization { date, .. } => {
+            Some(*date)
+        }
+        _ => None,
+    }
+}
+
+fn check_invariants(reg: &Registry) {
+    let days: Vec<NaiveDate> = (0..42).step_by(3).map(day).collect();
+    for &on in &days {
+        for o in reg.organizations() {
+            let sub: BTreeSet<String> = reg
+                .subtree(&o.id, on)
+                .unwrap()
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let expected = if alive(reg, &o.id, on) {
+                brute_subtree(reg, &o.id, on)
+            } else {
+                BTreeSet::new()
+            };
+            assert_eq!(sub, expected, "subtree of {} on {on}", o.id);
+            // Pre-order ranges of the day's forest are the same sets.
+            if let Some(i) = reg.org_index(&o.id) {
+                let f = reg.tree_at(on);
+                let from_range: BTreeSet<String> = f
+                    .subtree(i)
+                    .iter()
+                    .map(|&x| reg.organization_at(x).unwrap().id.clone())
+                    .collect();
+                assert_eq!(from_range, expected, "forest range of {} on {on}", o.id);
+            }
+            // A live child's parent is alive (existence is inherited down the tree).
+            if alive(reg, &o.id, on) {
+                if let Some(p) = parent_on(reg, &o.id, on) {
+                    assert!(alive(reg, &p, on), "{} alive under dead {p} on {on}", o.id);
+                }
+            }
+        }
+    }
+    // The latest forest covers every organization and its ranges match the latest links.
+    let latest = reg.latest_tree();
+    for o in reg.organizations() {
+        let i = reg.org_index(&o.id).unwrap();
+        let links = reg.parent_history(&o.id).unwrap();
+        let last = links.last().unwrap();
+        assert_eq!(
+            latest
+                .parent(i)
+                .map(|(p, _)| reg.organization_at(p).unwrap().id.clone()),
+            last.parent
+        );
+        // Histories are contiguous and start at founding.
+        assert_eq!(links[0].from, o.founded);
+        for w in links.windows(2) {
+            assert_eq!(w[0].to, Some(w[1].from));
+        }
+    }
+    // No dangling references; memberships inside lifetimes; no overlaps; one president.
+    let memberships: Vec<Membership> = reg.memberships().collect();
+    for m in &memberships {
+        let o = reg.organization(&m.org).expect("membership org exists");
+        assert!(reg.person(m.member.id()).is_some());
+        assert!(o.active_on(m.start), "membership starts outside {}", o.id);
+        if let Some(dis) = o.dissolved {
+            assert!(m.end.is_some_and(|e| e <= dis));
+        }
+    }
+    for (i, a) in memberships.iter().enumerate() {
+        for b in &memberships[i + 1..] {
+            if a.org == b.org && overlaps(a.start, a.end, b.start, b.end) {
+                assert_ne!(a.member, b.member, "overlapping memberships {a:?} {b:?}");
+                assert!(
+                    !(a.role == Role::President && b.role == Role::President),
+                    "two presidents {a:?} {b:?}"
+                );
+            }
+        }
+    }
+    // Snapshot round trip and journal replay.
+    let json = reg.to_json();
+    let back = Registry::from_json(&json).expect("snapshot loads");
+    assert_eq!(&back, reg);
+    assert_eq!(back.to_json(), json);
+    assert_eq!(
+        &Registry::replay(reg.journal()).expect("journal replays"),
+        reg
+    );
+    // The tree of a past day equals the one rebuilt from the structural events up to that day.
+    for &on in &days {
+        let upto: Vec<Event> = reg
+            .journal()
+            .iter()
+            .filter(|e| effective(&e.command).is_some_and(|t| t <= on))
+            .cloned()
+            .collect();
+        let partial = Registry::replay(&upto).expect("prefix of the journal replays");
+        assert_eq!(
+            tree_shape(&partial, on),
+            tree_shape(reg, on),
+            "tree on {on}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #[test]
+    fn random_command_sequences_keep_every_invariant(
+        setup in arb_setup(),
+        commands in proptest::collection::vec(arb_command(), 1..40),
+    ) {
+        let mut reg = Registry::new();
+        for c in setup.into_iter().chain(commands) {
+            let before = reg.to_json();
+            match reg.apply(&meta(), c.clone()) {
+                Ok(ev) => prop_assert_eq!(ev.command, c),
+                Err(_) => prop_assert_eq!(&before, &reg.to_json(), "rejected command changed the registry"),
+            }
+            check_invariants(&reg);
+        }
+    }
+}
