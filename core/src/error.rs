@@ -260,6 +260,12 @@ pub enum Error {
         /// Why not.
         reason: String,
     },
+    /// A division code or table problem (unknown code, level not loaded, …).
+    #[error("division: {detail}")]
+    Division {
+        /// What is wrong, naming the code.
+        detail: String,
+    },
     /// A snapshot's schema version is not one this library reads.
     #[error("snapshot schema_version {found} is not supported (this library reads version {supported}); upgrade tongxin to load it")]
     UnsupportedSchemaVersion {
@@ -332,6 +338,8 @@ pub enum ErrorCode {
     ImmutableField,
     /// A term out of order.
     TermOrder,
+    /// A division code or table problem.
+    Division,
     /// Unsupported snapshot version.
     UnsupportedSchemaVersion,
     /// Invalid JSON.
@@ -361,6 +369,7 @@ impl ErrorCode {
         ErrorCode::AlreadyDissolved,
         ErrorCode::ImmutableField,
         ErrorCode::TermOrder,
+        ErrorCode::Division,
         ErrorCode::UnsupportedSchemaVersion,
         ErrorCode::Json,
         ErrorCode::SnapshotMismatch,
@@ -386,6 +395,7 @@ impl ErrorCode {
             ErrorCode::AlreadyDissolved => "already_dissolved",
             ErrorCode::ImmutableField => "immutable_field",
             ErrorCode::TermOrder => "term_order",
+            ErrorCode::Division => "division",
             ErrorCode::UnsupportedSchemaVersion => "unsupported_schema_version",
             ErrorCode::Json => "invalid_json",
             ErrorCode::SnapshotMismatch => "snapshot_mismatch",
@@ -403,6 +413,7 @@ impl ErrorCode {
             ErrorCode::DateOrder => 202,
             ErrorCode::OutsideLifetime => 203,
             ErrorCode::ImmutableField => 204,
+            ErrorCode::Division => 205,
             ErrorCode::Cycle => 301,
             ErrorCode::LevelOrder => 302,
             ErrorCode::KindMismatch => 303,
@@ -447,6 +458,7 @@ impl Error {
             Error::AlreadyDissolved { .. } => ErrorCode::AlreadyDissolved,
             Error::ImmutableField { .. } => ErrorCode::ImmutableField,
             Error::TermOrder { .. } => ErrorCode::TermOrder,
+            Error::Division { .. } => ErrorCode::Division,
             Error::UnsupportedSchemaVersion { .. } => ErrorCode::UnsupportedSchemaVersion,
             Error::Json { .. } => ErrorCode::Json,
             Error::SnapshotMismatch { .. } => ErrorCode::SnapshotMismatch,

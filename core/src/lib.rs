@@ -6,19 +6,19 @@
 //! statistics departments report.
 //!
 //! ## The domain in one page
-//! An [`Organization`](model::Organization) sits at a [`Level`](vocab::Level) (national down to
-//! community) in a division, and hangs under a parent by one of two [`Relation`](vocab::Relation)s:
+//! An [`Organization`] sits at a [`Level`] (national down to
+//! community) in a division, and hangs under a parent by one of two [`Relation`]s:
 //! *guidance* (指导: a lower-level association guided by a higher one, memberships separate) or
 //! *part-of* (分会/专委会: a branch whose members count as the parent's too). Everything is dated:
 //! memberships, lifetimes, parent links. A move closes one link and opens another, so the tree of
 //! any past day can be asked for. Dates the sources know only to the month stay
-//! [`PartialDate`](date::PartialDate)s.
+//! [`PartialDate`]s.
 //!
 //! ## Changing a registry
-//! Every change is a [`Command`](command::Command). [`Registry::apply`](registry::Registry::apply)
+//! Every change is a [`Command`]. [`Registry::apply`]
 //! checks it against the structural rules and either applies it, returning the journal
-//! [`Event`](command::Event), or rejects it with an [`Error`](error::Error) carrying a stable
-//! [`ErrorCode`](error::ErrorCode) — and then the registry is exactly as it was.
+//! [`Event`], or rejects it with an [`Error`] carrying a stable
+//! [`ErrorCode`] — and then the registry is exactly as it was.
 //!
 //! ```
 //! use tongxin::prelude::*;
@@ -60,6 +60,7 @@ pub mod ids;
 pub mod model;
 pub mod registry;
 pub mod snapshot;
+pub mod stats;
 pub mod tree;
 pub mod vocab;
 

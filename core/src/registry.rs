@@ -12,9 +12,10 @@
 use crate::command::{Command, Event, Meta};
 use crate::date::PartialDate;
 use crate::error::{Entity, Error};
+use crate::ids::{CreditCode, DivisionCode, ResidentId};
 use crate::model::*;
 use crate::tree::{Forest, OrgIdx};
-use crate::vocab::{OrgKind, Relation, Role};
+use crate::vocab::{Level, OrgKind, Relation, Role};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -233,20 +234,13 @@ fn check_interval(
     }
 }
 
-fn check_division_code(id: &str, code: &str, level: crate::vocab::Level) -> Result<(), Error> {
-    let ok_len = matches!(code.len(), 2 | 4 | 6 | 9 | 12);
-    if !ok_len || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::invalid(
-            Entity::Organization,
-            id,
-            "division_code",
-            format!(
-                "`{}` is not a division code (2, 4, 6, 9 or 12 digits)",
-                code.chars().take(32).collect::<String>()
-            ),
-        ));
-    }
-    if (code == "00") != (level == crate::vocab::Level::National) {
+/// Parses a division code (short statistical or padded six-digit form) into its short form and
+/// checks the national rule: `00` stands for the whole country and only national organizations
+/// use it.
+fn normalize_division_code(id: &str, code: &str, level: Level) -> Result<String, Error> {
+    let parsed = DivisionCode::parse(code)
+        .map_err(|e| Error::invalid(Entity::Organization, id, "division_code", e.to_string()))?;
+    if parsed.is_national() != (level == Level::National) {
         return Err(Error::invalid(
             Entity::Organization,
             id,
@@ -254,15 +248,16 @@ fn check_division_code(id: &str, code: &str, level: crate::vocab::Level) -> Resu
             format!("`{code}` does not fit level {level}: `00` stands for the whole country and only national organizations use it"),
         ));
     }
-    Ok(())
+    Ok(parsed.as_str().to_string())
 }
 
-fn check_organization(org: &Organization) -> Result<(), Error> {
+/// Checks an organization's own fields; returns it with its division code normalised.
+fn check_organization(org: &Organization) -> Result<Organization, Error> {
     let e = Entity::Organization;
     check_id(e, &org.id)?;
     check_text(e, &org.id, "name", &org.name)?;
     check_optional_text(e, &org.id, "name_en", &org.name_en)?;
-    check_division_code(&org.id, &org.division_code, org.level)?;
+    let division_code = normalize_division_code(&org.id, &org.division_code, org.level)?;
     check_interval(
         e,
         &org.id,
@@ -280,10 +275,14 @@ fn check_organization(org: &Organization) -> Result<(), Error> {
     for tag in &org.tags {
         check_text(e, &org.id, "tags", tag)?;
     }
-    Ok(())
+    Ok(Organization {
+        division_code,
+        ..org.clone()
+    })
 }
 
-fn check_person(p: &Person) -> Result<(), Error> {
+/// Checks a person's fields; returns it with the resident ID in its 18-character form.
+fn check_person(p: &Person) -> Result<Person, Error> {
     let e = Entity::Person;
     check_id(e, &p.id)?;
     check_optional_text(e, &p.id, "name", &p.name)?;
@@ -300,22 +299,15 @@ fn check_person(p: &Person) -> Result<(), Error> {
             ));
         }
     }
-    if let Some(rid) = &p.resident_id {
-        let ok = rid.len() == 18
-            && rid.bytes().take(17).all(|b| b.is_ascii_digit())
-            && rid
-                .bytes()
-                .last()
-                .is_some_and(|b| b.is_ascii_digit() || b == b'X');
-        if !ok {
-            return Err(Error::invalid(
-                e,
-                &p.id,
-                "resident_id",
-                "is not 17 digits followed by a digit or X",
-            ));
-        }
-    }
+    let resident_id = match &p.resident_id {
+        None => None,
+        Some(text) => Some(
+            ResidentId::parse(text)
+                .map_err(|err| Error::invalid(e, &p.id, "resident_id", err.to_string()))?
+                .as_str()
+                .to_string(),
+        ),
+    };
     for post in &p.political_posts {
         if let (Some(from), Some(to)) = (post.from, post.to) {
             check_interval(
@@ -326,26 +318,23 @@ fn check_person(p: &Person) -> Result<(), Error> {
             )?;
         }
     }
-    Ok(())
+    Ok(Person {
+        resident_id,
+        ..p.clone()
+    })
 }
 
-fn check_enterprise(x: &Enterprise) -> Result<(), Error> {
+/// Checks an enterprise's fields; returns it with its credit code in upper case.
+fn check_enterprise(x: &Enterprise) -> Result<Enterprise, Error> {
     let e = Entity::Enterprise;
     check_id(e, &x.id)?;
     check_text(e, &x.id, "name", &x.name)?;
-    let ok = x.credit_code.len() == 18
-        && x.credit_code
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
-    if !ok {
-        return Err(Error::invalid(
-            e,
-            &x.id,
-            "credit_code",
-            "is not 18 digits or capital letters",
-        ));
-    }
-    Ok(())
+    let code = CreditCode::parse(&x.credit_code)
+        .map_err(|err| Error::invalid(e, &x.id, "credit_code", err.to_string()))?;
+    Ok(Enterprise {
+        credit_code: code.as_str().to_string(),
+        ..x.clone()
+    })
 }
 
 /// Checks that `child` may hang under `parent` with `relation`.
@@ -532,7 +521,7 @@ impl Registry {
             Command::StartTerm { org, term } => self.start_term(org, term),
             Command::AddPerson { person } => {
                 self.persons.require_new(Entity::Person, &person.id)?;
-                check_person(person)?;
+                let person = &check_person(person)?;
                 let i = self.persons.push(person.id.clone(), person.clone());
                 self.person_memberships.push(Vec::new());
                 if let Some(name) = &person.name {
@@ -542,7 +531,7 @@ impl Registry {
             }
             Command::UpdatePerson { person } => {
                 let i = self.persons.require(Entity::Person, &person.id)?;
-                check_person(person)?;
+                let person = &check_person(person)?;
                 let old = std::mem::replace(&mut self.persons.rows[i as usize], person.clone());
                 if old.name != person.name {
                     if let Some(name) = &old.name {
@@ -557,7 +546,7 @@ impl Registry {
             Command::AddEnterprise { enterprise } => {
                 self.enterprises
                     .require_new(Entity::Enterprise, &enterprise.id)?;
-                check_enterprise(enterprise)?;
+                let enterprise = &check_enterprise(enterprise)?;
                 self.enterprises
                     .push(enterprise.id.clone(), enterprise.clone());
                 self.enterprise_memberships.push(Vec::new());
@@ -567,8 +556,7 @@ impl Registry {
                 let i = self
                     .enterprises
                     .require(Entity::Enterprise, &enterprise.id)?;
-                check_enterprise(enterprise)?;
-                self.enterprises.rows[i as usize] = enterprise.clone();
+                self.enterprises.rows[i as usize] = check_enterprise(enterprise)?;
                 Ok(())
             }
             Command::Join { membership } => self.join(membership),
@@ -649,7 +637,7 @@ impl Registry {
         parent: Option<&str>,
         relation: Relation,
     ) -> Result<(), Error> {
-        check_organization(org)?;
+        let org = &check_organization(org)?;
         if self.org_ids.contains_key(&org.id) {
             return Err(Error::DuplicateId {
                 entity: Entity::Organization,
@@ -712,7 +700,7 @@ impl Registry {
 
     fn update_organization(&mut self, org: &Organization) -> Result<(), Error> {
         let idx = self.require_org(&org.id)?;
-        check_organization(org)?;
+        let org = &check_organization(org)?;
         let old = &self.orgs[idx.get()].org;
         let immutable = |field, hint| Error::ImmutableField {
             entity: Entity::Organization,
@@ -1524,6 +1512,31 @@ impl Registry {
             cur = self.parent_at(p, day);
         }
         Ok(out)
+    }
+
+    /// Whether organization `org` lies in the subtree of `root` on `day` (an organization is in
+    /// its own subtree); false when either does not exist that day or is unknown. Walks the
+    /// parent links of that day: O(depth).
+    pub fn is_within(&self, org: &str, root: &str, day: NaiveDate) -> bool {
+        let (Some(&o), Some(&r)) = (self.org_ids.get(org), self.org_ids.get(root)) else {
+            return false;
+        };
+        if !self.orgs[o.get()].org.active_on(day) || !self.orgs[r.get()].org.active_on(day) {
+            return false;
+        }
+        let mut cur = Some(o);
+        let mut steps = 0;
+        while let Some(c) = cur {
+            if c == r {
+                return true;
+            }
+            steps += 1;
+            if steps > self.orgs.len() {
+                return false;
+            }
+            cur = self.parent_at(c, day);
+        }
+        false
     }
 
     /// Root organizations existing on `day`.

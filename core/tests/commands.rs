@@ -1195,3 +1195,100 @@ fn snapshot_round_trips_and_rejects_tampering() {
         "{err}"
     );
 }
+
+#[test]
+fn identifiers_are_checked_and_normalised() {
+    let mut reg = shenzhen();
+    // Padded GB/T 2260 division codes are stored in the short statistical form.
+    accepts(
+        &mut reg,
+        add(
+            org(
+                "baoan",
+                OrgKind::Zhilianhui,
+                Level::District,
+                "440306",
+                "2014-01-01",
+            ),
+            Some("sz"),
+            Relation::Guidance,
+        ),
+    );
+    accepts(
+        &mut reg,
+        add(
+            org(
+                "gd",
+                OrgKind::Zhilianhui,
+                Level::Provincial,
+                "440000",
+                "2005-01-01",
+            ),
+            None,
+            Relation::Guidance,
+        ),
+    );
+    assert_eq!(reg.organization("gd").unwrap().division_code, "44");
+    rejects(
+        &mut reg,
+        add(
+            org(
+                "x",
+                OrgKind::Zhilianhui,
+                Level::District,
+                "44030a",
+                "2014-01-01",
+            ),
+            None,
+            Relation::Guidance,
+        ),
+        ErrorCode::InvalidField,
+    );
+    // A lowercase check character is accepted and stored upper-case; a wrong one is named.
+    let mut q = person("p8", Party::MinJian, Title::Senior);
+    q.resident_id = Some("11010519491231002x".into());
+    accepts(&mut reg, Command::AddPerson { person: q.clone() });
+    assert_eq!(
+        reg.person("p8").unwrap().resident_id.as_deref(),
+        Some("11010519491231002X")
+    );
+    q.id = "p9".into();
+    q.resident_id = Some("110105194912310021".into());
+    let err = rejects(
+        &mut reg,
+        Command::AddPerson { person: q },
+        ErrorCode::InvalidField,
+    );
+    assert!(err.to_string().contains("resident_id"), "{err}");
+    // Credit codes: check character and forbidden letters.
+    let ent = |code: &str| Enterprise {
+        id: "e5".into(),
+        name: "某公司".into(),
+        credit_code: code.into(),
+    };
+    let err = rejects(
+        &mut reg,
+        Command::AddEnterprise {
+            enterprise: ent("91110000600037341M"),
+        },
+        ErrorCode::InvalidField,
+    );
+    assert!(err.to_string().contains("credit_code"), "{err}");
+    rejects(
+        &mut reg,
+        Command::AddEnterprise {
+            enterprise: ent("9111000060003734IL"),
+        },
+        ErrorCode::InvalidField,
+    );
+    accepts(
+        &mut reg,
+        Command::AddEnterprise {
+            enterprise: ent("91110000600037341l"),
+        },
+    );
+    assert_eq!(
+        reg.enterprise("e5").unwrap().credit_code,
+        "91110000600037341L"
+    );
+}

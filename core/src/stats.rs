@@ -1,0 +1,290 @@
+//! Statistics over a registry: the numbers departments report (DESIGN §Statistics).
+//!
+//! Every statistic is asked "as of" a day or over a period, and sees the tree of the day each
+//! fact happened: an activity held by a branch in 2019 counts for the association the branch was
+//! part of in 2019, even if the branch moved since. Records whose date is known only to the month
+//! or year count in a period when they *certainly* fall inside it.
+
+use crate::date::{Certainty, PartialDate};
+use crate::error::Error;
+use crate::ids::{DivisionCode, DivisionLevel, DivisionTable};
+use crate::model::{Activity, Advice, Designation};
+use crate::registry::Registry;
+use crate::vocab::{ActivityKind, AdviceKind};
+use crate::vocab::{Level, OrgKind};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// An inclusive range of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The period from `from` to `to`, both included.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Self {
+        Period { from, to }
+    }
+
+    /// The period a partial date stands for (a month, a year, a day).
+    pub fn of(date: PartialDate) -> Self {
+        Period {
+            from: date.earliest(),
+            to: date.latest(),
+        }
+    }
+
+    /// Whether the partial date falls inside the period, certainly or possibly.
+    pub fn holds(&self, date: PartialDate) -> Certainty {
+        if date.earliest() >= self.from && date.latest() <= self.to {
+            Certainty::Certainly
+        } else if date.latest() < self.from || date.earliest() > self.to {
+            Certainty::No
+        } else {
+            Certainty::Possibly
+        }
+    }
+}
+
+/// Totals of activities (活动) in a subtree and period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityTotals {
+    /// Number of activities.
+    pub events: u64,
+    /// Participants on site.
+    pub participants_offline: u64,
+    /// Participants online.
+    pub participants_online: u64,
+    /// Persons served (服务人次).
+    pub persons_served: u64,
+    /// Visiting delegations received (批次).
+    pub delegations: u64,
+}
+
+impl ActivityTotals {
+    /// Participants on site and online.
+    pub fn participants(&self) -> u64 {
+        self.participants_offline + self.participants_online
+    }
+
+    fn add(&mut self, a: &Activity) {
+        self.events += 1;
+        self.participants_offline += u64::from(a.participants_offline);
+        self.participants_online += u64::from(a.participants_online);
+        self.persons_served += u64::from(a.persons_served);
+        self.delegations += u64::from(a.delegations);
+    }
+}
+
+/// The day a dated record is placed in the tree: its first possible day, but not before the
+/// organization existed.
+fn placement_day(reg: &Registry, org: &str, date: PartialDate) -> NaiveDate {
+    let founded = reg.organization(org).map_or(NaiveDate::MIN, |o| o.founded);
+    date.earliest().max(founded)
+}
+
+/// Activities of the subtree of `root` certainly inside `period`, optionally of one kind, each
+/// counted under the tree of its own day.
+pub fn activities_in<'r>(
+    reg: &'r Registry,
+    root: &str,
+    period: Period,
+    kind: Option<ActivityKind>,
+) -> Result<Vec<&'r Activity>, Error> {
+    reg.org_index(root)
+        .ok_or_else(|| Error::not_found(crate::error::Entity::Organization, root))?;
+    Ok(reg
+        .activities()
+        .filter(|a| kind.is_none_or(|k| a.kind == k))
+        .filter(|a| period.holds(a.date) == Certainty::Certainly)
+        .filter(|a| reg.is_within(&a.org, root, placement_day(reg, &a.org, a.date)))
+        .collect())
+}
+
+/// Totals of [`activities_in`].
+pub fn activity_totals(
+    reg: &Registry,
+    root: &str,
+    period: Period,
+    kind: Option<ActivityKind>,
+) -> Result<ActivityTotals, Error> {
+    let mut t = ActivityTotals::default();
+    for a in activities_in(reg, root, period, kind)? {
+        t.add(a);
+    }
+    Ok(t)
+}
+
+/// Advice records of the subtree of `root` certainly inside `period`, optionally of some kinds.
+pub fn advice_in<'r>(
+    reg: &'r Registry,
+    root: &str,
+    period: Period,
+    kinds: &[AdviceKind],
+) -> Result<Vec<&'r Advice>, Error> {
+    reg.org_index(root)
+        .ok_or_else(|| Error::not_found(crate::error::Entity::Organization, root))?;
+    Ok(reg
+        .advice_records()
+        .filter(|a| kinds.is_empty() || kinds.contains(&a.kind))
+        .filter(|a| period.holds(a.date) == Certainty::Certainly)
+        .filter(|a| reg.is_within(&a.org, root, placement_day(reg, &a.org, a.date)))
+        .collect())
+}
+
+/// Designations held on `day` by organizations of the subtree of `root` (the tree of that day),
+/// with how sure that is when the dates are partial; those certainly not in force are left out.
+pub fn designations_in_force<'r>(
+    reg: &'r Registry,
+    root: &str,
+    day: NaiveDate,
+) -> Result<Vec<(&'r Designation, Certainty)>, Error> {
+    let subtree = reg.subtree(root, day)?;
+    let mut out = Vec::new();
+    for org in subtree {
+        for d in reg.designations_of(org)? {
+            let c = d.conferred.in_force(d.revoked, day);
+            if c != Certainty::No {
+                out.push((d, c));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One division's line in a [`Coverage`] table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageRow {
+    /// The division's code.
+    pub division_code: String,
+    /// Its name.
+    pub name: String,
+    /// Whether at least one qualifying organization is active in it.
+    pub covered: bool,
+    /// The qualifying organizations in it (ids, in the order they were added).
+    pub organizations: Vec<String>,
+}
+
+/// Which divisions of a level have an active organization of a kind ("区一级全覆盖").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// The kind asked about.
+    pub kind: OrgKind,
+    /// The division level of the rows.
+    pub level: DivisionLevel,
+    /// The day.
+    pub as_of: NaiveDate,
+    /// One row per division of `level` inside the division asked about, sorted by code.
+    pub rows: Vec<CoverageRow>,
+}
+
+impl Coverage {
+    /// Number of covered divisions.
+    pub fn covered(&self) -> usize {
+        self.rows.iter().filter(|r| r.covered).count()
+    }
+
+    /// Covered divisions over all divisions (1.0 for an empty table).
+    pub fn share(&self) -> f64 {
+        if self.rows.is_empty() {
+            1.0
+        } else {
+            self.covered() as f64 / self.rows.len() as f64
+        }
+    }
+
+    /// The divisions not covered.
+    pub fn uncovered(&self) -> impl Iterator<Item = &CoverageRow> {
+        self.rows.iter().filter(|r| !r.covered)
+    }
+}
+
+/// Coverage of the divisions of `level` inside `within` by organizations of `kind` active on
+/// `day` (optionally only those at organization level `org_level`). An organization covers the
+/// division of `level` that contains its own division code (declared functional areas count
+/// under their declared parent). O(organizations × depth + divisions).
+pub fn coverage(
+    reg: &Registry,
+    table: &DivisionTable,
+    kind: OrgKind,
+    within: &DivisionCode,
+    level: DivisionLevel,
+    org_level: Option<Level>,
+    day: NaiveDate,
+) -> Result<Coverage, Error> {
+    if !table.has_level(level) && !table.iter().any(|e| e.level == level) {
+        return Err(Error::Division {
+            detail: format!(
+                "level {} is not loaded in the division table ({})",
+                level.as_str(),
+                table.edition()
+            ),
+        });
+    }
+    // Every division of `level` under `within`, by walking down the table.
+    let mut rows: BTreeMap<DivisionCode, CoverageRow> = BTreeMap::new();
+    let mut frontier: Vec<DivisionCode> = vec![within.clone()];
+    while let Some(code) = frontier.pop() {
+        if code.level() == level || table.get(&code).is_some_and(|e| e.level == level) {
+            rows.insert(
+                code.clone(),
+                CoverageRow {
+                    division_code: code.as_str().to_string(),
+                    name: table.name(&code).unwrap_or_default().to_string(),
+                    covered: false,
+                    organizations: Vec::new(),
+                },
+            );
+        } else if code.level() < level || code.is_national() {
+            frontier.extend(table.children(&code).into_iter().map(|e| e.code.clone()));
+        }
+    }
+    for org in reg.organizations() {
+        if org.kind != kind || !org.active_on(day) || org_level.is_some_and(|l| org.level != l) {
+            continue;
+        }
+        let Ok(code) = DivisionCode::parse(&org.division_code) else {
+            continue;
+        };
+        let lineage = std::iter::once(code.clone())
+            .chain(table.ancestors(&code).into_iter().map(|e| e.code.clone()));
+        for c in lineage {
+            if let Some(row) = rows.get_mut(&c) {
+                row.covered = true;
+                row.organizations.push(org.id.clone());
+                break;
+            }
+        }
+    }
+    Ok(Coverage {
+        kind,
+        level,
+        as_of: day,
+        rows: rows.into_values().collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn periods_hold_partial_dates() {
+        let p = Period::new(day("2017-08-01"), day("2023-06-30"));
+        let month = |s: &str| s.parse::<PartialDate>().unwrap();
+        assert_eq!(p.holds(month("2017-08")), Certainty::Certainly);
+        assert_eq!(p.holds(month("2023-06")), Certainty::Certainly);
+        assert_eq!(p.holds(month("2023")), Certainty::Possibly);
+        assert_eq!(p.holds(month("2017-07")), Certainty::No);
+        assert_eq!(Period::of(month("2024")).to, day("2024-12-31"));
+    }
+}

@@ -1,0 +1,207 @@
+//! Statistics on hand-made registries whose answers are worked out by hand in the comments.
+
+mod common;
+use common::*;
+use tongxin::ids::{DivisionCode, DivisionLevel, DivisionTable};
+use tongxin::prelude::*;
+use tongxin::stats::{self, Period};
+
+fn activity(id: &str, org: &str, date: &str, offline: u32, delegations: u32) -> Command {
+    Command::RecordActivity {
+        activity: Activity {
+            id: id.into(),
+            org: org.into(),
+            date: date.parse().unwrap(),
+            kind: ActivityKind::Reception,
+            title: String::new(),
+            participants_offline: offline,
+            participants_online: 1,
+            persons_served: 0,
+            delegations,
+        },
+    }
+}
+
+#[test]
+fn activities_count_under_the_tree_of_their_own_day() {
+    let mut reg = shenzhen();
+    // futian-street (from 2024-05-07 under futian) moves to nanshan on 2024-09-01.
+    for c in [
+        activity("a1", "futian-street", "2024-06-15", 10, 1),
+        activity("a2", "futian-street", "2024-10-01", 20, 2),
+        activity("a3", "futian-street", "2024-08", 40, 4),
+        activity("a4", "futian-street", "2024", 80, 8),
+        activity("a5", "futian", "2024-07-01", 160, 16),
+        Command::MoveOrganization {
+            id: "futian-street".into(),
+            parent: Some("nanshan".into()),
+            relation: Relation::PartOf,
+            date: d("2024-09-01"),
+        },
+    ] {
+        reg.apply(&meta(), c).unwrap();
+    }
+    let year = Period::new(d("2024-01-01"), d("2024-12-31"));
+    // futian: a1 (June, under futian), a3 (August, under futian), a5; a4 is placed on its
+    // earliest day (the branch's founding, under futian). a2 happened under nanshan.
+    let t = stats::activity_totals(&reg, "futian", year, None).unwrap();
+    assert_eq!(
+        (t.events, t.participants_offline, t.delegations),
+        (4, 10 + 40 + 80 + 160, 29)
+    );
+    assert_eq!(t.participants(), 290 + 4);
+    let n = stats::activity_totals(&reg, "nanshan", year, None).unwrap();
+    assert_eq!((n.events, n.participants_offline), (1, 20));
+    // sz sees all five; a month-precision record counts only when certainly inside the period.
+    let summer = Period::new(d("2024-06-01"), d("2024-08-15"));
+    let s = stats::activity_totals(&reg, "sz", summer, None).unwrap();
+    assert_eq!((s.events, s.participants_offline), (2, 10 + 160));
+    assert!(
+        stats::activity_totals(&reg, "sz", year, Some(ActivityKind::Training))
+            .unwrap()
+            .events
+            == 0
+    );
+    assert_eq!(
+        stats::activity_totals(&reg, "nowhere", year, None)
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[test]
+fn designations_in_force_with_partial_dates() {
+    let mut reg = shenzhen();
+    let des = |id: &str, conferred: &str, revoked: Option<&str>| Command::RecordDesignation {
+        designation: Designation {
+            id: id.into(),
+            org: "nanshan".into(),
+            title: DesignationTitle::PracticeInnovationBase,
+            name: "实践创新基地".into(),
+            level: Level::District,
+            issuer: "区委统战部".into(),
+            batch: None,
+            conferred: conferred.parse().unwrap(),
+            revoked: revoked.map(|r| r.parse().unwrap()),
+        },
+    };
+    reg.apply(&meta(), des("d1", "2017-08", None)).unwrap();
+    reg.apply(&meta(), des("d2", "2015", Some("2017-08-10")))
+        .unwrap();
+    let on = |s: &str| {
+        let mut v: Vec<(String, Certainty)> = stats::designations_in_force(&reg, "sz", d(s))
+            .unwrap()
+            .into_iter()
+            .map(|(d, c)| (d.id.clone(), c))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        on("2017-08-05"),
+        vec![
+            ("d1".into(), Certainty::Possibly),
+            ("d2".into(), Certainty::Certainly)
+        ]
+    );
+    assert_eq!(on("2017-09-01"), vec![("d1".into(), Certainty::Certainly)]);
+    assert_eq!(on("2014-06-01"), vec![]);
+}
+
+#[test]
+fn coverage_of_shenzhen_districts() {
+    let mut reg = shenzhen();
+    let table = DivisionTable::bundled().unwrap();
+    let sz = DivisionCode::parse("440300").unwrap();
+    let cov = stats::coverage(
+        &reg,
+        &table,
+        OrgKind::Zhilianhui,
+        &sz,
+        DivisionLevel::County,
+        Some(Level::District),
+        d("2024-06-01"),
+    )
+    .unwrap();
+    // Shenzhen has 9 districts; futian and nanshan have district-level zhilianhui.
+    assert_eq!(cov.rows.len(), 9);
+    assert_eq!(cov.covered(), 2);
+    assert!((cov.share() - 2.0 / 9.0).abs() < 1e-12);
+    let covered: Vec<(&str, &str, &[String])> = cov
+        .rows
+        .iter()
+        .filter(|r| r.covered)
+        .map(|r| {
+            (
+                r.division_code.as_str(),
+                r.name.as_str(),
+                r.organizations.as_slice(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        covered,
+        vec![
+            ("440304", "福田区", &["futian".to_string()][..]),
+            ("440305", "南山区", &["nanshan".to_string()][..])
+        ]
+    );
+    assert_eq!(
+        cov.uncovered().next().map(|r| r.name.as_str()),
+        Some("罗湖区")
+    );
+    // Before nanshan existed, and counting any level (the street branch covers futian anyway).
+    let early = stats::coverage(
+        &reg,
+        &table,
+        OrgKind::Zhilianhui,
+        &sz,
+        DivisionLevel::County,
+        None,
+        d("2012-06-01"),
+    )
+    .unwrap();
+    assert_eq!(early.covered(), 1);
+    // A dissolved association no longer covers its district.
+    reg.apply(
+        &meta(),
+        Command::Leave {
+            member: MemberRef::Person("p2".into()),
+            org: "nanshan".into(),
+            date: d("2024-07-01"),
+        },
+    )
+    .unwrap();
+    reg.apply(
+        &meta(),
+        Command::DissolveOrganization {
+            id: "nanshan".into(),
+            date: d("2024-08-01"),
+        },
+    )
+    .unwrap();
+    let late = stats::coverage(
+        &reg,
+        &table,
+        OrgKind::Zhilianhui,
+        &sz,
+        DivisionLevel::County,
+        None,
+        d("2024-08-01"),
+    )
+    .unwrap();
+    assert_eq!(late.covered(), 1);
+    // Township rows need the street table, which is not bundled.
+    let err = stats::coverage(
+        &reg,
+        &table,
+        OrgKind::Zhilianhui,
+        &sz,
+        DivisionLevel::Township,
+        None,
+        d("2024-08-01"),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Division);
+}

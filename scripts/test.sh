@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every test of tongxin: Rust (fmt, clippy, unit, integration, property, doc), the seed dataset,
+# the demo, and the C front. Installs what it needs first. Run from anywhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo --version
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "rust tests"
+cargo test --workspace
+
+step "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+step "seed dataset is what its generator writes"
+python3 examples/data/generate_seeds.py --check
+
+step "seed-facts demo"
+cargo run --release -q -p tongxin-examples --bin seed-demo -- --quiet
+
+for front in scripts/test-c.sh; do
+  if [ -f "$front" ]; then
+    step "$front"
+    bash "$front"
+  fi
+done
+
+printf '\nall tests passed\n'
