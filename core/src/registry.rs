@@ -81,14 +81,20 @@ impl OrgRecord {
 
 /// A membership in compact form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct MRec {
-    member: MemberIdx,
-    org: OrgIdx,
-    role: Role,
-    start: NaiveDate,
-    end: Option<NaiveDate>,
-    founding: bool,
-    source: Option<u32>,
+pub(crate) struct MRec {
+    pub(crate) member: MemberIdx,
+    pub(crate) org: OrgIdx,
+    pub(crate) role: Role,
+    pub(crate) start: NaiveDate,
+    pub(crate) end: Option<NaiveDate>,
+    pub(crate) founding: bool,
+    pub(crate) source: Option<u32>,
+}
+
+impl MRec {
+    pub(crate) fn active_on(&self, day: NaiveDate) -> bool {
+        active_on(self.start, self.end, day)
+    }
 }
 
 /// An arena of records with unique string ids.
@@ -1259,6 +1265,29 @@ fn remove_name<T: PartialEq>(index: &mut BTreeMap<String, Vec<T>>, name: &str, i
     }
 }
 
+/// Crate-internal access for the statistics, which work on arena indices.
+impl Registry {
+    /// Membership record indices of each person, by person index.
+    pub(crate) fn person_membership_lists(&self) -> &[Vec<u32>] {
+        &self.person_memberships
+    }
+
+    /// Membership record indices of each enterprise, by enterprise index.
+    pub(crate) fn enterprise_membership_lists(&self) -> &[Vec<u32>] {
+        &self.enterprise_memberships
+    }
+
+    /// A membership record by index.
+    pub(crate) fn membership_record(&self, i: u32) -> &MRec {
+        &self.memberships[i as usize]
+    }
+
+    /// A person by arena index.
+    pub(crate) fn person_at(&self, i: u32) -> &Person {
+        &self.persons.rows[i as usize]
+    }
+}
+
 /// Queries.
 impl Registry {
     /// The journal of accepted events, oldest first.
@@ -1521,13 +1550,36 @@ impl Registry {
         let (Some(&o), Some(&r)) = (self.org_ids.get(org), self.org_ids.get(root)) else {
             return false;
         };
-        if !self.orgs[o.get()].org.active_on(day) || !self.orgs[r.get()].org.active_on(day) {
-            return false;
+        self.orgs[o.get()].org.active_on(day)
+            && self.orgs[r.get()].org.active_on(day)
+            && self.reaches(o, r, day)
+    }
+
+    /// Whether `member` is active on `day` in some organization of the subtree of `root` (the
+    /// tree of that day). O(memberships of the member × depth).
+    pub fn is_member_within(
+        &self,
+        member: &MemberRef,
+        root: &str,
+        day: NaiveDate,
+    ) -> Result<bool, Error> {
+        let root_idx = self.require_org(root)?;
+        let m = self.member_idx(member)?;
+        if !self.orgs[root_idx.get()].org.active_on(day) {
+            return Ok(false);
         }
-        let mut cur = Some(o);
+        Ok(self.memberships_of_idx(m).iter().any(|&i| {
+            let rec = &self.memberships[i as usize];
+            rec.active_on(day) && self.reaches(rec.org, root_idx, day)
+        }))
+    }
+
+    /// Whether walking up from `org` along the links of `day` reaches `root`.
+    fn reaches(&self, org: OrgIdx, root: OrgIdx, day: NaiveDate) -> bool {
+        let mut cur = Some(org);
         let mut steps = 0;
         while let Some(c) = cur {
-            if c == r {
+            if c == root {
                 return true;
             }
             steps += 1;

@@ -2,131 +2,11 @@
 //! public records only (parent histories, lifetimes, memberships), never from the pre-order index.
 
 mod common;
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use common::*;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use tongxin::prelude::*;
-
-const ORGS: usize = 7;
-const PERSONS: usize = 4;
-
-fn day(k: u8) -> NaiveDate {
-    d("2020-01-01") + Days::new(u64::from(k) * 61)
-}
-
-fn code(l: Level) -> &'static str {
-    match l {
-        Level::National => "00",
-        Level::Provincial => "44",
-        Level::Municipal => "4403",
-        Level::District => "440304",
-        Level::Subdistrict => "440304004",
-        Level::Community => "440304004001",
-    }
-}
-
-/// Creates every person and organization (parents among the earlier ones, three levels so that
-/// many links are valid), some of which the registry will still reject.
-fn arb_setup() -> impl Strategy<Value = Vec<Command>> {
-    let org_spec = (
-        1u8..4,
-        any::<bool>(),
-        proptest::option::of(0usize..ORGS),
-        any::<bool>(),
-        0u8..8,
-        proptest::option::weighted(0.15, 4u8..30),
-    );
-    proptest::collection::vec(org_spec, ORGS).prop_map(|specs| {
-        let mut out: Vec<Command> = (0..PERSONS)
-            .map(|i| Command::AddPerson {
-                person: person(&format!("p{i}"), Party::NonParty, Title::Senior),
-            })
-            .collect();
-        for (i, (l, committee, parent, part_of, f, dis)) in specs.into_iter().enumerate() {
-            let lv = Level::ALL[usize::from(l) + 1];
-            let kind = if committee {
-                OrgKind::SpecialCommittee
-            } else {
-                OrgKind::Zhilianhui
-            };
-            let mut o = org(&format!("o{i}"), kind, lv, code(lv), "2020-01-01");
-            o.founded = day(f);
-            o.dissolved = dis.map(|x| day(f.saturating_add(x)));
-            let parent = parent.filter(|&p| p < i).map(|p| format!("o{p}"));
-            let relation = if part_of {
-                Relation::PartOf
-            } else {
-                Relation::Guidance
-            };
-            out.push(Command::AddOrganization {
-                org: o,
-                parent,
-                relation,
-            });
-        }
-        out
-    })
-}
-
-fn arb_command() -> impl Strategy<Value = Command> {
-    let oid = (0..ORGS).prop_map(|i| format!("o{i}"));
-    let pid = (0..PERSONS).prop_map(|i| format!("p{i}"));
-    let rel = prop_oneof![Just(Relation::Guidance), Just(Relation::PartOf)];
-    let role = prop_oneof![
-        Just(Role::President),
-        Just(Role::Member),
-        Just(Role::Council)
-    ];
-    prop_oneof![
-        5 => (oid.clone(), proptest::option::weighted(0.85, oid.clone()), rel, 1u8..40)
-            .prop_map(|(id, parent, relation, k)| Command::MoveOrganization { id, parent, relation, date: day(k) }),
-        1 => (oid.clone(), 1u8..40).prop_map(|(id, k)| Command::DissolveOrganization { id, date: day(k) }),
-        4 => (pid.clone(), oid.clone(), role.clone(), 0u8..40, proptest::option::weighted(0.3, 1u8..10))
-            .prop_map(|(p, o, role, s, len)| {
-                let mut m = membership(&p, &o, role, "2020-01-01");
-                m.start = day(s);
-                m.end = len.map(|l| day(s.saturating_add(l)));
-                Command::Join { membership: m }
-            }),
-        1 => (pid.clone(), oid.clone(), 0u8..40)
-            .prop_map(|(p, o, k)| Command::Leave { member: MemberRef::Person(p), org: o, date: day(k) }),
-        1 => (pid, oid, role, 0u8..40)
-            .prop_map(|(p, o, role, k)| Command::ChangeRole { member: MemberRef::Person(p), org: o, role, date: day(k) }),
-    ]
-}
-
-/// Parent on `day` from the public parent history.
-fn parent_on(reg: &Registry, id: &str, on: NaiveDate) -> Option<String> {
-    let links = reg.parent_history(id).ok()?;
-    links
-        .into_iter()
-        .find(|l| l.from <= on && l.to.is_none_or(|t| on < t))
-        .and_then(|l| l.parent)
-}
-
-fn alive(reg: &Registry, id: &str, on: NaiveDate) -> bool {
-    reg.organization(id).is_some_and(|o| o.active_on(on))
-}
-
-/// Brute-force subtree on `day`: every live organization whose parent chain reaches `root`.
-fn brute_subtree(reg: &Registry, root: &str, on: NaiveDate) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for o in reg.organizations().filter(|o| o.active_on(on)) {
-        let mut cur = Some(o.id.clone());
-        let mut steps = 0;
-        while let Some(c) = cur {
-            assert!(steps <= ORGS, "cycle through {c} on {on}");
-            if c == root {
-                out.insert(o.id.clone());
-                break;
-            }
-            cur = parent_on(reg, &c, on);
-            steps += 1;
-        }
-    }
-    out
-}
 
 /// The tree of `day` as (org -> parent, relation), from the registry's own forest.
 fn tree_shape(reg: &Registry, on: NaiveDate) -> BTreeMap<String, Option<(String, Relation)>> {
@@ -141,17 +21,6 @@ fn tree_shape(reg: &Registry, on: NaiveDate) -> BTreeMap<String, Option<(String,
             (id, parent)
         })
         .collect()
-}
-
-/// The day a structural command takes effect.
-fn effective(c: &Command) -> Option<NaiveDate> {
-    match c {
-        Command::AddOrganization { org, .. } => Some(org.founded),
-        Command::MoveOrganization { date, .. } | Command::DissolveOrganization { date, .. } => {
-            Some(*date)
-        }
-        _ => None,
-    }
 }
 
 fn check_invariants(reg: &Registry) {

@@ -1,7 +1,9 @@
 //! Builders shared by the integration tests.
 #![allow(dead_code)]
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
 use tongxin::prelude::*;
 
 /// A day from `YYYY-MM-DD`.
@@ -172,4 +174,155 @@ pub fn shenzhen() -> Registry {
             .expect("join");
     }
     reg
+}
+
+// Random registries for the property tests.
+
+pub const ORGS: usize = 7;
+pub const PERSONS: usize = 4;
+
+pub fn day(k: u8) -> NaiveDate {
+    d("2020-01-01") + Days::new(u64::from(k) * 61)
+}
+
+pub fn code(l: Level) -> &'static str {
+    match l {
+        Level::National => "00",
+        Level::Provincial => "44",
+        Level::Municipal => "4403",
+        Level::District => "440304",
+        Level::Subdistrict => "440304004",
+        Level::Community => "440304004001",
+    }
+}
+
+/// Creates every person and organization (parents among the earlier ones, three levels so that
+/// many links are valid), some of which the registry will still reject.
+pub fn arb_setup() -> impl Strategy<Value = Vec<Command>> {
+    let org_spec = (
+        1u8..4,
+        any::<bool>(),
+        proptest::option::of(0usize..ORGS),
+        any::<bool>(),
+        0u8..8,
+        proptest::option::weighted(0.15, 4u8..30),
+    );
+    proptest::collection::vec(org_spec, ORGS).prop_map(|specs| {
+        let mut out: Vec<Command> = (0..PERSONS)
+            .map(|i| Command::AddPerson {
+                person: varied_person(i),
+            })
+            .collect();
+        for (i, (l, committee, parent, part_of, f, dis)) in specs.into_iter().enumerate() {
+            let lv = Level::ALL[usize::from(l) + 1];
+            let kind = if committee {
+                OrgKind::SpecialCommittee
+            } else {
+                OrgKind::Zhilianhui
+            };
+            let mut o = org(&format!("o{i}"), kind, lv, code(lv), "2020-01-01");
+            o.founded = day(f);
+            o.dissolved = dis.map(|x| day(f.saturating_add(x)));
+            let parent = parent.filter(|&p| p < i).map(|p| format!("o{p}"));
+            let relation = if part_of {
+                Relation::PartOf
+            } else {
+                Relation::Guidance
+            };
+            out.push(Command::AddOrganization {
+                org: o,
+                parent,
+                relation,
+            });
+        }
+        out
+    })
+}
+
+pub fn arb_command() -> impl Strategy<Value = Command> {
+    let oid = (0..ORGS).prop_map(|i| format!("o{i}"));
+    let pid = (0..PERSONS).prop_map(|i| format!("p{i}"));
+    let rel = prop_oneof![Just(Relation::Guidance), Just(Relation::PartOf)];
+    let role = prop_oneof![
+        Just(Role::President),
+        Just(Role::Member),
+        Just(Role::Council)
+    ];
+    prop_oneof![
+        5 => (oid.clone(), proptest::option::weighted(0.85, oid.clone()), rel, 1u8..40)
+            .prop_map(|(id, parent, relation, k)| Command::MoveOrganization { id, parent, relation, date: day(k) }),
+        1 => (oid.clone(), 1u8..40).prop_map(|(id, k)| Command::DissolveOrganization { id, date: day(k) }),
+        4 => (pid.clone(), oid.clone(), role.clone(), 0u8..40, proptest::option::weighted(0.3, 1u8..10))
+            .prop_map(|(p, o, role, s, len)| {
+                let mut m = membership(&p, &o, role, "2020-01-01");
+                m.start = day(s);
+                m.end = len.map(|l| day(s.saturating_add(l)));
+                Command::Join { membership: m }
+            }),
+        1 => (pid.clone(), oid.clone(), 0u8..40)
+            .prop_map(|(p, o, k)| Command::Leave { member: MemberRef::Person(p), org: o, date: day(k) }),
+        1 => (pid, oid, role, 0u8..40)
+            .prop_map(|(p, o, role, k)| Command::ChangeRole { member: MemberRef::Person(p), org: o, role, date: day(k) }),
+    ]
+}
+
+/// Parent on `day` from the public parent history.
+pub fn parent_on(reg: &Registry, id: &str, on: NaiveDate) -> Option<String> {
+    let links = reg.parent_history(id).ok()?;
+    links
+        .into_iter()
+        .find(|l| l.from <= on && l.to.is_none_or(|t| on < t))
+        .and_then(|l| l.parent)
+}
+
+pub fn alive(reg: &Registry, id: &str, on: NaiveDate) -> bool {
+    reg.organization(id).is_some_and(|o| o.active_on(on))
+}
+
+/// Brute-force subtree on `day`: every live organization whose parent chain reaches `root`.
+pub fn brute_subtree(reg: &Registry, root: &str, on: NaiveDate) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for o in reg.organizations().filter(|o| o.active_on(on)) {
+        let mut cur = Some(o.id.clone());
+        let mut steps = 0;
+        while let Some(c) = cur {
+            assert!(steps <= ORGS, "cycle through {c} on {on}");
+            if c == root {
+                out.insert(o.id.clone());
+                break;
+            }
+            cur = parent_on(reg, &c, on);
+            steps += 1;
+        }
+    }
+    out
+}
+
+/// The day a structural command takes effect.
+pub fn effective(c: &Command) -> Option<NaiveDate> {
+    match c {
+        Command::AddOrganization { org, .. } => Some(org.founded),
+        Command::MoveOrganization { date, .. } | Command::DissolveOrganization { date, .. } => {
+            Some(*date)
+        }
+        _ => None,
+    }
+}
+
+/// Person `p{i}` with attributes that differ from one index to the next.
+pub fn varied_person(i: usize) -> Person {
+    let mut p = person(
+        &format!("p{i}"),
+        Party::ALL[(i * 3) % Party::ALL.len()],
+        Title::ALL[i % Title::ALL.len()],
+    );
+    p.sex = [Some(Sex::Male), Some(Sex::Female), None][i % 3];
+    p.birth = [
+        Some("1960".parse().expect("year")),
+        Some("1985-07-01".parse().expect("day")),
+        None,
+    ][i % 3];
+    p.ethnicity = [Some("汉族"), Some("壮族"), None][(i / 2) % 3].map(String::from);
+    p.stratum = Stratum::ALL[i % Stratum::ALL.len()];
+    p
 }

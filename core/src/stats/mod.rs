@@ -5,6 +5,9 @@
 //! part of in 2019, even if the branch moved since. Records whose date is known only to the month
 //! or year count in a period when they *certainly* fall inside it.
 
+mod rollup;
+pub use rollup::*;
+
 use crate::date::{Certainty, PartialDate};
 use crate::error::Error;
 use crate::ids::{DivisionCode, DivisionLevel, DivisionTable};
