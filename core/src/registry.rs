@@ -1286,6 +1286,30 @@ impl Registry {
     pub(crate) fn person_at(&self, i: u32) -> &Person {
         &self.persons.rows[i as usize]
     }
+
+    /// Days on which some organization changes parent (moves; foundings excluded), sorted.
+    pub(crate) fn move_days(&self) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = self
+            .orgs
+            .iter()
+            .flat_map(|r| r.links.iter().skip(1).map(|l| l.from))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
+    /// The forest of every organization, each under its parent on `start` (or on its founding
+    /// day when founded later): the tree of every day from `start` up to the next move, once
+    /// restricted to the organizations existing that day.
+    pub(crate) fn forest_from(&self, start: NaiveDate) -> Forest {
+        Forest::build(self.orgs.len(), |i| {
+            let r = &self.orgs[i.get()];
+            let on = start.max(r.org.founded);
+            let link = r.link_at(on).unwrap_or_else(|| r.current_link());
+            Some(link.parent.map(|p| (p, link.relation)))
+        })
+    }
 }
 
 /// Queries.

@@ -33,6 +33,27 @@ fn column(reg: &Registry, dim: Dimension, m: &Membership, on: chrono::NaiveDate)
 }
 
 fn check(reg: &Registry) {
+    // The incremental series gives exactly the rollup of each point.
+    let points: Vec<chrono::NaiveDate> = (0..42).step_by(2).map(day).collect();
+    for dim in [
+        None,
+        Some(Dimension::Party),
+        Some(Dimension::Role),
+        Some(Dimension::Age),
+    ] {
+        let series = stats::rollup_series(reg, &points, dim);
+        assert_eq!(series.len(), points.len());
+        for (p, r) in points.iter().zip(&series) {
+            assert_eq!(
+                r,
+                &stats::rollup(reg, *p, dim),
+                "series point {p} by {dim:?}"
+            );
+        }
+    }
+    for k in (0..42).step_by(7) {
+        attack(reg, day(k));
+    }
     let memberships: Vec<Membership> = reg.memberships().collect();
     for k in (0..42).step_by(5) {
         let on = day(k);
@@ -154,4 +175,162 @@ fn rollup_counts_a_person_once_per_subtree() {
             .map(|x| x.total),
         Some(4)
     );
+}
+
+#[test]
+fn growth_counts_journal_events_not_record_boundaries() {
+    let mut reg = shenzhen();
+    let apply = |reg: &mut Registry, c: Command| reg.apply(&meta(), c).unwrap();
+    let leave = |who: &str, org: &str, date: &str| Command::Leave {
+        member: MemberRef::Person(who.into()),
+        org: org.into(),
+        date: d(date),
+    };
+    // 2024: p1 changes role in futian (not a join or leave), p3 joins nanshan, leaves, returns;
+    // p2 leaves nanshan; a past membership with a recorded end; nanshan dissolves on 2025-03-01
+    // closing p3's second membership.
+    apply(
+        &mut reg,
+        Command::ChangeRole {
+            member: MemberRef::Person("p1".into()),
+            org: "futian".into(),
+            role: Role::Council,
+            date: d("2024-03-01"),
+        },
+    );
+    apply(
+        &mut reg,
+        Command::Join {
+            membership: membership("p3", "nanshan", Role::Member, "2024-02-01"),
+        },
+    );
+    apply(&mut reg, leave("p3", "nanshan", "2024-04-01"));
+    apply(
+        &mut reg,
+        Command::Join {
+            membership: membership("p3", "nanshan", Role::Member, "2024-06-01"),
+        },
+    );
+    apply(&mut reg, leave("p2", "nanshan", "2024-07-01"));
+    let mut past = membership("p1", "nanshan", Role::Member, "2015-01-01");
+    past.end = Some(d("2016-01-01"));
+    apply(&mut reg, Command::Join { membership: past });
+    apply(
+        &mut reg,
+        Command::DissolveOrganization {
+            id: "nanshan".into(),
+            date: d("2025-03-01"),
+        },
+    );
+    let periods = [
+        stats::Period::new(d("2015-01-01"), d("2016-12-31")),
+        stats::Period::new(d("2024-01-01"), d("2024-12-31")),
+        stats::Period::new(d("2025-01-01"), d("2025-12-31")),
+    ];
+    let g = stats::growth(&reg, "sz", &periods).unwrap();
+    let triple = |r: &stats::GrowthRow| (r.joins, r.leaves, r.net, r.returning);
+    assert_eq!(triple(&g[0]), (1, 1, 0, 0));
+    // 2024: joins p3 (x2; the second is returning) and p2's street-branch join (2024-05-07);
+    // leaves p3 (04-01) and p2 (07-01). The role change counts as neither.
+    assert_eq!(triple(&g[1]), (3, 2, 1, 1));
+    assert_eq!(triple(&g[2]), (0, 1, -1, 0));
+    // Only futian's subtree: the street branch join in 2024, nothing else.
+    let f = stats::growth(&reg, "futian", &periods).unwrap();
+    assert_eq!(triple(&f[1]), (1, 0, 1, 0));
+    assert_eq!(
+        stats::growth(&reg, "nowhere", &periods).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+/// An attacker who knows the rows add up (party is one per person) and that a parent may be the
+/// sum of its children, and who subtracts visible cells from totals until nothing more comes out.
+fn attack(reg: &Registry, on: chrono::NaiveDate) {
+    let truth = stats::rollup(reg, on, Some(Dimension::Party));
+    for k in [2, 3, 5] {
+        let published = stats::suppress(reg, &truth, k);
+        let width = 2 + truth.columns.len();
+        let value = |r: usize, c: usize| match c {
+            0 => truth.rows[r].total,
+            1 => truth.rows[r].enterprises,
+            c => truth.rows[r].counts[c - 2],
+        };
+        let mut known: Vec<Vec<Option<u64>>> = published
+            .rows
+            .iter()
+            .map(|r| {
+                [r.total, r.enterprises]
+                    .into_iter()
+                    .chain(r.counts.iter().copied())
+                    .collect()
+            })
+            .collect();
+        for (r, row) in known.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let v = value(r, c);
+                assert!(
+                    !(v > 0 && v < k) || cell.is_none(),
+                    "small cell {v} shown (k={k})"
+                );
+                assert!(cell.is_none_or(|x| x == v), "published value differs");
+            }
+        }
+        let hidden_before = known.iter().flatten().filter(|c| c.is_none()).count();
+        let rows: Vec<&str> = truth.rows.iter().map(|r| r.org_id.as_str()).collect();
+        let mut recovered = 0;
+        loop {
+            let mut progress = false;
+            // Row equations: total = sum of the party cells.
+            for r in 0..known.len() {
+                let cells: Vec<usize> = std::iter::once(0).chain(2..width).collect();
+                let unknown: Vec<usize> = cells
+                    .iter()
+                    .copied()
+                    .filter(|&c| known[r][c].is_none())
+                    .collect();
+                if unknown.len() == 1 {
+                    known[r][unknown[0]] = Some(value(r, unknown[0]));
+                    recovered += 1;
+                    progress = true;
+                }
+            }
+            // Parent = sum of children, where that holds.
+            for (r, id) in rows.iter().enumerate() {
+                let kids: Vec<usize> = reg
+                    .children(id, on)
+                    .unwrap()
+                    .iter()
+                    .filter_map(|c| rows.iter().position(|x| x == c))
+                    .collect();
+                if kids.is_empty() {
+                    continue;
+                }
+                for c in 0..width {
+                    if kids.iter().map(|&x| value(x, c)).sum::<u64>() != value(r, c) {
+                        continue;
+                    }
+                    let mut unknown: Vec<usize> = kids
+                        .iter()
+                        .copied()
+                        .filter(|&x| known[x][c].is_none())
+                        .collect();
+                    if known[r][c].is_none() {
+                        unknown.push(r);
+                    }
+                    if unknown.len() == 1 {
+                        known[unknown[0]][c] = Some(value(unknown[0], c));
+                        recovered += 1;
+                        progress = true;
+                    }
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+        assert_eq!(
+            recovered, 0,
+            "attacker recovered {recovered} of {hidden_before} hidden cells (k={k}) on {on}"
+        );
+    }
 }

@@ -6,7 +6,11 @@
 //! or year count in a period when they *certainly* fall inside it.
 
 mod rollup;
+mod series;
+mod suppress;
 pub use rollup::*;
+pub use series::*;
+pub use suppress::*;
 
 use crate::date::{Certainty, PartialDate};
 use crate::error::Error;

@@ -201,13 +201,14 @@ impl Positions {
         Some(a)
     }
 
-    /// Adds one member present at the sorted, distinct `positions` to `weights`.
-    fn add(&self, positions: &[u32], weights: &mut [i64], stride: usize, col: usize) {
+    /// Adds (`sign` 1) or removes (`sign` −1) one member present at the sorted, distinct
+    /// `positions`.
+    fn add(&self, positions: &[u32], weights: &mut [i64], stride: usize, col: usize, sign: i64) {
         for (i, &p) in positions.iter().enumerate() {
-            weights[p as usize * stride + col] += 1;
+            weights[p as usize * stride + col] += sign;
             if i > 0 {
                 if let Some(l) = self.lca(positions[i - 1], p) {
-                    weights[l as usize * stride + col] -= 1;
+                    weights[l as usize * stride + col] -= sign;
                 }
             }
         }
@@ -259,102 +260,164 @@ fn columns(reg: &Registry, dimension: Dimension) -> Vec<String> {
     }
 }
 
-/// Distinct active members of every organization's subtree on `day` (the tree of that day),
-/// optionally broken down by `dimension`.
-pub fn rollup(reg: &Registry, day: NaiveDate, dimension: Option<Dimension>) -> Rollup {
-    let forest = reg.tree_at(day);
-    let pos = Positions::new(&forest);
-    let n = forest.order().len();
-    let cols = dimension.map(|d| columns(reg, d)).unwrap_or_default();
-    // Column 0 counts persons, 1 enterprises, then one per breakdown column.
-    let stride = 2 + cols.len();
-    let mut weights = vec![0i64; n * stride];
-    let ethnicity_col = |p: &Person| -> usize {
-        let e = p.ethnicity.as_deref().unwrap_or("unknown");
-        cols.iter()
-            .position(|c| c == e)
-            .unwrap_or(cols.len().saturating_sub(1))
-    };
-    let place = |m: &MRec| -> Option<u32> {
-        if !m.active_on(day) {
-            return None;
+/// Per-position weights of the distinct-member pass over one forest, which members can be added
+/// to and removed from as of any day on which that forest is the tree.
+pub(crate) struct Accumulator<'r> {
+    reg: &'r Registry,
+    forest: Forest,
+    pos: Positions,
+    dimension: Option<Dimension>,
+    columns: Vec<String>,
+    /// Column 0 counts persons, 1 enterprises, then one per breakdown column.
+    stride: usize,
+    weights: Vec<i64>,
+    buf: Vec<(u32, u32)>,
+    positions: Vec<u32>,
+}
+
+impl<'r> Accumulator<'r> {
+    pub(crate) fn new(reg: &'r Registry, forest: Forest, dimension: Option<Dimension>) -> Self {
+        let pos = Positions::new(&forest);
+        let columns = dimension.map(|d| columns(reg, d)).unwrap_or_default();
+        let stride = 2 + columns.len();
+        let weights = vec![0i64; forest.order().len() * stride];
+        Accumulator {
+            reg,
+            forest,
+            pos,
+            dimension,
+            columns,
+            stride,
+            weights,
+            buf: Vec::new(),
+            positions: Vec::new(),
         }
-        forest.position(m.org).map(|p| p as u32)
-    };
-    let mut buf: Vec<(u32, u32)> = Vec::new();
-    let mut positions: Vec<u32> = Vec::new();
-    for (pi, list) in reg.person_membership_lists().iter().enumerate() {
-        buf.clear();
-        let person = reg.person_at(pi as u32);
-        for &mi in list {
-            let m = reg.membership_record(mi);
-            let Some(p) = place(m) else { continue };
-            let key = match dimension {
-                None => 0,
-                Some(Dimension::Party) => person.party.index(),
-                Some(Dimension::Title) => person.title.index(),
-                Some(Dimension::Stratum) => person.stratum.index(),
-                Some(Dimension::Sex) => person.sex.map_or(2, |s| s.index()),
-                Some(Dimension::Age) => age_band(person, day),
-                Some(Dimension::Ethnicity) => ethnicity_col(person),
-                Some(Dimension::Role) => m.role.index(),
-                Some(Dimension::Level) => org_of(reg, m.org).map_or(0, |o| o.level.index()),
-                Some(Dimension::Kind) => org_of(reg, m.org).map_or(0, |o| o.kind.index()),
-            };
-            buf.push((key as u32, p));
-        }
-        if buf.is_empty() {
-            continue;
-        }
-        positions.clear();
-        positions.extend(buf.iter().map(|&(_, p)| p));
-        positions.sort_unstable();
-        positions.dedup();
-        pos.add(&positions, &mut weights, stride, 0);
-        match dimension {
-            None => {}
-            Some(d) if !d.per_membership() => {
-                pos.add(&positions, &mut weights, stride, 2 + buf[0].0 as usize)
+    }
+
+    fn key(&self, person: &Person, m: &MRec, day: NaiveDate) -> usize {
+        let org = || org_of(self.reg, m.org);
+        match self.dimension {
+            None => 0,
+            Some(Dimension::Party) => person.party.index(),
+            Some(Dimension::Title) => person.title.index(),
+            Some(Dimension::Stratum) => person.stratum.index(),
+            Some(Dimension::Sex) => person.sex.map_or(2, |s| s.index()),
+            Some(Dimension::Age) => age_band(person, day),
+            Some(Dimension::Ethnicity) => {
+                let e = person.ethnicity.as_deref().unwrap_or("unknown");
+                let last = self.columns.len().saturating_sub(1);
+                self.columns.iter().position(|c| c == e).unwrap_or(last)
             }
-            Some(_) => {
-                buf.sort_unstable();
-                buf.dedup();
-                for group in buf.chunk_by(|a, b| a.0 == b.0) {
-                    positions.clear();
-                    positions.extend(group.iter().map(|&(_, p)| p));
-                    pos.add(&positions, &mut weights, stride, 2 + group[0].0 as usize);
+            Some(Dimension::Role) => m.role.index(),
+            Some(Dimension::Level) => org().map_or(0, |o| o.level.index()),
+            Some(Dimension::Kind) => org().map_or(0, |o| o.kind.index()),
+        }
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` −1) person `pi` as active on `day`.
+    pub(crate) fn person(&mut self, pi: u32, day: NaiveDate, sign: i64) {
+        let person = self.reg.person_at(pi);
+        let mut buf = std::mem::take(&mut self.buf);
+        let mut positions = std::mem::take(&mut self.positions);
+        buf.clear();
+        for &mi in &self.reg.person_membership_lists()[pi as usize] {
+            let m = self.reg.membership_record(mi);
+            if !m.active_on(day) {
+                continue;
+            }
+            let Some(p) = self.forest.position(m.org) else {
+                continue;
+            };
+            buf.push((self.key(person, m, day) as u32, p as u32));
+        }
+        if !buf.is_empty() {
+            positions.clear();
+            positions.extend(buf.iter().map(|&(_, p)| p));
+            positions.sort_unstable();
+            positions.dedup();
+            let (w, s) = (&mut self.weights, self.stride);
+            self.pos.add(&positions, w, s, 0, sign);
+            match self.dimension {
+                None => {}
+                Some(d) if !d.per_membership() => {
+                    self.pos.add(&positions, w, s, 2 + buf[0].0 as usize, sign)
+                }
+                Some(_) => {
+                    buf.sort_unstable();
+                    buf.dedup();
+                    for group in buf.chunk_by(|a, b| a.0 == b.0) {
+                        positions.clear();
+                        positions.extend(group.iter().map(|&(_, p)| p));
+                        self.pos
+                            .add(&positions, w, s, 2 + group[0].0 as usize, sign);
+                    }
                 }
             }
         }
+        self.buf = buf;
+        self.positions = positions;
     }
-    for list in reg.enterprise_membership_lists() {
+
+    /// Adds or removes enterprise `ei` as active on `day`.
+    pub(crate) fn enterprise(&mut self, ei: u32, day: NaiveDate, sign: i64) {
+        let mut positions = std::mem::take(&mut self.positions);
         positions.clear();
-        positions.extend(
-            list.iter()
-                .filter_map(|&mi| place(reg.membership_record(mi))),
-        );
+        for &mi in &self.reg.enterprise_membership_lists()[ei as usize] {
+            let m = self.reg.membership_record(mi);
+            if m.active_on(day) {
+                positions.extend(self.forest.position(m.org).map(|p| p as u32));
+            }
+        }
         positions.sort_unstable();
         positions.dedup();
-        pos.add(&positions, &mut weights, stride, 1);
+        self.pos
+            .add(&positions, &mut self.weights, self.stride, 1, sign);
+        self.positions = positions;
     }
-    let sums = subtree_sums(&forest, &weights, stride);
-    let rows = forest
-        .order()
-        .iter()
-        .zip(sums)
-        .map(|(&o, s)| RollupRow {
-            org_id: org_of(reg, o).map(|o| o.id.clone()).unwrap_or_default(),
-            total: s[0],
-            enterprises: s[1],
-            counts: s[2..].to_vec(),
-        })
-        .collect();
-    Rollup {
-        as_of: day,
-        dimension,
-        columns: cols,
-        rows,
+
+    /// Adds every person and enterprise as active on `day`.
+    pub(crate) fn add_everyone(&mut self, day: NaiveDate) {
+        for pi in 0..self.reg.person_membership_lists().len() {
+            self.person(pi as u32, day, 1);
+        }
+        for ei in 0..self.reg.enterprise_membership_lists().len() {
+            self.enterprise(ei as u32, day, 1);
+        }
     }
+
+    /// The rollup on `day`: rows for the organizations existing that day, in pre-order.
+    pub(crate) fn rollup(&self, day: NaiveDate) -> Rollup {
+        let sums = subtree_sums(&self.forest, &self.weights, self.stride);
+        let rows = self
+            .forest
+            .order()
+            .iter()
+            .zip(sums)
+            .filter_map(|(&o, s)| {
+                let org = org_of(self.reg, o)?;
+                org.active_on(day).then(|| RollupRow {
+                    org_id: org.id.clone(),
+                    total: s[0],
+                    enterprises: s[1],
+                    counts: s[2..].to_vec(),
+                })
+            })
+            .collect();
+        Rollup {
+            as_of: day,
+            dimension: self.dimension,
+            columns: self.columns.clone(),
+            rows,
+        }
+    }
+}
+
+/// Distinct active members of every organization's subtree on `day` (the tree of that day),
+/// optionally broken down by `dimension`.
+pub fn rollup(reg: &Registry, day: NaiveDate, dimension: Option<Dimension>) -> Rollup {
+    let mut acc = Accumulator::new(reg, reg.tree_at(day), dimension);
+    acc.add_everyone(day);
+    acc.rollup(day)
 }
 
 fn org_of(reg: &Registry, o: OrgIdx) -> Option<&crate::model::Organization> {
