@@ -205,3 +205,111 @@ fn coverage_of_shenzhen_districts() {
     .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Division);
 }
+
+#[test]
+fn designations_political_posts_and_tables() {
+    let mut reg = shenzhen();
+    for (id, org, level, when) in [
+        ("d1", "nanshan", Level::District, "2016-09"),
+        ("d2", "nanshan", Level::Municipal, "2017-08"),
+        ("d3", "futian", Level::Municipal, "2017"),
+        ("d4", "xlh", Level::Municipal, "2017-02"),
+    ] {
+        reg.apply(
+            &meta(),
+            Command::RecordDesignation {
+                designation: Designation {
+                    id: id.into(),
+                    org: org.into(),
+                    title: DesignationTitle::PilotUnit,
+                    name: "试点".into(),
+                    level,
+                    issuer: "统战部".into(),
+                    batch: None,
+                    conferred: when.parse().unwrap(),
+                    revoked: None,
+                },
+            },
+        )
+        .unwrap();
+    }
+    let counts: Vec<(Level, i32, u64)> = stats::designations_by_level_year(&reg, "sz")
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.level, c.year, c.count))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![(Level::Municipal, 2017, 2), (Level::District, 2016, 1)]
+    );
+
+    // p1 (futian president) is a municipal CPPCC member and a district NPC deputy since 2021;
+    // p2's post ended in 2020.
+    let mut p1 = reg.person("p1").unwrap().clone();
+    let post = |body, level, from: &str, to: Option<&str>| PoliticalPost {
+        body,
+        level,
+        term: None,
+        from: Some(from.parse().unwrap()),
+        to: to.map(|t| t.parse().unwrap()),
+    };
+    p1.political_posts = vec![
+        post(PoliticalBody::Cppcc, Level::Municipal, "2021-01", None),
+        post(PoliticalBody::Npc, Level::District, "2021", None),
+    ];
+    reg.apply(&meta(), Command::UpdatePerson { person: p1 })
+        .unwrap();
+    let mut p2 = reg.person("p2").unwrap().clone();
+    p2.political_posts = vec![post(
+        PoliticalBody::Npc,
+        Level::District,
+        "2016",
+        Some("2020"),
+    )];
+    reg.apply(&meta(), Command::UpdatePerson { person: p2 })
+        .unwrap();
+    let pa = stats::political_arrangements(&reg, "sz", d("2024-06-01")).unwrap();
+    assert_eq!((pa.persons, pa.npc, pa.cppcc), (1, 1, 1));
+    assert_eq!(pa.by_level[Level::Municipal.index()], 1);
+    let early = stats::political_arrangements(&reg, "sz", d("2019-06-01")).unwrap();
+    assert_eq!((early.persons, early.npc, early.cppcc), (1, 1, 0));
+
+    // Tables: stable columns, CSV quoting, suppression marker.
+    let r = stats::rollup(&reg, d("2024-06-01"), Some(stats::Dimension::Sex));
+    let t = stats::Table::from(&r);
+    assert_eq!(
+        t.columns,
+        [
+            "org_id",
+            "total",
+            "male",
+            "female",
+            "unknown",
+            "enterprises"
+        ]
+    );
+    let csv = t.to_csv();
+    assert!(
+        csv.starts_with("org_id,total,male,female,unknown,enterprises\nsz,2,0,2,0,0\n"),
+        "{csv}"
+    );
+    let published = stats::suppress(&reg, &r, 3);
+    let pt = stats::Table::from(&published);
+    assert_eq!(pt.rows[0], ["sz", "*", "0", "*", "0", "0"]);
+    let table = DivisionTable::bundled().unwrap();
+    let cov = stats::coverage(
+        &reg,
+        &table,
+        OrgKind::Zhilianhui,
+        &DivisionCode::parse("4403").unwrap(),
+        DivisionLevel::County,
+        None,
+        d("2024-06-01"),
+    )
+    .unwrap();
+    let ct = stats::Table::from(&cov).to_csv();
+    assert!(
+        ct.contains("440304,福田区,true,futian;futian-street\n"),
+        "{ct}"
+    );
+}

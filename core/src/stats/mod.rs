@@ -8,9 +8,11 @@
 mod rollup;
 mod series;
 mod suppress;
+mod table;
 pub use rollup::*;
 pub use series::*;
 pub use suppress::*;
+pub use table::*;
 
 use crate::date::{Certainty, PartialDate};
 use crate::error::Error;
@@ -18,7 +20,7 @@ use crate::ids::{DivisionCode, DivisionLevel, DivisionTable};
 use crate::model::{Activity, Advice, Designation};
 use crate::registry::Registry;
 use crate::vocab::{ActivityKind, AdviceKind};
-use crate::vocab::{Level, OrgKind};
+use crate::vocab::{Level, OrgKind, PoliticalBody};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -274,6 +276,84 @@ pub fn coverage(
         as_of: day,
         rows: rows.into_values().collect(),
     })
+}
+
+/// Designations conferred on the organizations of a subtree, counted by issuer level and year
+/// of conferral (each placed in the tree of its conferral day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesignationCount {
+    /// Level of the issuer.
+    pub level: Level,
+    /// Year conferred.
+    pub year: i32,
+    /// How many.
+    pub count: u64,
+}
+
+/// Designations of the subtree of `root` by level and year, sorted by level then year;
+/// revoked ones included (they were conferred).
+pub fn designations_by_level_year(
+    reg: &Registry,
+    root: &str,
+) -> Result<Vec<DesignationCount>, Error> {
+    reg.org_index(root)
+        .ok_or_else(|| Error::not_found(crate::error::Entity::Organization, root))?;
+    let mut counts: BTreeMap<(Level, i32), u64> = BTreeMap::new();
+    for d in reg.designations() {
+        if reg.is_within(&d.org, root, placement_day(reg, &d.org, d.conferred)) {
+            *counts
+                .entry((d.level, d.conferred.year_number()))
+                .or_default() += 1;
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .map(|((level, year), count)| DesignationCount { level, year, count })
+        .collect())
+}
+
+/// Distinct active members of a subtree holding political posts on a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoliticalArrangements {
+    /// Persons holding at least one NPC or CPPCC post (each counted once).
+    pub persons: u64,
+    /// Persons holding an NPC post.
+    pub npc: u64,
+    /// Persons holding a CPPCC post.
+    pub cppcc: u64,
+    /// Persons by the highest level of post they hold, indexed like [`Level::ALL`].
+    pub by_level: Vec<u64>,
+}
+
+/// Members active on `day` anywhere in the subtree of `root` who certainly hold an NPC or CPPCC
+/// post that day.
+pub fn political_arrangements(
+    reg: &Registry,
+    root: &str,
+    day: NaiveDate,
+) -> Result<PoliticalArrangements, Error> {
+    let mut out = PoliticalArrangements {
+        by_level: vec![0; Level::ALL.len()],
+        ..Default::default()
+    };
+    for m in reg.members(root, day, crate::registry::MemberScope::Subtree)? {
+        let Some(p) = reg.person(m.id()) else {
+            continue;
+        };
+        let held: Vec<_> = p
+            .political_posts
+            .iter()
+            .filter(|post| post.held_on(day) == Certainty::Certainly)
+            .collect();
+        let Some(top) = held.iter().map(|post| post.level).min() else {
+            continue;
+        };
+        out.persons += 1;
+        out.npc += u64::from(held.iter().any(|x| x.body == PoliticalBody::Npc));
+        out.cppcc += u64::from(held.iter().any(|x| x.body == PoliticalBody::Cppcc));
+        out.by_level[top.index()] += 1;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
