@@ -1,1 +1,46 @@
-//! C ABI for tongxin; filled by its own issue.
+//! # libtongxin — the C ABI of [`tongxin`]
+//!
+//! This crate builds `libtongxin.so` and `libtongxin.a` and, through cbindgen, the header
+//! `include/tongxin.h`. It is glue only: argument checks, panic containment, ownership and
+//! conversion. Every rule and every query lives in the `tongxin` core crate.
+//!
+//! ## Conventions (repeated in the header's preamble)
+//! - Every symbol starts with `tx_`. A registry is an opaque [`tx_registry`] handle created by
+//!   [`tx_registry_new`] or [`tx_registry_from_json`] and released by [`tx_registry_free`].
+//! - Fallible functions return a [`tx_status`] (`TX_STATUS_OK` is 0). Out-parameters are written
+//!   only when the function returns `TX_STATUS_OK` (the few documented exceptions say so).
+//! - After a failure, [`tx_last_error_message`] copies a message naming what went wrong into a
+//!   caller buffer; [`tx_status_name`] gives the stable snake_case name of a status.
+//! - Strings in are NUL-terminated UTF-8; dates are `YYYY-MM-DD`, timestamps
+//!   `YYYY-MM-DDTHH:MM:SS`; vocabulary values (levels, kinds, parties, roles …) are their stable
+//!   snake_case names. Strings out are owned by the caller and released with [`tx_string_free`].
+//! - Every exported function body runs inside one panic boundary (`ffi_boundary!`): a Rust panic
+//!   never unwinds into the host; it becomes `TX_STATUS_PANIC`.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![deny(missing_docs, unsafe_op_in_unsafe_fn)]
+#![allow(non_camel_case_types)]
+
+#[macro_use]
+mod macros;
+
+pub mod error;
+mod query;
+pub mod registry;
+pub mod status;
+pub mod strings;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::*;
+pub use registry::*;
+pub use status::*;
+pub use strings::*;
+
+/// Major version of this library (the `MAJOR` of the Cargo version). Changes when the ABI
+/// breaks once past 1.0; during 0.x a change of minor version may break it too.
+pub const TX_VERSION_MAJOR: u32 = 0;
+/// Minor version of this library.
+pub const TX_VERSION_MINOR: u32 = 1;
+/// Patch version of this library.
+pub const TX_VERSION_PATCH: u32 = 0;

@@ -1,0 +1,197 @@
+//! The status codes every fallible function returns.
+
+use std::ffi::c_char;
+
+/// The outcome of a call. Numbers are stable and grouped by family; a retired value is kept as
+/// reserved and never reused.
+///
+/// | range | family |
+/// |---|---|
+/// | 0 | success |
+/// | 1–99 | binding level: the arguments as C passed them, buffers, panics |
+/// | 100–199 | lookups (the core's numbers, the core's `ErrorCode::number`) |
+/// | 200–299 | field and date checks |
+/// | 300–399 | tree structure |
+/// | 400–499 | memberships |
+/// | 500–599 | history |
+/// | 900–999 | documents (JSON, snapshots, journals) |
+///
+/// Codes 100 and up are the core library's `ErrorCode` numbers, one to one, with the same
+/// snake_case names (`tx_status_name`). A core code newer than this
+/// header arrives as `TX_STATUS_UNKNOWN_ERROR`, with the core's name and number in the message.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum tx_status {
+    /// Success.
+    Ok = 0,
+    /// A pointer argument that must not be NULL was NULL (the message names it).
+    NullArgument = 1,
+    /// A string argument is not valid UTF-8 (the message names it and the byte offset).
+    InvalidUtf8 = 2,
+    /// A string argument is not a valid date, timestamp or vocabulary name (the message names
+    /// the argument, the value and what is accepted).
+    InvalidArgument = 3,
+    /// The caller's buffer is too small; the needed size was written (see
+    /// `tx_last_error_message`).
+    BufferTooSmall = 4,
+    /// A core error this version of the binding does not know (a newer core); the message
+    /// carries its name and number.
+    UnknownError = 98,
+    /// A bug: Rust code panicked. The panic was contained; the registry handle involved, if
+    /// any, may be in an unspecified state and should be freed.
+    Panic = 99,
+    /// An id is already taken (core `duplicate_id`).
+    DuplicateId = 101,
+    /// A referenced record does not exist (core `not_found`).
+    NotFound = 102,
+    /// A field's value is not acceptable (core `invalid_field`).
+    InvalidField = 201,
+    /// An interval ends on or before it starts (core `date_order`).
+    DateOrder = 202,
+    /// A dated fact lies outside its organization's lifetime (core `outside_lifetime`).
+    OutsideLifetime = 203,
+    /// A field an update may not change (core `immutable_field`).
+    ImmutableField = 204,
+    /// A division code that is malformed, unknown, or does not fit the organization's level
+    /// (core `division`).
+    Division = 205,
+    /// A move would make a cycle (core `cycle`).
+    Cycle = 301,
+    /// A child's level does not fit its parent's (core `level_order`).
+    LevelOrder = 302,
+    /// A branch's kind differs from its parent's (core `kind_mismatch`).
+    KindMismatch = 303,
+    /// Children would outlive their parent (core `has_active_children`).
+    HasActiveChildren = 304,
+    /// Overlapping memberships of one member in one organization (core
+    /// `overlapping_membership`).
+    OverlappingMembership = 401,
+    /// Two presidents at once (core `president_conflict`).
+    PresidentConflict = 402,
+    /// No active membership to end or change (core `no_active_membership`).
+    NoActiveMembership = 403,
+    /// A change dated before the last recorded one (core `history_order`).
+    HistoryOrder = 501,
+    /// Already dissolved (core `already_dissolved`).
+    AlreadyDissolved = 502,
+    /// A term out of order (core `term_order`).
+    TermOrder = 503,
+    /// A snapshot of a schema version this library does not read (core
+    /// `unsupported_schema_version`).
+    UnsupportedSchemaVersion = 901,
+    /// A JSON argument is not valid JSON or not of the expected shape (core `invalid_json`).
+    InvalidJson = 902,
+    /// A snapshot's records differ from those its journal rebuilds (core `snapshot_mismatch`).
+    SnapshotMismatch = 903,
+    /// A snapshot's journal does not replay (core `replay_failed`).
+    ReplayFailed = 904,
+}
+
+impl tx_status {
+    /// Every status, in numeric order.
+    pub(crate) const ALL: &'static [tx_status] = &[
+        tx_status::Ok,
+        tx_status::NullArgument,
+        tx_status::InvalidUtf8,
+        tx_status::InvalidArgument,
+        tx_status::BufferTooSmall,
+        tx_status::UnknownError,
+        tx_status::Panic,
+        tx_status::DuplicateId,
+        tx_status::NotFound,
+        tx_status::InvalidField,
+        tx_status::DateOrder,
+        tx_status::OutsideLifetime,
+        tx_status::ImmutableField,
+        tx_status::Division,
+        tx_status::Cycle,
+        tx_status::LevelOrder,
+        tx_status::KindMismatch,
+        tx_status::HasActiveChildren,
+        tx_status::OverlappingMembership,
+        tx_status::PresidentConflict,
+        tx_status::NoActiveMembership,
+        tx_status::HistoryOrder,
+        tx_status::AlreadyDissolved,
+        tx_status::TermOrder,
+        tx_status::UnsupportedSchemaVersion,
+        tx_status::InvalidJson,
+        tx_status::SnapshotMismatch,
+        tx_status::ReplayFailed,
+    ];
+
+    /// The status with this number, if there is one.
+    pub(crate) fn from_number(n: i64) -> Option<tx_status> {
+        Self::ALL.iter().copied().find(|s| *s as i64 == n)
+    }
+
+    /// The status for a core error code: the same number, or `UnknownError` for a code this
+    /// binding does not know.
+    pub(crate) fn from_core(code: tongxin::ErrorCode) -> tx_status {
+        match tx_status::from_number(i64::from(code.number())) {
+            Some(s) if (s as i64) >= 100 => s,
+            _ => tx_status::UnknownError,
+        }
+    }
+
+    /// The stable snake_case name, NUL-terminated.
+    pub(crate) fn name_with_nul(self) -> &'static str {
+        match self {
+            tx_status::Ok => "ok\0",
+            tx_status::NullArgument => "null_argument\0",
+            tx_status::InvalidUtf8 => "invalid_utf8\0",
+            tx_status::InvalidArgument => "invalid_argument\0",
+            tx_status::BufferTooSmall => "buffer_too_small\0",
+            tx_status::UnknownError => "unknown_error\0",
+            tx_status::Panic => "panic\0",
+            tx_status::DuplicateId => "duplicate_id\0",
+            tx_status::NotFound => "not_found\0",
+            tx_status::InvalidField => "invalid_field\0",
+            tx_status::DateOrder => "date_order\0",
+            tx_status::OutsideLifetime => "outside_lifetime\0",
+            tx_status::ImmutableField => "immutable_field\0",
+            tx_status::Division => "division\0",
+            tx_status::Cycle => "cycle\0",
+            tx_status::LevelOrder => "level_order\0",
+            tx_status::KindMismatch => "kind_mismatch\0",
+            tx_status::HasActiveChildren => "has_active_children\0",
+            tx_status::OverlappingMembership => "overlapping_membership\0",
+            tx_status::PresidentConflict => "president_conflict\0",
+            tx_status::NoActiveMembership => "no_active_membership\0",
+            tx_status::HistoryOrder => "history_order\0",
+            tx_status::AlreadyDissolved => "already_dissolved\0",
+            tx_status::TermOrder => "term_order\0",
+            tx_status::UnsupportedSchemaVersion => "unsupported_schema_version\0",
+            tx_status::InvalidJson => "invalid_json\0",
+            tx_status::SnapshotMismatch => "snapshot_mismatch\0",
+            tx_status::ReplayFailed => "replay_failed\0",
+        }
+    }
+
+    /// The stable snake_case name.
+    #[cfg(test)]
+    pub(crate) fn name(self) -> &'static str {
+        let n = self.name_with_nul();
+        &n[..n.len() - 1]
+    }
+}
+
+/// The stable snake_case name of a status, e.g. `"ok"`, `"null_argument"`, `"level_order"`.
+///
+/// `status` is taken as an integer so that any value is safe to pass: a number that is no
+/// status gives `"unknown_error"`.
+///
+/// \return a static NUL-terminated string. Ownership: borrowed from the library, valid for the
+/// life of the process; never free it.
+///
+/// Thread safety: safe to call from any thread at any time.
+#[unsafe(no_mangle)]
+pub extern "C" fn tx_status_name(status: i32) -> *const c_char {
+    ffi_boundary!(value c"panic".as_ptr(), {
+        tx_status::from_number(i64::from(status))
+            .unwrap_or(tx_status::UnknownError)
+            .name_with_nul()
+            .as_ptr()
+            .cast::<c_char>()
+    })
+}

@@ -1,0 +1,1212 @@
+//! Rust-side tests that call the exported functions directly, as C would.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::*;
+use std::ffi::{c_char, CStr, CString};
+use std::ptr::{null, null_mut};
+use tongxin::ErrorCode;
+
+const AT: &str = "2024-05-07T09:00:00";
+
+fn c(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+/// The calling thread's last error message.
+fn last_error() -> String {
+    let mut buf = vec![0 as c_char; 4096];
+    let mut n = 0usize;
+    let st = unsafe { tx_last_error_message(buf.as_mut_ptr(), buf.len(), &mut n) };
+    assert_eq!(st, tx_status::Ok);
+    let s = unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(s.len(), n);
+    s
+}
+
+/// Takes an owned string from the library and frees it.
+fn take(p: *mut c_char) -> String {
+    assert!(!p.is_null());
+    let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_string();
+    unsafe { tx_string_free(p) };
+    s
+}
+
+fn status_name(s: tx_status) -> &'static str {
+    unsafe { CStr::from_ptr(tx_status_name(s as i32)) }
+        .to_str()
+        .unwrap()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_org(
+    reg: *mut tx_registry,
+    id: &str,
+    name: &str,
+    level: &str,
+    code: &str,
+    founded: &str,
+    parent: Option<&str>,
+    relation: &str,
+) -> tx_status {
+    let parent = parent.map(c);
+    unsafe {
+        tx_registry_add_organization(
+            reg,
+            c(AT).as_ptr(),
+            c("clerk").as_ptr(),
+            c(id).as_ptr(),
+            c(name).as_ptr(),
+            c("zhilianhui").as_ptr(),
+            c(level).as_ptr(),
+            c(code).as_ptr(),
+            c(founded).as_ptr(),
+            parent.as_ref().map_or(null(), |p| p.as_ptr()),
+            c(relation).as_ptr(),
+        )
+    }
+}
+
+fn add_person(reg: *mut tx_registry, id: &str, name: &str, party: &str, title: &str) -> tx_status {
+    unsafe {
+        tx_registry_add_person(
+            reg,
+            c(AT).as_ptr(),
+            c("clerk").as_ptr(),
+            c(id).as_ptr(),
+            c(name).as_ptr(),
+            c(party).as_ptr(),
+            c(title).as_ptr(),
+            c("none").as_ptr(),
+        )
+    }
+}
+
+fn join(reg: *mut tx_registry, person: &str, org: &str, role: &str, start: &str) -> tx_status {
+    unsafe {
+        tx_registry_join(
+            reg,
+            c(AT).as_ptr(),
+            c("clerk").as_ptr(),
+            c(person).as_ptr(),
+            c(org).as_ptr(),
+            c(role).as_ptr(),
+            c(start).as_ptr(),
+        )
+    }
+}
+
+fn count(reg: *const tx_registry, org: &str, date: &str, scope: &str) -> (tx_status, usize) {
+    let mut n = usize::MAX;
+    let st = unsafe {
+        tx_registry_member_count(
+            reg,
+            c(org).as_ptr(),
+            c(date).as_ptr(),
+            c(scope).as_ptr(),
+            &mut n,
+        )
+    };
+    (st, n)
+}
+
+fn query(reg: *const tx_registry, q: &str) -> Result<String, (tx_status, String)> {
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe { tx_registry_query_json(reg, c(q).as_ptr(), &mut out) };
+    if st == tx_status::Ok {
+        Ok(take(out))
+    } else {
+        assert!(out.is_null(), "out written on failure");
+        Err((st, last_error()))
+    }
+}
+
+/// The quickstart scenario (examples/c/quickstart.c and tests/c/smoke.py build the same).
+fn scenario() -> *mut tx_registry {
+    let reg = tx_registry_new();
+    assert!(!reg.is_null());
+    let ok = tx_status::Ok;
+    assert_eq!(
+        add_org(
+            reg,
+            "sz-zlh",
+            "深圳市知联会",
+            "municipal",
+            "4403",
+            "2010-01-01",
+            None,
+            "guidance"
+        ),
+        ok
+    );
+    assert_eq!(
+        add_org(
+            reg,
+            "ft-zlh",
+            "福田区知联会",
+            "district",
+            "440304",
+            "2015-01-01",
+            Some("sz-zlh"),
+            "guidance"
+        ),
+        ok
+    );
+    assert_eq!(
+        add_org(
+            reg,
+            "ft-street",
+            "福田区知联会福田街道分会",
+            "subdistrict",
+            "440304004",
+            "2024-05-07",
+            Some("ft-zlh"),
+            "part_of"
+        ),
+        ok
+    );
+    assert_eq!(add_person(reg, "p1", "张伟", "non_party", "senior"), ok);
+    assert_eq!(
+        add_person(reg, "p2", "李娜", "min_meng", "intermediate"),
+        ok
+    );
+    assert_eq!(
+        add_person(reg, "p3", "王芳", "jiu_san", "associate_senior"),
+        ok
+    );
+    assert_eq!(
+        add_person(reg, "p4", "陈刚", "non_party", "intermediate"),
+        ok
+    );
+    assert_eq!(join(reg, "p1", "sz-zlh", "president", "2020-01-01"), ok);
+    assert_eq!(join(reg, "p1", "ft-zlh", "member", "2020-01-01"), ok);
+    assert_eq!(
+        join(reg, "p2", "ft-zlh", "vice_president", "2021-03-01"),
+        ok
+    );
+    assert_eq!(join(reg, "p2", "ft-street", "council", "2024-05-07"), ok);
+    assert_eq!(join(reg, "p3", "ft-street", "member", "2024-05-07"), ok);
+    assert_eq!(join(reg, "p4", "ft-street", "member", "2024-05-07"), ok);
+    reg
+}
+
+#[test]
+fn every_core_code_maps_to_a_status_with_its_number_and_name() {
+    for &code in ErrorCode::ALL {
+        let st = tx_status::from_core(code);
+        assert_eq!(st as i64, i64::from(code.number()), "{code:?}");
+        assert_eq!(st.name(), code.as_str(), "{code:?}");
+        assert_eq!(status_name(st), code.as_str());
+    }
+    // Every status of 100 and up is some core code.
+    for &st in tx_status::ALL.iter().filter(|s| **s as i32 >= 100) {
+        assert!(
+            ErrorCode::ALL
+                .iter()
+                .any(|c| i64::from(c.number()) == st as i64),
+            "{st:?} has no core code"
+        );
+    }
+    // Unknown numbers map to the catch-all.
+    for n in [-1, 5, 97, 100, 103, 777, 999, i32::MAX, i32::MIN] {
+        assert_eq!(tx_status::from_number(i64::from(n)), None, "{n}");
+        let name = unsafe { CStr::from_ptr(tx_status_name(n)) };
+        assert_eq!(name.to_str().unwrap(), "unknown_error");
+    }
+    assert_eq!(status_name(tx_status::Ok), "ok");
+    assert_eq!(status_name(tx_status::NullArgument), "null_argument");
+}
+
+#[test]
+fn statuses_are_unique_and_sorted() {
+    let numbers: Vec<i32> = tx_status::ALL.iter().map(|s| *s as i32).collect();
+    let mut sorted = numbers.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(numbers, sorted);
+    let names: std::collections::HashSet<_> = tx_status::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(names.len(), tx_status::ALL.len());
+}
+
+#[test]
+fn version_macros_and_tx_version_equal_the_cargo_version() {
+    assert_eq!(
+        TX_VERSION_MAJOR.to_string(),
+        env!("CARGO_PKG_VERSION_MAJOR")
+    );
+    assert_eq!(
+        TX_VERSION_MINOR.to_string(),
+        env!("CARGO_PKG_VERSION_MINOR")
+    );
+    assert_eq!(
+        TX_VERSION_PATCH.to_string(),
+        env!("CARGO_PKG_VERSION_PATCH")
+    );
+    let v = unsafe { CStr::from_ptr(tx_version()) }.to_str().unwrap();
+    assert_eq!(v, env!("CARGO_PKG_VERSION"));
+    // The committed header carries the same numbers.
+    let header = include_str!("../include/tongxin.h");
+    for (name, value) in [
+        ("TX_VERSION_MAJOR", TX_VERSION_MAJOR),
+        ("TX_VERSION_MINOR", TX_VERSION_MINOR),
+        ("TX_VERSION_PATCH", TX_VERSION_PATCH),
+    ] {
+        assert!(
+            header.contains(&format!("#define {name} {value}\n")),
+            "{name}"
+        );
+    }
+}
+
+/// The source files that define exports (everything but the macros and these tests).
+fn export_sources() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".rs") && name != "tests.rs" && name != "macros.rs" {
+            out.push((name, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_export_runs_inside_exactly_one_panic_boundary() {
+    let mut exports = 0;
+    let mut boundaries = 0;
+    let header = include_str!("../include/tongxin.h");
+    for (file, text) in export_sources() {
+        exports += text.matches("#[unsafe(no_mangle)]").count();
+        exports += text.matches("#[no_mangle]").count();
+        boundaries += text.matches("ffi_boundary!(").count();
+        // Each export's body (up to the next export) holds exactly one boundary.
+        for chunk in text.split("#[unsafe(no_mangle)]").skip(1) {
+            assert_eq!(
+                chunk.matches("ffi_boundary!(").count(),
+                1,
+                "{file}: {chunk:.80}"
+            );
+            let name = chunk
+                .split("fn ")
+                .nth(1)
+                .and_then(|s| s.split('(').next())
+                .unwrap();
+            assert!(name.starts_with("tx_"), "{name} lacks the tx_ prefix");
+            assert!(
+                header.contains(&format!("{name}(")),
+                "{name} missing from the header"
+            );
+        }
+    }
+    assert_eq!(exports, boundaries);
+    assert_eq!(exports, 18, "update this count when adding an export");
+}
+
+#[test]
+fn a_panic_is_contained_and_reported() {
+    extern "C" fn boom_status() -> tx_status {
+        ffi_boundary!(status {
+            panic!("boom at the boundary");
+        })
+    }
+    extern "C" fn boom_value() -> *mut tx_registry {
+        ffi_boundary!(value null_mut(), {
+            panic!("boom in a constructor");
+        })
+    }
+    extern "C" fn boom_string_payload() -> tx_status {
+        ffi_boundary!(status {
+            std::panic::panic_any(String::from("owned payload"));
+        })
+    }
+    assert_eq!(boom_status(), tx_status::Panic);
+    let msg = last_error();
+    assert!(
+        msg.contains("boom at the boundary") && msg.contains("bug"),
+        "{msg}"
+    );
+    assert!(boom_value().is_null());
+    assert!(last_error().contains("boom in a constructor"));
+    assert_eq!(boom_string_payload(), tx_status::Panic);
+    assert!(last_error().contains("owned payload"));
+    // The library still works afterwards on this thread.
+    let reg = scenario();
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn null_arguments_are_reported_by_name() {
+    let reg = scenario();
+    let s = c("x");
+    let p = s.as_ptr();
+    let mut out_s: *mut c_char = null_mut();
+    let mut out_n = 0usize;
+    let mut out_b = false;
+    let mut out_r: *mut tx_registry = null_mut();
+    let mut out_i = 0usize;
+    let chk = |st: tx_status, param: &str| {
+        assert_eq!(st, tx_status::NullArgument, "{param}");
+        assert_eq!(last_error(), format!("argument `{param}` is NULL"));
+    };
+    unsafe {
+        chk(tx_registry_from_json(null(), &mut out_r), "json");
+        chk(tx_registry_from_json(p, null_mut()), "out");
+        chk(tx_registry_to_json(null(), &mut out_s), "reg");
+        chk(tx_registry_to_json(reg, null_mut()), "out");
+        chk(tx_registry_apply_json(null_mut(), p, p, &mut out_s), "reg");
+        chk(
+            tx_registry_apply_json(reg, null(), p, &mut out_s),
+            "meta_json",
+        );
+        chk(
+            tx_registry_apply_json(reg, p, null(), &mut out_s),
+            "command_json",
+        );
+        chk(
+            tx_registry_apply_json(reg, p, p, null_mut()),
+            "out_event_json",
+        );
+        chk(
+            tx_registry_apply_batch_json(null_mut(), p, p, &mut out_n, &mut out_i),
+            "reg",
+        );
+        chk(
+            tx_registry_apply_batch_json(reg, null(), p, &mut out_n, &mut out_i),
+            "meta_json",
+        );
+        chk(
+            tx_registry_apply_batch_json(reg, p, null(), &mut out_n, &mut out_i),
+            "commands_json",
+        );
+        chk(
+            tx_registry_apply_batch_json(reg, p, p, null_mut(), &mut out_i),
+            "out_applied",
+        );
+        chk(
+            tx_registry_apply_batch_json(reg, p, p, &mut out_n, null_mut()),
+            "out_failed_index",
+        );
+        chk(
+            tx_registry_add_organization(null_mut(), p, p, p, p, p, p, p, p, p, p),
+            "reg",
+        );
+        chk(
+            tx_registry_add_organization(reg, null(), p, p, p, p, p, p, p, p, p),
+            "at",
+        );
+        chk(
+            tx_registry_add_organization(reg, p, null(), p, p, p, p, p, p, p, p),
+            "actor",
+        );
+        chk(
+            tx_registry_add_organization(reg, p, p, null(), p, p, p, p, p, p, p),
+            "id",
+        );
+        chk(
+            tx_registry_add_organization(reg, p, p, p, null(), p, p, p, p, p, p),
+            "name",
+        );
+        chk(
+            tx_registry_add_organization(reg, p, p, p, p, null(), p, p, p, p, p),
+            "kind",
+        );
+        chk(
+            tx_registry_add_organization(reg, p, p, p, p, p, null(), p, p, p, p),
+            "level",
+        );
+        chk(
+            tx_registry_add_organization(reg, p, p, p, p, p, p, null(), p, p, p),
+            "division_code",
+        );
+        chk(
+            tx_registry_add_organization(reg, p, p, p, p, p, p, p, null(), p, p),
+            "founded",
+        );
+        chk(
+            tx_registry_add_organization(reg, p, p, p, p, p, p, p, p, p, null()),
+            "relation",
+        );
+        chk(
+            tx_registry_add_person(null_mut(), p, p, p, p, p, p, p),
+            "reg",
+        );
+        chk(tx_registry_add_person(reg, null(), p, p, p, p, p, p), "at");
+        chk(
+            tx_registry_add_person(reg, p, null(), p, p, p, p, p),
+            "actor",
+        );
+        chk(tx_registry_add_person(reg, p, p, null(), p, p, p, p), "id");
+        chk(
+            tx_registry_add_person(reg, p, p, p, p, null(), p, p),
+            "party",
+        );
+        chk(
+            tx_registry_add_person(reg, p, p, p, p, p, null(), p),
+            "title",
+        );
+        chk(
+            tx_registry_add_person(reg, p, p, p, p, p, p, null()),
+            "stratum",
+        );
+        chk(tx_registry_join(null_mut(), p, p, p, p, p, p), "reg");
+        chk(tx_registry_join(reg, null(), p, p, p, p, p), "at");
+        chk(tx_registry_join(reg, p, null(), p, p, p, p), "actor");
+        chk(tx_registry_join(reg, p, p, null(), p, p, p), "person_id");
+        chk(tx_registry_join(reg, p, p, p, null(), p, p), "org_id");
+        chk(tx_registry_join(reg, p, p, p, p, null(), p), "role");
+        chk(tx_registry_join(reg, p, p, p, p, p, null()), "start_date");
+        chk(tx_registry_leave(null_mut(), p, p, p, p, p), "reg");
+        chk(tx_registry_leave(reg, null(), p, p, p, p), "at");
+        chk(tx_registry_leave(reg, p, null(), p, p, p), "actor");
+        chk(tx_registry_leave(reg, p, p, null(), p, p), "person_id");
+        chk(tx_registry_leave(reg, p, p, p, null(), p), "org_id");
+        chk(tx_registry_leave(reg, p, p, p, p, null()), "date");
+        chk(
+            tx_registry_is_member_in_subtree(null(), p, p, p, &mut out_b),
+            "reg",
+        );
+        chk(
+            tx_registry_is_member_in_subtree(reg, null(), p, p, &mut out_b),
+            "person_id",
+        );
+        chk(
+            tx_registry_is_member_in_subtree(reg, p, null(), p, &mut out_b),
+            "org_id",
+        );
+        chk(
+            tx_registry_is_member_in_subtree(reg, p, p, null(), &mut out_b),
+            "date",
+        );
+        chk(
+            tx_registry_is_member_in_subtree(reg, p, p, p, null_mut()),
+            "out",
+        );
+        chk(tx_registry_member_count(null(), p, p, p, &mut out_n), "reg");
+        chk(
+            tx_registry_member_count(reg, null(), p, p, &mut out_n),
+            "org_id",
+        );
+        chk(
+            tx_registry_member_count(reg, p, null(), p, &mut out_n),
+            "date",
+        );
+        chk(
+            tx_registry_member_count(reg, p, p, null(), &mut out_n),
+            "scope",
+        );
+        chk(tx_registry_member_count(reg, p, p, p, null_mut()), "out");
+        chk(tx_registry_organization_count(null(), &mut out_n), "reg");
+        chk(tx_registry_organization_count(reg, null_mut()), "out");
+        chk(tx_registry_query_json(null(), p, &mut out_s), "reg");
+        chk(
+            tx_registry_query_json(reg, null(), &mut out_s),
+            "query_json",
+        );
+        chk(tx_registry_query_json(reg, p, null_mut()), "out_json");
+        assert_eq!(
+            tx_last_error_message(null_mut(), 0, null_mut()),
+            tx_status::NullArgument
+        );
+        assert_eq!(
+            tx_last_error_message(null_mut(), 8, &mut out_n),
+            tx_status::NullArgument
+        );
+        // Nothing was written, nothing changed.
+        assert!(out_s.is_null() && out_r.is_null() && !out_b && out_n == 0 && out_i == 0);
+        let mut n = 0;
+        assert_eq!(tx_registry_organization_count(reg, &mut n), tx_status::Ok);
+        assert_eq!(n, 3);
+        tx_registry_free(null_mut());
+        tx_string_free(null_mut());
+        tx_registry_free(reg);
+    }
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_offset() {
+    let reg = scenario();
+    let bad = CString::new(vec![b'p', 0xff, 0xfe]).unwrap();
+    let mut n = 0usize;
+    let st = unsafe {
+        tx_registry_member_count(
+            reg,
+            bad.as_ptr(),
+            c("2024-06-01").as_ptr(),
+            c("direct").as_ptr(),
+            &mut n,
+        )
+    };
+    assert_eq!(st, tx_status::InvalidUtf8);
+    assert_eq!(
+        last_error(),
+        "argument `org_id` is not valid UTF-8 (invalid byte at offset 1)"
+    );
+    assert_eq!(
+        add_person(reg, "p9", "x", "non_party", "senior"),
+        tx_status::Ok
+    );
+    let st = unsafe {
+        tx_registry_add_person(
+            reg,
+            c(AT).as_ptr(),
+            c("clerk").as_ptr(),
+            c("p10").as_ptr(),
+            bad.as_ptr(),
+            c("mass").as_ptr(),
+            c("none").as_ptr(),
+            c("none").as_ptr(),
+        )
+    };
+    assert_eq!(st, tx_status::InvalidUtf8);
+    assert!(last_error().contains("`name`"));
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn bad_arguments_name_the_argument_and_value() {
+    let reg = scenario();
+    assert_eq!(
+        add_org(
+            reg,
+            "x",
+            "x",
+            "city",
+            "4403",
+            "2020-01-01",
+            None,
+            "guidance"
+        ),
+        tx_status::InvalidArgument
+    );
+    let msg = last_error();
+    assert!(
+        msg.starts_with("argument `level`: unknown level `city`") && msg.contains("municipal"),
+        "{msg}"
+    );
+    assert_eq!(
+        add_org(
+            reg,
+            "x",
+            "x",
+            "municipal",
+            "4403",
+            "2020-02-30",
+            None,
+            "guidance"
+        ),
+        tx_status::InvalidArgument
+    );
+    assert!(last_error().contains("`2020-02-30` is not a date"));
+    assert_eq!(
+        join(reg, "p1", "ft-street", "boss", "2024-06-01"),
+        tx_status::InvalidArgument
+    );
+    assert!(last_error().contains("unknown role `boss`"));
+    let (st, n) = count(reg, "ft-zlh", "2024-06-01", "everything");
+    assert_eq!((st, n), (tx_status::InvalidArgument, usize::MAX));
+    assert!(last_error().starts_with("argument `scope`"));
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn scenario_counts_and_subtree_membership() {
+    let reg = scenario();
+    let day = "2024-06-01";
+    assert_eq!(count(reg, "sz-zlh", day, "direct"), (tx_status::Ok, 1));
+    assert_eq!(
+        count(reg, "sz-zlh", day, "with_branches"),
+        (tx_status::Ok, 1)
+    );
+    assert_eq!(count(reg, "sz-zlh", day, "subtree"), (tx_status::Ok, 4));
+    assert_eq!(count(reg, "ft-zlh", day, "direct"), (tx_status::Ok, 2));
+    assert_eq!(
+        count(reg, "ft-zlh", day, "with_branches"),
+        (tx_status::Ok, 4)
+    );
+    assert_eq!(count(reg, "ft-zlh", day, "subtree"), (tx_status::Ok, 4));
+    assert_eq!(
+        count(reg, "ft-street", "2024-05-06", "direct"),
+        (tx_status::Ok, 0)
+    );
+    assert_eq!(count(reg, "nowhere", day, "direct").0, tx_status::NotFound);
+    assert_eq!(last_error(), "organization `nowhere` not found");
+
+    let inner = unsafe { &(*reg).inner };
+    for org in ["sz-zlh", "ft-zlh", "ft-street"] {
+        for date in [
+            "2019-12-31",
+            "2020-01-01",
+            "2024-05-06",
+            "2024-05-07",
+            "2030-01-01",
+        ] {
+            let day = date.parse().unwrap();
+            let members = inner
+                .members(org, day, tongxin::MemberScope::Subtree)
+                .unwrap();
+            for p in ["p1", "p2", "p3", "p4"] {
+                let mut b = false;
+                let st = unsafe {
+                    tx_registry_is_member_in_subtree(
+                        reg,
+                        c(p).as_ptr(),
+                        c(org).as_ptr(),
+                        c(date).as_ptr(),
+                        &mut b,
+                    )
+                };
+                assert_eq!(st, tx_status::Ok);
+                let expected = members.contains(&tongxin::MemberRef::Person(p.into()));
+                assert_eq!(b, expected, "{p} in {org} on {date}");
+            }
+        }
+    }
+    let mut b = false;
+    let st = unsafe {
+        tx_registry_is_member_in_subtree(
+            reg,
+            c("nobody").as_ptr(),
+            c("sz-zlh").as_ptr(),
+            c(day).as_ptr(),
+            &mut b,
+        )
+    };
+    assert_eq!(st, tx_status::NotFound);
+    assert_eq!(last_error(), "person `nobody` not found");
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn rule_rejections_carry_core_codes_and_leave_the_registry_unchanged() {
+    let reg = scenario();
+    let before = unsafe { &(*reg).inner }.to_json();
+    // A part-of branch above its parent.
+    assert_eq!(
+        add_org(
+            reg,
+            "bad",
+            "bad",
+            "municipal",
+            "4403",
+            "2024-06-01",
+            Some("ft-zlh"),
+            "part_of"
+        ),
+        tx_status::LevelOrder
+    );
+    assert!(last_error().contains("`bad` (municipal)"));
+    assert_eq!(
+        join(reg, "p2", "sz-zlh", "president", "2024-06-01"),
+        tx_status::PresidentConflict
+    );
+    assert_eq!(
+        join(reg, "p3", "ft-street", "member", "2024-06-01"),
+        tx_status::OverlappingMembership
+    );
+    assert_eq!(
+        add_person(reg, "p1", "again", "mass", "none"),
+        tx_status::DuplicateId
+    );
+    assert_eq!(
+        join(reg, "ghost", "ft-zlh", "member", "2024-06-01"),
+        tx_status::NotFound
+    );
+    let leave = |p: &str| unsafe {
+        tx_registry_leave(
+            reg,
+            c(AT).as_ptr(),
+            c("clerk").as_ptr(),
+            c(p).as_ptr(),
+            c("ft-street").as_ptr(),
+            c("2024-07-01").as_ptr(),
+        )
+    };
+    assert_eq!(unsafe { &(*reg).inner }.to_json(), before);
+    assert_eq!(leave("p4"), tx_status::Ok);
+    assert_eq!(last_error(), "", "a success clears the message");
+    assert_eq!(leave("p4"), tx_status::NoActiveMembership);
+    assert_eq!(
+        count(reg, "ft-street", "2024-07-01", "direct"),
+        (tx_status::Ok, 2)
+    );
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn apply_json_and_batch() {
+    let reg = scenario();
+    let meta = c(r#"{"at":"2024-06-01T10:00:00","actor":"clerk"}"#);
+    let mut ev: *mut c_char = null_mut();
+    let cmd = c(
+        r#"{"type":"change_role","member":{"person":"p3"},"org":"ft-street","role":"council","date":"2024-06-01"}"#,
+    );
+    let st = unsafe { tx_registry_apply_json(reg, meta.as_ptr(), cmd.as_ptr(), &mut ev) };
+    assert_eq!(st, tx_status::Ok, "{}", last_error());
+    let event: serde_json::Value = serde_json::from_str(&take(ev)).unwrap();
+    assert_eq!(event["seq"], 14);
+    assert_eq!(event["command"]["type"], "change_role");
+
+    let mut ev: *mut c_char = null_mut();
+    for (m, cmd, status) in [
+        (meta.as_ptr(), c("{not json"), tx_status::InvalidJson),
+        (
+            meta.as_ptr(),
+            c(r#"{"type":"fly"}"#),
+            tx_status::InvalidJson,
+        ),
+        (
+            c("{}").into_raw().cast_const(),
+            c(r#"{"type":"fly"}"#),
+            tx_status::InvalidJson,
+        ),
+    ] {
+        let st = unsafe { tx_registry_apply_json(reg, m, cmd.as_ptr(), &mut ev) };
+        assert_eq!(st, status);
+        assert!(ev.is_null());
+        if m != meta.as_ptr() {
+            drop(unsafe { CString::from_raw(m.cast_mut()) });
+        }
+    }
+
+    let mut applied = 0usize;
+    let mut failed = usize::MAX;
+    let batch = c(r#"[
+        {"type":"add_person","person":{"id":"p5","party":"mass","title":"none","stratum":"new_media"}},
+        {"type":"join","membership":{"member":{"person":"p5"},"org":"ft-zlh","role":"member","start":"2024-06-01"}},
+        {"type":"join","membership":{"member":{"person":"p5"},"org":"ft-zlh","role":"member","start":"2024-06-02"}}
+    ]"#);
+    let before = unsafe { &(*reg).inner }.to_json();
+    let st = unsafe {
+        tx_registry_apply_batch_json(
+            reg,
+            meta.as_ptr(),
+            batch.as_ptr(),
+            &mut applied,
+            &mut failed,
+        )
+    };
+    assert_eq!(st, tx_status::OverlappingMembership);
+    assert_eq!((applied, failed), (0, 2));
+    assert!(last_error().starts_with("command [2] (join): "));
+    assert_eq!(unsafe { &(*reg).inner }.to_json(), before, "atomic");
+
+    let malformed = c(
+        r#"[{"type":"add_person","person":{"id":"p5","party":"mass","title":"none","stratum":"new_media"}}, {"type":"join"}]"#,
+    );
+    failed = usize::MAX;
+    let st = unsafe {
+        tx_registry_apply_batch_json(
+            reg,
+            meta.as_ptr(),
+            malformed.as_ptr(),
+            &mut applied,
+            &mut failed,
+        )
+    };
+    assert_eq!((st, failed), (tx_status::InvalidJson, 1));
+    assert!(last_error().starts_with("argument `commands_json[1]`"));
+
+    let good = c(r#"[
+        {"type":"add_person","person":{"id":"p5","party":"mass","title":"none","stratum":"new_media"}},
+        {"type":"join","membership":{"member":{"person":"p5"},"org":"ft-zlh","role":"member","start":"2024-06-01"}}
+    ]"#);
+    failed = usize::MAX;
+    let st = unsafe {
+        tx_registry_apply_batch_json(reg, meta.as_ptr(), good.as_ptr(), &mut applied, &mut failed)
+    };
+    assert_eq!((st, applied, failed), (tx_status::Ok, 2, usize::MAX));
+    assert_eq!(
+        count(reg, "ft-zlh", "2024-06-01", "direct"),
+        (tx_status::Ok, 3)
+    );
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn queries_answer_like_the_core() {
+    let reg = scenario();
+    let inner = unsafe { &(*reg).inner };
+    let day = "2024-06-01".parse().unwrap();
+    assert_eq!(
+        query(
+            reg,
+            r#"{"type":"subtree","org":"sz-zlh","date":"2024-06-01"}"#
+        )
+        .unwrap(),
+        r#"["sz-zlh","ft-zlh","ft-street"]"#
+    );
+    assert_eq!(
+        query(
+            reg,
+            r#"{"type":"subtree","org":"sz-zlh","date":"2024-05-06"}"#
+        )
+        .unwrap(),
+        r#"["sz-zlh","ft-zlh"]"#
+    );
+    assert_eq!(
+        query(
+            reg,
+            r#"{"type":"children","org":"sz-zlh","date":"2024-06-01"}"#
+        )
+        .unwrap(),
+        r#"["ft-zlh"]"#
+    );
+    assert_eq!(
+        query(
+            reg,
+            r#"{"type":"ancestors","org":"ft-street","date":"2024-06-01"}"#
+        )
+        .unwrap(),
+        r#"["ft-zlh","sz-zlh"]"#
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"roots","date":"2024-06-01"}"#).unwrap(),
+        r#"["sz-zlh"]"#
+    );
+    assert_eq!(
+        query(
+            reg,
+            r#"{"type":"members","org":"ft-zlh","date":"2024-06-01","scope":"with_branches"}"#
+        )
+        .unwrap(),
+        r#"[{"person":"p1"},{"person":"p2"},{"person":"p3"},{"person":"p4"}]"#
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"organization","id":"ft-zlh"}"#).unwrap(),
+        to(inner.organization("ft-zlh").unwrap())
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"person","id":"p2"}"#).unwrap(),
+        to(inner.person("p2").unwrap())
+    );
+    assert_eq!(
+        query(
+            reg,
+            r#"{"type":"active_memberships","org":"ft-street","date":"2024-06-01"}"#
+        )
+        .unwrap(),
+        to(&inner
+            .active_memberships("ft-street", day, tongxin::MemberScope::Direct)
+            .unwrap())
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"memberships_of","member":{"person":"p1"}}"#).unwrap(),
+        to(&inner
+            .memberships_of(&tongxin::MemberRef::Person("p1".into()))
+            .unwrap())
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"parent_history","org":"ft-street"}"#).unwrap(),
+        to(&inner.parent_history("ft-street").unwrap())
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"search_organizations","prefix":"福田"}"#).unwrap(),
+        to(&inner.search_organizations("福田"))
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"search_persons","prefix":"王"}"#).unwrap(),
+        to(&inner.search_persons("王"))
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"counts"}"#).unwrap(),
+        r#"{"organizations":3,"persons":4,"enterprises":0,"memberships":6}"#
+    );
+    for q in [
+        "terms",
+        "designations_of",
+        "activities_of",
+        "advice_of",
+        "affiliations_of",
+    ] {
+        assert_eq!(
+            query(reg, &format!(r#"{{"type":"{q}","org":"ft-zlh"}}"#)).unwrap(),
+            "[]",
+            "{q}"
+        );
+        let err = query(reg, &format!(r#"{{"type":"{q}","org":"nope"}}"#)).unwrap_err();
+        assert_eq!(err.0, tx_status::NotFound, "{q}");
+    }
+    assert_eq!(
+        query(reg, r#"{"type":"journal"}"#).unwrap(),
+        to(&inner.journal())
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"journal","after":12}"#).unwrap(),
+        to(&inner.journal()[12..])
+    );
+    let (st, msg) = query(reg, r#"{"type":"organization","id":"nope"}"#).unwrap_err();
+    assert_eq!(
+        (st, msg.as_str()),
+        (tx_status::NotFound, "organization `nope` not found")
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"enterprise","id":"e1"}"#)
+            .unwrap_err()
+            .0,
+        tx_status::NotFound
+    );
+    let (st, msg) = query(reg, r#"{"type":"teleport"}"#).unwrap_err();
+    assert_eq!(st, tx_status::InvalidJson);
+    assert!(
+        msg.starts_with("argument `query_json`: ") && msg.contains("teleport"),
+        "{msg}"
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"roots","date":"2024-06-01","extra":1}"#)
+            .unwrap_err()
+            .0,
+        tx_status::InvalidJson
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"roots"}"#).unwrap_err().0,
+        tx_status::InvalidJson
+    );
+    unsafe { tx_registry_free(reg) };
+}
+
+/// Serializes anything serde can, for comparing with the binding's answers.
+fn to<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap()
+}
+
+#[test]
+fn snapshots_round_trip_byte_identical_to_rust() {
+    let reg = scenario();
+    let mut out: *mut c_char = null_mut();
+    assert_eq!(unsafe { tx_registry_to_json(reg, &mut out) }, tx_status::Ok);
+    let text = take(out);
+
+    // The same scenario through the Rust API gives the same bytes.
+    use tongxin::*;
+    let meta = Meta {
+        at: AT.parse().unwrap(),
+        actor: "clerk".into(),
+    };
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let mut rust = Registry::new();
+    let org = |id: &str, name: &str, level, code: &str, founded: &str| Organization {
+        id: id.into(),
+        name: name.into(),
+        name_en: None,
+        kind: OrgKind::Zhilianhui,
+        level,
+        division_code: code.into(),
+        carrier: None,
+        category: None,
+        founded: d(founded),
+        dissolved: None,
+        facilities: None,
+        tags: vec![],
+    };
+    let add = |r: &mut Registry, o, parent: Option<&str>, relation| {
+        r.apply(
+            &meta,
+            Command::AddOrganization {
+                org: o,
+                parent: parent.map(Into::into),
+                relation,
+            },
+        )
+        .unwrap();
+    };
+    add(
+        &mut rust,
+        org(
+            "sz-zlh",
+            "深圳市知联会",
+            Level::Municipal,
+            "4403",
+            "2010-01-01",
+        ),
+        None,
+        Relation::Guidance,
+    );
+    add(
+        &mut rust,
+        org(
+            "ft-zlh",
+            "福田区知联会",
+            Level::District,
+            "440304",
+            "2015-01-01",
+        ),
+        Some("sz-zlh"),
+        Relation::Guidance,
+    );
+    add(
+        &mut rust,
+        org(
+            "ft-street",
+            "福田区知联会福田街道分会",
+            Level::Subdistrict,
+            "440304004",
+            "2024-05-07",
+        ),
+        Some("ft-zlh"),
+        Relation::PartOf,
+    );
+    for (id, name, party, title) in [
+        ("p1", "张伟", Party::NonParty, Title::Senior),
+        ("p2", "李娜", Party::MinMeng, Title::Intermediate),
+        ("p3", "王芳", Party::JiuSan, Title::AssociateSenior),
+        ("p4", "陈刚", Party::NonParty, Title::Intermediate),
+    ] {
+        let person = Person {
+            id: id.into(),
+            name: Some(name.into()),
+            sex: None,
+            birth: None,
+            ethnicity: None,
+            party,
+            title,
+            stratum: Stratum::None,
+            education: None,
+            returned_overseas: false,
+            employer: None,
+            profession: None,
+            resident_id: None,
+            political_posts: vec![],
+        };
+        rust.apply(&meta, Command::AddPerson { person }).unwrap();
+    }
+    for (p, o, role, start) in [
+        ("p1", "sz-zlh", Role::President, "2020-01-01"),
+        ("p1", "ft-zlh", Role::Member, "2020-01-01"),
+        ("p2", "ft-zlh", Role::VicePresident, "2021-03-01"),
+        ("p2", "ft-street", Role::Council, "2024-05-07"),
+        ("p3", "ft-street", Role::Member, "2024-05-07"),
+        ("p4", "ft-street", Role::Member, "2024-05-07"),
+    ] {
+        let membership = Membership {
+            member: MemberRef::Person(p.into()),
+            org: o.into(),
+            role,
+            start: d(start),
+            end: None,
+            founding: false,
+            source: None,
+        };
+        rust.apply(&meta, Command::Join { membership }).unwrap();
+    }
+    assert_eq!(text, rust.to_json());
+
+    // Loading and writing again gives the same bytes.
+    let mut loaded: *mut tx_registry = null_mut();
+    assert_eq!(
+        unsafe { tx_registry_from_json(c(&text).as_ptr(), &mut loaded) },
+        tx_status::Ok
+    );
+    let mut again: *mut c_char = null_mut();
+    assert_eq!(
+        unsafe { tx_registry_to_json(loaded, &mut again) },
+        tx_status::Ok
+    );
+    assert_eq!(take(again), text);
+
+    // A future schema version, a tampered snapshot, and garbage are refused.
+    let mut none: *mut tx_registry = null_mut();
+    let future = text.replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
+    assert_ne!(future, text);
+    assert_eq!(
+        unsafe { tx_registry_from_json(c(&future).as_ptr(), &mut none) },
+        tx_status::UnsupportedSchemaVersion
+    );
+    let tampered = text.replacen("深圳市知联会", "深圳市知联会（改）", 1);
+    assert_eq!(
+        unsafe { tx_registry_from_json(c(&tampered).as_ptr(), &mut none) },
+        tx_status::SnapshotMismatch
+    );
+    assert_eq!(
+        unsafe { tx_registry_from_json(c("[1,2").as_ptr(), &mut none) },
+        tx_status::InvalidJson
+    );
+    assert!(none.is_null());
+    unsafe {
+        tx_registry_free(loaded);
+        tx_registry_free(reg);
+    }
+}
+
+#[test]
+fn last_error_buffer_semantics() {
+    let reg = scenario();
+    assert_eq!(
+        count(reg, "nowhere", "2024-06-01", "direct").0,
+        tx_status::NotFound
+    );
+    let full = "organization `nowhere` not found";
+    let mut n = 0usize;
+    // Size query.
+    assert_eq!(
+        unsafe { tx_last_error_message(null_mut(), 0, &mut n) },
+        tx_status::BufferTooSmall
+    );
+    assert_eq!(n, full.len() + 1);
+    // Too small: a NUL-terminated prefix.
+    let mut small = [1 as c_char; 8];
+    assert_eq!(
+        unsafe { tx_last_error_message(small.as_mut_ptr(), small.len(), &mut n) },
+        tx_status::BufferTooSmall
+    );
+    assert_eq!(
+        unsafe { CStr::from_ptr(small.as_ptr()) }.to_str().unwrap(),
+        &full[..7]
+    );
+    // Exactly enough.
+    let mut exact = vec![1 as c_char; full.len() + 1];
+    assert_eq!(
+        unsafe { tx_last_error_message(exact.as_mut_ptr(), exact.len(), &mut n) },
+        tx_status::Ok
+    );
+    assert_eq!(n, full.len());
+    // Reading does not clear it.
+    assert_eq!(last_error(), full);
+    // A cut never splits a UTF-8 character.
+    assert_eq!(
+        count(reg, "组织", "2024-06-01", "direct").0,
+        tx_status::NotFound
+    );
+    let mut buf = [1 as c_char; 17]; // "organization `组" needs 17 bytes + NUL
+    assert_eq!(
+        unsafe { tx_last_error_message(buf.as_mut_ptr(), buf.len(), &mut n) },
+        tx_status::BufferTooSmall
+    );
+    assert_eq!(
+        unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap(),
+        "organization `"
+    );
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn last_error_is_per_thread_and_handles_move_between_threads() {
+    struct Handle(*mut tx_registry);
+    // SAFETY (test): the handle is used by one thread at a time.
+    unsafe impl Send for Handle {}
+    let h = Handle(scenario());
+    assert_eq!(
+        count(h.0, "nowhere", "2024-06-01", "direct").0,
+        tx_status::NotFound
+    );
+    let h = std::thread::spawn(move || {
+        let h = h;
+        assert_eq!(last_error(), "", "another thread's message is not visible");
+        assert_eq!(
+            count(h.0, "ft-zlh", "2024-06-01", "subtree"),
+            (tx_status::Ok, 4)
+        );
+        assert_eq!(
+            add_person(h.0, "p1", "x", "mass", "none"),
+            tx_status::DuplicateId
+        );
+        h
+    })
+    .join()
+    .unwrap();
+    assert_eq!(last_error(), "organization `nowhere` not found");
+    unsafe { tx_registry_free(h.0) };
+}

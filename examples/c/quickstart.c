@@ -1,0 +1,141 @@
+/*
+ * quickstart.c: a small registry through libtongxin's C ABI.
+ *
+ * A municipal zhilianhui (Shenzhen), a district one it guides (Futian), and a street branch
+ * that is part of the district one; four persons and their memberships. Prints the subtree,
+ * distinct member counts under the three scopes, a command the rules reject (with its status
+ * name and message), and a snapshot round trip; frees everything.
+ *
+ * Build: make (plain Makefile) or cmake (CMakeLists.txt), see this directory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tongxin.h>
+
+static const char *const AT = "2024-05-07T09:00:00";
+static const char *const ACTOR = "clerk";
+static const char *const DAY = "2024-06-01";
+
+/* Prints the status and the thread's last error message, then exits. */
+static void die(tx_status status, const char *what) {
+    char message[1024];
+    size_t len = 0;
+    if (tx_last_error_message(message, sizeof message, &len) != TX_STATUS_OK) {
+        message[0] = '\0'; /* a truncated message still ends in NUL */
+    }
+    fprintf(stderr, "%s failed: %s (%d): %s\n", what, tx_status_name((int32_t)status),
+            (int)status, message);
+    exit(1);
+}
+
+static void check(tx_status status, const char *what) {
+    if (status != TX_STATUS_OK) {
+        die(status, what);
+    }
+}
+
+static void add_org(tx_registry *reg, const char *id, const char *name, const char *level,
+                    const char *code, const char *founded, const char *parent,
+                    const char *relation) {
+    check(tx_registry_add_organization(reg, AT, ACTOR, id, name, "zhilianhui", level, code,
+                                       founded, parent, relation),
+          id);
+}
+
+static size_t count(const tx_registry *reg, const char *org, const char *scope) {
+    size_t n = 0;
+    check(tx_registry_member_count(reg, org, DAY, scope, &n), "member_count");
+    return n;
+}
+
+int main(void) {
+    tx_registry *reg = tx_registry_new();
+    tx_registry *loaded = NULL;
+    char *json = NULL;
+    char *again = NULL;
+    size_t orgs = 0;
+    bool in_subtree = false;
+    tx_status st;
+    char message[1024];
+    size_t len = 0;
+    const char *orgs_to_count[] = {"sz-zlh", "ft-zlh"};
+    size_t i;
+
+    if (reg == NULL) {
+        fputs("tx_registry_new failed\n", stderr);
+        return 1;
+    }
+    printf("libtongxin %s (header %d.%d.%d)\n", tx_version(), TX_VERSION_MAJOR, TX_VERSION_MINOR,
+           TX_VERSION_PATCH);
+
+    /* Organizations: Shenzhen guides Futian; the Futian street branch is part of Futian. */
+    add_org(reg, "sz-zlh", "深圳市知联会", "municipal", "4403", "2010-01-01", NULL, "guidance");
+    add_org(reg, "ft-zlh", "福田区知联会", "district", "440304", "2015-01-01", "sz-zlh",
+            "guidance");
+    add_org(reg, "ft-street", "福田区知联会福田街道分会", "subdistrict", "440304004",
+            "2024-05-07", "ft-zlh", "part_of");
+
+    /* Persons and memberships (p1 belongs to two organizations, p2 to two as well). */
+    check(tx_registry_add_person(reg, AT, ACTOR, "p1", "张伟", "non_party", "senior", "none"), "p1");
+    check(tx_registry_add_person(reg, AT, ACTOR, "p2", "李娜", "min_meng", "intermediate", "none"),
+          "p2");
+    check(tx_registry_add_person(reg, AT, ACTOR, "p3", "王芳", "jiu_san", "associate_senior",
+                                 "none"),
+          "p3");
+    check(tx_registry_add_person(reg, AT, ACTOR, "p4", "陈刚", "non_party", "intermediate",
+                                 "none"),
+          "p4");
+    check(tx_registry_join(reg, AT, ACTOR, "p1", "sz-zlh", "president", "2020-01-01"), "join");
+    check(tx_registry_join(reg, AT, ACTOR, "p1", "ft-zlh", "member", "2020-01-01"), "join");
+    check(tx_registry_join(reg, AT, ACTOR, "p2", "ft-zlh", "vice_president", "2021-03-01"),
+          "join");
+    check(tx_registry_join(reg, AT, ACTOR, "p2", "ft-street", "council", "2024-05-07"), "join");
+    check(tx_registry_join(reg, AT, ACTOR, "p3", "ft-street", "member", "2024-05-07"), "join");
+    check(tx_registry_join(reg, AT, ACTOR, "p4", "ft-street", "member", "2024-05-07"), "join");
+
+    /* The subtree, as JSON. */
+    check(tx_registry_query_json(reg, "{\"type\":\"subtree\",\"org\":\"sz-zlh\",\"date\":\"2024-06-01\"}",
+                                 &json),
+          "subtree");
+    printf("subtree of sz-zlh on %s: %s\n", DAY, json);
+    tx_string_free(json);
+    json = NULL;
+
+    /* Distinct members under each scope. */
+    for (i = 0; i < sizeof orgs_to_count / sizeof orgs_to_count[0]; i++) {
+        const char *org = orgs_to_count[i];
+        printf("members of %s on %s: direct=%zu with_branches=%zu subtree=%zu\n", org, DAY,
+               count(reg, org, "direct"), count(reg, org, "with_branches"),
+               count(reg, org, "subtree"));
+    }
+    check(tx_registry_is_member_in_subtree(reg, "p3", "sz-zlh", DAY, &in_subtree), "in_subtree");
+    printf("p3 in the subtree of sz-zlh on %s: %s\n", DAY, in_subtree ? "yes" : "no");
+
+    /* A branch cannot sit above its parent: rejected, nothing changes. */
+    st = tx_registry_add_organization(reg, AT, ACTOR, "bad", "bad", "zhilianhui", "municipal",
+                                      "4403", "2024-06-01", "ft-zlh", "part_of");
+    if (st == TX_STATUS_OK) {
+        fputs("expected a rejection\n", stderr);
+        return 1;
+    }
+    if (tx_last_error_message(message, sizeof message, &len) != TX_STATUS_OK) {
+        message[0] = '\0';
+    }
+    printf("rejected: %s (%d): %s\n", tx_status_name((int32_t)st), (int)st, message);
+
+    /* Snapshot round trip. */
+    check(tx_registry_to_json(reg, &json), "to_json");
+    check(tx_registry_from_json(json, &loaded), "from_json");
+    check(tx_registry_organization_count(loaded, &orgs), "organization_count");
+    check(tx_registry_to_json(loaded, &again), "to_json");
+    printf("snapshot: %zu bytes, reloaded with %zu organizations, identical: %s\n", strlen(json),
+           orgs, strcmp(json, again) == 0 ? "yes" : "no");
+
+    tx_string_free(again);
+    tx_string_free(json);
+    tx_registry_free(loaded);
+    tx_registry_free(reg);
+    return 0;
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""ctypes smoke test: loads libtongxin.so and runs the quickstart scenario (examples/c/quickstart.c),
+asserting the same numbers. Standard library only, no compiler needed.
+
+Usage: python3 tests/c/smoke.py [path/to/libtongxin.so]
+(default: $TONGXIN_LIB, else target/release/libtongxin.so under the repository root)
+"""
+import ctypes
+import json
+import os
+import sys
+from ctypes import POINTER, byref, c_bool, c_char_p, c_int32, c_size_t, c_void_p
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OK = 0
+NOT_FOUND = 102
+LEVEL_ORDER = 302
+UNSUPPORTED_SCHEMA_VERSION = 901
+
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        raise AssertionError(what)
+
+
+def load(path):
+    lib = ctypes.CDLL(path)
+    s = c_char_p
+
+    def fn(name, restype, *argtypes):
+        f = getattr(lib, name)
+        f.restype = restype
+        f.argtypes = list(argtypes)
+        return f
+
+    fn("tx_version", c_char_p)
+    fn("tx_status_name", c_char_p, c_int32)
+    fn("tx_last_error_message", c_int32, ctypes.c_char_p, c_size_t, POINTER(c_size_t))
+    fn("tx_string_free", None, c_void_p)
+    fn("tx_registry_new", c_void_p)
+    fn("tx_registry_free", None, c_void_p)
+    fn("tx_registry_from_json", c_int32, s, POINTER(c_void_p))
+    fn("tx_registry_to_json", c_int32, c_void_p, POINTER(c_void_p))
+    fn("tx_registry_apply_json", c_int32, c_void_p, s, s, POINTER(c_void_p))
+    fn("tx_registry_apply_batch_json", c_int32, c_void_p, s, s, POINTER(c_size_t), POINTER(c_size_t))
+    fn("tx_registry_add_organization", c_int32, c_void_p, s, s, s, s, s, s, s, s, s, s)
+    fn("tx_registry_add_person", c_int32, c_void_p, s, s, s, s, s, s, s)
+    fn("tx_registry_join", c_int32, c_void_p, s, s, s, s, s, s)
+    fn("tx_registry_leave", c_int32, c_void_p, s, s, s, s, s)
+    fn("tx_registry_is_member_in_subtree", c_int32, c_void_p, s, s, s, POINTER(c_bool))
+    fn("tx_registry_member_count", c_int32, c_void_p, s, s, s, POINTER(c_size_t))
+    fn("tx_registry_organization_count", c_int32, c_void_p, POINTER(c_size_t))
+    fn("tx_registry_query_json", c_int32, c_void_p, s, POINTER(c_void_p))
+    return lib
+
+
+class Tongxin:
+    """A thin Python wrapper: raises on a non-OK status with its name and message."""
+
+    def __init__(self, lib):
+        self.lib = lib
+
+    def message(self):
+        buf = ctypes.create_string_buffer(4096)
+        n = c_size_t()
+        st = self.lib.tx_last_error_message(buf, len(buf), byref(n))
+        check(st == OK, "tx_last_error_message")
+        return buf.value.decode("utf-8")
+
+    def call(self, name, *args):
+        st = getattr(self.lib, name)(*args)
+        if st != OK:
+            raise TongxinError(st, self.lib.tx_status_name(st).decode(), self.message())
+
+    def take_string(self, name, *args):
+        out = c_void_p()
+        self.call(name, *args, byref(out))
+        try:
+            return ctypes.string_at(out.value).decode("utf-8")
+        finally:
+            self.lib.tx_string_free(out)
+
+
+class TongxinError(Exception):
+    def __init__(self, status, name, message):
+        super().__init__(f"{name} ({status}): {message}")
+        self.status, self.name, self.message = status, name, message
+
+
+def b(s):
+    return None if s is None else s.encode("utf-8")
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else os.environ.get(
+        "TONGXIN_LIB", os.path.join(ROOT, "target", "release", "libtongxin.so"))
+    lib = load(path)
+    tx = Tongxin(lib)
+    at, actor, day = b("2024-05-07T09:00:00"), b("clerk"), b("2024-06-01")
+    version = lib.tx_version().decode()
+    check(version.count(".") == 2, "version")
+
+    reg = lib.tx_registry_new()
+    check(reg, "tx_registry_new")
+    try:
+        for oid, name, level, code, founded, parent, rel in [
+            ("sz-zlh", "深圳市知联会", "municipal", "4403", "2010-01-01", None, "guidance"),
+            ("ft-zlh", "福田区知联会", "district", "440304", "2015-01-01", "sz-zlh", "guidance"),
+            ("ft-street", "福田区知联会福田街道分会", "subdistrict", "440304004", "2024-05-07",
+             "ft-zlh", "part_of"),
+        ]:
+            tx.call("tx_registry_add_organization", reg, at, actor, b(oid), b(name), b"zhilianhui",
+                    b(level), b(code), b(founded), b(parent), b(rel))
+        for pid, name, party, title in [
+            ("p1", "张伟", "non_party", "senior"),
+            ("p2", "李娜", "min_meng", "intermediate"),
+            ("p3", "王芳", "jiu_san", "associate_senior"),
+            ("p4", "陈刚", "non_party", "intermediate"),
+        ]:
+            tx.call("tx_registry_add_person", reg, at, actor, b(pid), b(name), b(party), b(title),
+                    b"none")
+        for pid, org, role, start in [
+            ("p1", "sz-zlh", "president", "2020-01-01"),
+            ("p1", "ft-zlh", "member", "2020-01-01"),
+            ("p2", "ft-zlh", "vice_president", "2021-03-01"),
+            ("p2", "ft-street", "council", "2024-05-07"),
+            ("p3", "ft-street", "member", "2024-05-07"),
+            ("p4", "ft-street", "member", "2024-05-07"),
+        ]:
+            tx.call("tx_registry_join", reg, at, actor, b(pid), b(org), b(role), b(start))
+
+        subtree = tx.take_string("tx_registry_query_json", reg,
+                                 b(json.dumps({"type": "subtree", "org": "sz-zlh", "date": "2024-06-01"})))
+        check(json.loads(subtree) == ["sz-zlh", "ft-zlh", "ft-street"], subtree)
+        print(f"subtree of sz-zlh on 2024-06-01: {subtree}")
+
+        def count(org, scope):
+            n = c_size_t()
+            tx.call("tx_registry_member_count", reg, b(org), day, b(scope), byref(n))
+            return n.value
+
+        expected = {"sz-zlh": (1, 1, 4), "ft-zlh": (2, 4, 4)}
+        for org, want in expected.items():
+            got = tuple(count(org, s) for s in ("direct", "with_branches", "subtree"))
+            check(got == want, f"{org}: {got} != {want}")
+            print(f"members of {org} on 2024-06-01: direct={got[0]} with_branches={got[1]} subtree={got[2]}")
+
+        inside = c_bool()
+        tx.call("tx_registry_is_member_in_subtree", reg, b"p3", b"sz-zlh", day, byref(inside))
+        check(inside.value is True, "p3 in sz-zlh subtree")
+
+        # A rejected command, with its stable name and message.
+        try:
+            tx.call("tx_registry_add_organization", reg, at, actor, b"bad", b"bad", b"zhilianhui",
+                    b"municipal", b"4403", b"2024-06-01", b"ft-zlh", b"part_of")
+            check(False, "expected a rejection")
+        except TongxinError as e:
+            check(e.status == LEVEL_ORDER and e.name == "level_order", str(e))
+            check("`bad` (municipal)" in e.message, e.message)
+            print(f"rejected: {e}")
+
+        # Failure paths: unknown id, null argument, invalid UTF-8.
+        try:
+            count("nowhere", "direct")
+            check(False, "expected not_found")
+        except TongxinError as e:
+            check(e.status == NOT_FOUND and e.message == "organization `nowhere` not found", str(e))
+        n = c_size_t()
+        check(lib.tx_registry_member_count(reg, None, day, b"direct", byref(n)) == 1, "null")
+        check(tx.message() == "argument `org_id` is NULL", tx.message())
+        check(lib.tx_registry_member_count(reg, b"\xff", day, b"direct", byref(n)) == 2, "utf8")
+
+        # Snapshot round trip.
+        text = tx.take_string("tx_registry_to_json", reg)
+        loaded = c_void_p()
+        tx.call("tx_registry_from_json", b(text), byref(loaded))
+        try:
+            again = tx.take_string("tx_registry_to_json", loaded)
+            check(again == text, "snapshot round trip is byte-identical")
+            orgs = c_size_t()
+            tx.call("tx_registry_organization_count", loaded, byref(orgs))
+            check(orgs.value == 3, "3 organizations")
+            print(f"snapshot: {len(text.encode())} bytes, reloaded with {orgs.value} organizations, identical: yes")
+        finally:
+            lib.tx_registry_free(loaded)
+        future = text.replace('"schema_version": 1', '"schema_version": 2', 1)
+        none = c_void_p()
+        check(lib.tx_registry_from_json(b(future), byref(none)) == UNSUPPORTED_SCHEMA_VERSION,
+              "future schema version")
+        check(none.value is None, "out untouched on failure")
+    finally:
+        lib.tx_registry_free(reg)
+    print(f"libtongxin {version} via ctypes: {checks} checks")
+    print("1 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,861 @@
+/*
+ * C test suite for libtongxin: every exported function's success and failure paths.
+ *
+ * A tiny runner: each TEST is a function; CHECK records a failure and goes on. The last line
+ * printed is "N passed, M failed" (tests, not checks); the exit code is 0 only when M is 0.
+ * Run under valgrind and under ASan+UBSan by scripts/test-c.sh.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tongxin.h>
+
+/* ---------------------------------------------------------------- runner */
+
+static _Thread_local int t_failures; /* failed checks in the current test, per thread */
+
+#define CHECK(cond)                                                                        \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, __func__, \
+                    #cond);                                                                \
+            t_failures++;                                                                  \
+        }                                                                                  \
+    } while (0)
+
+/* The calling thread's last error message (copied into a per-thread buffer). */
+static const char *last_error(void) {
+    static _Thread_local char buf[2048];
+    size_t len = 0;
+    tx_status st = tx_last_error_message(buf, sizeof buf, &len);
+    if (st != TX_STATUS_OK) {
+        snprintf(buf, sizeof buf, "(tx_last_error_message: %s)", tx_status_name((int32_t)st));
+    }
+    return buf;
+}
+
+#define CHECK_STATUS(expr, expected)                                                        \
+    do {                                                                                    \
+        tx_status st_ = (expr);                                                             \
+        if (st_ != (expected)) {                                                            \
+            fprintf(stderr, "%s:%d: %s: %s gave %s (%d), expected %s: %s\n", __FILE__,      \
+                    __LINE__, __func__, #expr, tx_status_name((int32_t)st_), (int)st_,       \
+                    tx_status_name((int32_t)(expected)), last_error());                     \
+            t_failures++;                                                                   \
+        }                                                                                   \
+    } while (0)
+
+#define CHECK_OK(expr) CHECK_STATUS(expr, TX_STATUS_OK)
+
+/* Checks that the last error message contains a piece of text. */
+#define CHECK_MESSAGE_HAS(text)                                                              \
+    do {                                                                                     \
+        const char *m_ = last_error();                                                       \
+        if (strstr(m_, (text)) == NULL) {                                                    \
+            fprintf(stderr, "%s:%d: %s: message \"%s\" lacks \"%s\"\n", __FILE__, __LINE__, \
+                    __func__, m_, (text));                                                   \
+            t_failures++;                                                                    \
+        }                                                                                    \
+    } while (0)
+
+#define CHECK_STR(actual, expected)                                                          \
+    do {                                                                                     \
+        const char *a_ = (actual);                                                           \
+        const char *e_ = (expected);                                                         \
+        if (a_ == NULL || strcmp(a_, e_) != 0) {                                             \
+            fprintf(stderr, "%s:%d: %s: got \"%s\", expected \"%s\"\n", __FILE__, __LINE__, \
+                    __func__, a_ ? a_ : "(null)", e_);                                       \
+            t_failures++;                                                                    \
+        }                                                                                    \
+    } while (0)
+
+/* ---------------------------------------------------------------- fixtures */
+
+static const char *const AT = "2024-05-07T09:00:00";
+static const char *const ACTOR = "clerk";
+static const char *const DAY = "2024-06-01";
+static const char *const BAD_UTF8 = "p\xff\xfe";
+static const char *const META = "{\"at\":\"2024-06-01T10:00:00\",\"actor\":\"clerk\"}";
+
+/* The quickstart scenario: sz-zlh guides ft-zlh; ft-street is part of ft-zlh. */
+static tx_registry *scenario(void) {
+    tx_registry *reg = tx_registry_new();
+    CHECK(reg != NULL);
+    if (reg == NULL) {
+        return NULL;
+    }
+    CHECK_OK(tx_registry_add_organization(reg, AT, ACTOR, "sz-zlh", "深圳市知联会", "zhilianhui",
+                                          "municipal", "4403", "2010-01-01", NULL, "guidance"));
+    CHECK_OK(tx_registry_add_organization(reg, AT, ACTOR, "ft-zlh", "福田区知联会", "zhilianhui",
+                                          "district", "440304", "2015-01-01", "sz-zlh",
+                                          "guidance"));
+    CHECK_OK(tx_registry_add_organization(reg, AT, ACTOR, "ft-street", "福田区知联会福田街道分会",
+                                          "zhilianhui", "subdistrict", "440304004", "2024-05-07",
+                                          "ft-zlh", "part_of"));
+    CHECK_OK(tx_registry_add_person(reg, AT, ACTOR, "p1", "张伟", "non_party", "senior", "none"));
+    CHECK_OK(tx_registry_add_person(reg, AT, ACTOR, "p2", "李娜", "min_meng", "intermediate",
+                                    "none"));
+    CHECK_OK(tx_registry_add_person(reg, AT, ACTOR, "p3", "王芳", "jiu_san", "associate_senior",
+                                    "none"));
+    CHECK_OK(tx_registry_add_person(reg, AT, ACTOR, "p4", "陈刚", "non_party", "intermediate",
+                                    "none"));
+    CHECK_OK(tx_registry_join(reg, AT, ACTOR, "p1", "sz-zlh", "president", "2020-01-01"));
+    CHECK_OK(tx_registry_join(reg, AT, ACTOR, "p1", "ft-zlh", "member", "2020-01-01"));
+    CHECK_OK(tx_registry_join(reg, AT, ACTOR, "p2", "ft-zlh", "vice_president", "2021-03-01"));
+    CHECK_OK(tx_registry_join(reg, AT, ACTOR, "p2", "ft-street", "council", "2024-05-07"));
+    CHECK_OK(tx_registry_join(reg, AT, ACTOR, "p3", "ft-street", "member", "2024-05-07"));
+    CHECK_OK(tx_registry_join(reg, AT, ACTOR, "p4", "ft-street", "member", "2024-05-07"));
+    return reg;
+}
+
+static size_t org_count(const tx_registry *reg) {
+    size_t n = 0;
+    CHECK_OK(tx_registry_organization_count(reg, &n));
+    return n;
+}
+
+static size_t members(const tx_registry *reg, const char *org, const char *date,
+                      const char *scope) {
+    size_t n = (size_t)-1;
+    CHECK_OK(tx_registry_member_count(reg, org, date, scope, &n));
+    return n;
+}
+
+/* Runs a query that must succeed and compares its answer. */
+static void check_query(const tx_registry *reg, const char *query, const char *expected) {
+    char *out = NULL;
+    tx_status st = tx_registry_query_json(reg, query, &out);
+    if (st != TX_STATUS_OK) {
+        fprintf(stderr, "query %s failed: %s: %s\n", query, tx_status_name((int32_t)st),
+                last_error());
+        t_failures++;
+        return;
+    }
+    if (strcmp(out, expected) != 0) {
+        fprintf(stderr, "query %s\n  gave     %s\n  expected %s\n", query, out, expected);
+        t_failures++;
+    }
+    tx_string_free(out);
+}
+
+static char *snapshot(const tx_registry *reg) {
+    char *json = NULL;
+    CHECK_OK(tx_registry_to_json(reg, &json));
+    return json;
+}
+
+/* A copy of `text` with the first `from` replaced by `to` (caller frees with free()). */
+static char *replace_first(const char *text, const char *from, const char *to) {
+    const char *at = strstr(text, from);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *out = malloc(n);
+    if (out == NULL || at == NULL) {
+        free(out);
+        return NULL;
+    }
+    memcpy(out, text, (size_t)(at - text));
+    strcpy(out + (at - text), to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void test_version(void) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "%d.%d.%d", TX_VERSION_MAJOR, TX_VERSION_MINOR,
+             TX_VERSION_PATCH);
+    CHECK_STR(tx_version(), expected);
+}
+
+static void test_status_names_and_numbers(void) {
+    CHECK_STR(tx_status_name(TX_STATUS_OK), "ok");
+    CHECK_STR(tx_status_name(TX_STATUS_NULL_ARGUMENT), "null_argument");
+    CHECK_STR(tx_status_name(TX_STATUS_INVALID_UTF8), "invalid_utf8");
+    CHECK_STR(tx_status_name(TX_STATUS_INVALID_ARGUMENT), "invalid_argument");
+    CHECK_STR(tx_status_name(TX_STATUS_BUFFER_TOO_SMALL), "buffer_too_small");
+    CHECK_STR(tx_status_name(TX_STATUS_PANIC), "panic");
+    CHECK_STR(tx_status_name(TX_STATUS_LEVEL_ORDER), "level_order");
+    CHECK_STR(tx_status_name(TX_STATUS_INVALID_JSON), "invalid_json");
+    CHECK_STR(tx_status_name(TX_STATUS_REPLAY_FAILED), "replay_failed");
+    CHECK_STR(tx_status_name(12345), "unknown_error");
+    CHECK_STR(tx_status_name(-1), "unknown_error");
+    CHECK(TX_STATUS_OK == 0);
+    CHECK(TX_STATUS_DUPLICATE_ID == 101);
+    CHECK(TX_STATUS_NOT_FOUND == 102);
+    CHECK(TX_STATUS_CYCLE == 301);
+    CHECK(TX_STATUS_OVERLAPPING_MEMBERSHIP == 401);
+    CHECK(TX_STATUS_UNSUPPORTED_SCHEMA_VERSION == 901);
+    CHECK(TX_STATUS_REPLAY_FAILED == 904);
+}
+
+static void test_new_and_free(void) {
+    tx_registry *reg = tx_registry_new();
+    CHECK(reg != NULL);
+    CHECK(org_count(reg) == 0);
+    tx_registry_free(reg);
+    tx_registry_free(NULL); /* no-op */
+    tx_string_free(NULL);   /* no-op */
+}
+
+static void test_last_error_message(void) {
+    tx_registry *reg = scenario();
+    const char *full = "organization `nowhere` not found";
+    char small[8];
+    char exact[64];
+    size_t len = 0;
+    size_t n = 0;
+
+    /* Nothing failed yet on this thread after a success: empty message. */
+    CHECK(org_count(reg) == 3);
+    CHECK_STR(last_error(), "");
+
+    CHECK_STATUS(tx_registry_member_count(reg, "nowhere", DAY, "direct", &n), TX_STATUS_NOT_FOUND);
+    CHECK_STR(last_error(), full);
+    /* Size query. */
+    CHECK_STATUS(tx_last_error_message(NULL, 0, &len), TX_STATUS_BUFFER_TOO_SMALL);
+    CHECK(len == strlen(full) + 1);
+    /* Too small: NUL-terminated prefix. */
+    CHECK_STATUS(tx_last_error_message(small, sizeof small, &len), TX_STATUS_BUFFER_TOO_SMALL);
+    CHECK_STR(small, "organiz");
+    CHECK(len == strlen(full) + 1);
+    /* Exactly the right size. */
+    CHECK_OK(tx_last_error_message(exact, strlen(full) + 1, &len));
+    CHECK_STR(exact, full);
+    CHECK(len == strlen(full));
+    /* Null arguments; and reading never clears the message. */
+    CHECK_STATUS(tx_last_error_message(exact, sizeof exact, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_last_error_message(NULL, 10, &len), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), full);
+    /* A success clears it. */
+    CHECK(org_count(reg) == 3);
+    CHECK_STR(last_error(), "");
+    tx_registry_free(reg);
+}
+
+static void test_add_organization(void) {
+    tx_registry *reg = scenario();
+    static const char *const names[] = {"at",   "actor",         "id",      "name",
+                                        "kind", "level",         "division_code",
+                                        "founded", "parent_id", "relation"};
+    const char *good[10] = {AT,          ACTOR,       "fx",       "福田新区知联会", "zhilianhui",
+                            "district",  "440304",    "2020-01-01", "sz-zlh",      "guidance"};
+    const char *a[10];
+    char expected[64];
+    int i;
+
+    /* NULL in each pointer parameter (parent_id may be NULL: a root). */
+    CHECK_STATUS(tx_registry_add_organization(NULL, AT, ACTOR, "x", "x", "zhilianhui", "district",
+                                              "440304", "2020-01-01", NULL, "guidance"),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_MESSAGE_HAS("`reg`");
+    for (i = 0; i < 10; i++) {
+        if (i == 8) {
+            continue;
+        }
+        memcpy(a, good, sizeof a);
+        a[i] = NULL;
+        CHECK_STATUS(tx_registry_add_organization(reg, a[0], a[1], a[2], a[3], a[4], a[5], a[6],
+                                                  a[7], a[8], a[9]),
+                     TX_STATUS_NULL_ARGUMENT);
+        snprintf(expected, sizeof expected, "argument `%s` is NULL", names[i]);
+        CHECK_STR(last_error(), expected);
+        /* Invalid UTF-8 in each string parameter. */
+        a[i] = BAD_UTF8;
+        CHECK_STATUS(tx_registry_add_organization(reg, a[0], a[1], a[2], a[3], a[4], a[5], a[6],
+                                                  a[7], a[8], a[9]),
+                     TX_STATUS_INVALID_UTF8);
+        CHECK_MESSAGE_HAS(names[i]);
+    }
+    memcpy(a, good, sizeof a);
+    a[8] = BAD_UTF8;
+    CHECK_STATUS(tx_registry_add_organization(reg, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+                                              a[8], a[9]),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_MESSAGE_HAS("parent_id");
+    CHECK(org_count(reg) == 3);
+
+    /* Bad vocabulary names, dates and timestamps. */
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "club", "district",
+                                              "440304", "2020-01-01", NULL, "guidance"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("unknown kind `club`");
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "zhilianhui", "city",
+                                              "440304", "2020-01-01", NULL, "guidance"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("municipal");
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "zhilianhui", "district",
+                                              "440304", "2020-01-01", "sz-zlh", "child_of"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "zhilianhui", "district",
+                                              "440304", "2020-13-01", NULL, "guidance"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("`2020-13-01` is not a date");
+    CHECK_STATUS(tx_registry_add_organization(reg, "yesterday", ACTOR, "x", "x", "zhilianhui",
+                                              "district", "440304", "2020-01-01", NULL,
+                                              "guidance"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `at`");
+
+    /* Rule rejections. */
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "ft-zlh", "again", "zhilianhui",
+                                              "district", "440304", "2020-01-01", "sz-zlh",
+                                              "guidance"),
+                 TX_STATUS_DUPLICATE_ID);
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "zhilianhui", "district",
+                                              "440304", "2020-01-01", "no-such-parent",
+                                              "guidance"),
+                 TX_STATUS_NOT_FOUND);
+    CHECK_MESSAGE_HAS("no-such-parent");
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "zhilianhui", "municipal",
+                                              "4403", "2024-06-01", "ft-zlh", "part_of"),
+                 TX_STATUS_LEVEL_ORDER);
+    CHECK_MESSAGE_HAS("`x` (municipal)");
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "zhilianhui", "district",
+                                              "440304", "2020-01-01", "ft-zlh", "guidance"),
+                 TX_STATUS_LEVEL_ORDER);
+    CHECK_STATUS(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "xinlianhui",
+                                              "subdistrict", "440304004", "2024-06-01", "ft-zlh",
+                                              "part_of"),
+                 TX_STATUS_KIND_MISMATCH);
+    CHECK(tx_registry_add_organization(reg, AT, ACTOR, "x", "x", "zhilianhui", "district",
+                                       "44030x", "2020-01-01", "sz-zlh", "guidance") !=
+          TX_STATUS_OK);
+    CHECK_MESSAGE_HAS("division");
+    CHECK(org_count(reg) == 3);
+
+    /* Success: with a parent, and as a root. */
+    CHECK_OK(tx_registry_add_organization(reg, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+                                          good[8], a[9]));
+    CHECK_OK(tx_registry_add_organization(reg, AT, ACTOR, "root2", "独立基地", "base",
+                                          "municipal", "4403", "2020-01-01", NULL, "guidance"));
+    CHECK(org_count(reg) == 5);
+    tx_registry_free(reg);
+}
+
+static void test_add_person(void) {
+    tx_registry *reg = scenario();
+    static const char *const names[] = {"at", "actor", "id", "name", "party", "title", "stratum"};
+    const char *good[7] = {AT, ACTOR, "p9", "赵敏", "non_party", "intermediate", "freelancer"};
+    const char *a[7];
+    char expected[64];
+    int i;
+
+    CHECK_STATUS(tx_registry_add_person(NULL, AT, ACTOR, "p9", NULL, "mass", "none", "none"),
+                 TX_STATUS_NULL_ARGUMENT);
+    for (i = 0; i < 7; i++) {
+        memcpy(a, good, sizeof a);
+        a[i] = BAD_UTF8;
+        CHECK_STATUS(tx_registry_add_person(reg, a[0], a[1], a[2], a[3], a[4], a[5], a[6]),
+                     TX_STATUS_INVALID_UTF8);
+        CHECK_MESSAGE_HAS(names[i]);
+        if (i == 3) {
+            continue; /* name may be NULL */
+        }
+        a[i] = NULL;
+        CHECK_STATUS(tx_registry_add_person(reg, a[0], a[1], a[2], a[3], a[4], a[5], a[6]),
+                     TX_STATUS_NULL_ARGUMENT);
+        snprintf(expected, sizeof expected, "argument `%s` is NULL", names[i]);
+        CHECK_STR(last_error(), expected);
+    }
+    CHECK_STATUS(tx_registry_add_person(reg, AT, ACTOR, "p9", NULL, "communist", "none", "none"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("unknown party `communist`");
+    CHECK_STATUS(tx_registry_add_person(reg, AT, ACTOR, "p9", NULL, "mass", "professor", "none"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(tx_registry_add_person(reg, AT, ACTOR, "p9", NULL, "mass", "none", "farmer"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(tx_registry_add_person(reg, AT, ACTOR, "p1", NULL, "mass", "none", "none"),
+                 TX_STATUS_DUPLICATE_ID);
+    CHECK_MESSAGE_HAS("`p1` already exists");
+    CHECK_STATUS(tx_registry_add_person(reg, AT, ACTOR, "", NULL, "mass", "none", "none"),
+                 TX_STATUS_INVALID_FIELD);
+    CHECK_OK(tx_registry_add_person(reg, a[0], a[1], good[2], good[3], good[4], good[5], good[6]));
+    CHECK_OK(tx_registry_add_person(reg, AT, ACTOR, "p10", NULL, "mass", "none", "none"));
+    check_query(reg, "{\"type\":\"person\",\"id\":\"p10\"}",
+                "{\"id\":\"p10\",\"party\":\"mass\",\"title\":\"none\",\"stratum\":\"none\","
+                "\"returned_overseas\":false}");
+    tx_registry_free(reg);
+}
+
+static void test_join_and_leave(void) {
+    tx_registry *reg = scenario();
+    static const char *const jnames[] = {"at", "actor", "person_id", "org_id", "role",
+                                         "start_date"};
+    const char *jgood[6] = {AT, ACTOR, "p3", "sz-zlh", "member", "2024-06-01"};
+    const char *a[6];
+    char expected[64];
+    int i;
+
+    CHECK_STATUS(tx_registry_join(NULL, AT, ACTOR, "p3", "sz-zlh", "member", DAY),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_leave(NULL, AT, ACTOR, "p3", "sz-zlh", DAY), TX_STATUS_NULL_ARGUMENT);
+    for (i = 0; i < 6; i++) {
+        memcpy(a, jgood, sizeof a);
+        a[i] = NULL;
+        CHECK_STATUS(tx_registry_join(reg, a[0], a[1], a[2], a[3], a[4], a[5]),
+                     TX_STATUS_NULL_ARGUMENT);
+        snprintf(expected, sizeof expected, "argument `%s` is NULL", jnames[i]);
+        CHECK_STR(last_error(), expected);
+        a[i] = BAD_UTF8;
+        CHECK_STATUS(tx_registry_join(reg, a[0], a[1], a[2], a[3], a[4], a[5]),
+                     TX_STATUS_INVALID_UTF8);
+    }
+    for (i = 0; i < 5; i++) {
+        /* leave(reg, at, actor, person_id, org_id, date): same order minus the role. */
+        const char *l[5] = {AT, ACTOR, "p3", "ft-street", "2024-07-01"};
+        static const char *const lnames[] = {"at", "actor", "person_id", "org_id", "date"};
+        l[i] = NULL;
+        CHECK_STATUS(tx_registry_leave(reg, l[0], l[1], l[2], l[3], l[4]),
+                     TX_STATUS_NULL_ARGUMENT);
+        snprintf(expected, sizeof expected, "argument `%s` is NULL", lnames[i]);
+        CHECK_STR(last_error(), expected);
+        l[i] = BAD_UTF8;
+        CHECK_STATUS(tx_registry_leave(reg, l[0], l[1], l[2], l[3], l[4]), TX_STATUS_INVALID_UTF8);
+    }
+
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p3", "sz-zlh", "boss", DAY),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p3", "sz-zlh", "member", "June"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "ghost", "sz-zlh", "member", DAY),
+                 TX_STATUS_NOT_FOUND);
+    CHECK_MESSAGE_HAS("ghost");
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p3", "nowhere", "member", DAY),
+                 TX_STATUS_NOT_FOUND);
+    /* Overlapping membership, second president, before the organization existed. */
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p3", "ft-street", "member", DAY),
+                 TX_STATUS_OVERLAPPING_MEMBERSHIP);
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p2", "sz-zlh", "president", DAY),
+                 TX_STATUS_PRESIDENT_CONFLICT);
+    CHECK_MESSAGE_HAS("already has president");
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p1", "ft-street", "member", "2024-01-01"),
+                 TX_STATUS_OUTSIDE_LIFETIME);
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p4", "sz-zlh", "member", "2009-01-01"),
+                 TX_STATUS_OUTSIDE_LIFETIME);
+    CHECK(members(reg, "sz-zlh", DAY, "direct") == 1);
+
+    /* Join, leave, leave again. */
+    CHECK_OK(tx_registry_join(reg, AT, ACTOR, "p3", "sz-zlh", "member", DAY));
+    CHECK(members(reg, "sz-zlh", DAY, "direct") == 2);
+    CHECK_STATUS(tx_registry_leave(reg, AT, ACTOR, "p3", "sz-zlh", "2024-01-01"),
+                 TX_STATUS_NO_ACTIVE_MEMBERSHIP);
+    CHECK_STATUS(tx_registry_leave(reg, AT, ACTOR, "p3", "sz-zlh", "2024/07/01"),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_OK(tx_registry_leave(reg, AT, ACTOR, "p3", "sz-zlh", "2024-07-01"));
+    CHECK(members(reg, "sz-zlh", "2024-06-30", "direct") == 2);
+    CHECK(members(reg, "sz-zlh", "2024-07-01", "direct") == 1);
+    CHECK_STATUS(tx_registry_leave(reg, AT, ACTOR, "p3", "sz-zlh", "2024-08-01"),
+                 TX_STATUS_NO_ACTIVE_MEMBERSHIP);
+    CHECK_MESSAGE_HAS("no membership");
+    CHECK_STATUS(tx_registry_leave(reg, AT, ACTOR, "ghost", "sz-zlh", "2024-08-01"),
+                 TX_STATUS_NOT_FOUND);
+    tx_registry_free(reg);
+}
+
+static void test_is_member_in_subtree(void) {
+    tx_registry *reg = scenario();
+    bool out = false;
+
+    CHECK_OK(tx_registry_is_member_in_subtree(reg, "p3", "sz-zlh", DAY, &out));
+    CHECK(out == true);
+    CHECK_OK(tx_registry_is_member_in_subtree(reg, "p3", "sz-zlh", "2024-05-06", &out));
+    CHECK(out == false);
+    CHECK_OK(tx_registry_is_member_in_subtree(reg, "p1", "ft-street", DAY, &out));
+    CHECK(out == false);
+    CHECK_OK(tx_registry_is_member_in_subtree(reg, "p2", "ft-street", DAY, &out));
+    CHECK(out == true);
+    CHECK_OK(tx_registry_is_member_in_subtree(reg, "p1", "sz-zlh", "2019-12-31", &out));
+    CHECK(out == false);
+
+    out = true;
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, "ghost", "sz-zlh", DAY, &out),
+                 TX_STATUS_NOT_FOUND);
+    CHECK_STR(last_error(), "person `ghost` not found");
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, "p1", "nowhere", DAY, &out),
+                 TX_STATUS_NOT_FOUND);
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, "p1", "sz-zlh", "someday", &out),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK(out == true); /* untouched on failure */
+    CHECK_STATUS(tx_registry_is_member_in_subtree(NULL, "p1", "sz-zlh", DAY, &out),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, NULL, "sz-zlh", DAY, &out),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, "p1", NULL, DAY, &out),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, "p1", "sz-zlh", NULL, &out),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, "p1", "sz-zlh", DAY, NULL),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out` is NULL");
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, BAD_UTF8, "sz-zlh", DAY, &out),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, "p1", BAD_UTF8, DAY, &out),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_is_member_in_subtree(reg, "p1", "sz-zlh", BAD_UTF8, &out),
+                 TX_STATUS_INVALID_UTF8);
+    tx_registry_free(reg);
+}
+
+static void test_member_count(void) {
+    tx_registry *reg = scenario();
+    size_t n = 42;
+
+    CHECK(members(reg, "sz-zlh", DAY, "direct") == 1);
+    CHECK(members(reg, "sz-zlh", DAY, "with_branches") == 1);
+    CHECK(members(reg, "sz-zlh", DAY, "subtree") == 4);
+    CHECK(members(reg, "ft-zlh", DAY, "direct") == 2);
+    CHECK(members(reg, "ft-zlh", DAY, "with_branches") == 4);
+    CHECK(members(reg, "ft-zlh", DAY, "subtree") == 4);
+    CHECK(members(reg, "ft-zlh", "2024-05-06", "with_branches") == 2);
+    CHECK(members(reg, "ft-street", "2024-05-06", "direct") == 0); /* not yet founded */
+
+    CHECK_STATUS(tx_registry_member_count(reg, "ft-zlh", DAY, "everything", &n),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `scope`");
+    CHECK_STATUS(tx_registry_member_count(reg, "nowhere", DAY, "direct", &n), TX_STATUS_NOT_FOUND);
+    CHECK_STATUS(tx_registry_member_count(reg, "ft-zlh", "2024-02-30", "direct", &n),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK(n == 42);
+    CHECK_STATUS(tx_registry_member_count(NULL, "ft-zlh", DAY, "direct", &n),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_member_count(reg, NULL, DAY, "direct", &n), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_member_count(reg, "ft-zlh", NULL, "direct", &n),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_member_count(reg, "ft-zlh", DAY, NULL, &n), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_member_count(reg, "ft-zlh", DAY, "direct", NULL),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_member_count(reg, BAD_UTF8, DAY, "direct", &n),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STR(last_error(), "argument `org_id` is not valid UTF-8 (invalid byte at offset 1)");
+    CHECK_STATUS(tx_registry_member_count(reg, "ft-zlh", DAY, BAD_UTF8, &n),
+                 TX_STATUS_INVALID_UTF8);
+    tx_registry_free(reg);
+}
+
+static void test_organization_count(void) {
+    tx_registry *reg = scenario();
+    size_t n = 7;
+    CHECK_OK(tx_registry_organization_count(reg, &n));
+    CHECK(n == 3);
+    CHECK_STATUS(tx_registry_organization_count(NULL, &n), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_organization_count(reg, NULL), TX_STATUS_NULL_ARGUMENT);
+    tx_registry_free(reg);
+}
+
+static void test_apply_json(void) {
+    tx_registry *reg = scenario();
+    char *event = NULL;
+    const char *change = "{\"type\":\"change_role\",\"member\":{\"person\":\"p3\"},"
+                         "\"org\":\"ft-street\",\"role\":\"council\",\"date\":\"2024-06-01\"}";
+    const char *dissolve_parent = "{\"type\":\"dissolve_organization\",\"id\":\"ft-zlh\","
+                                  "\"date\":\"2024-07-01\"}";
+    /* Two municipal organizations, one part of the other; the move would close a loop. */
+    const char *move_cycle = "{\"type\":\"move_organization\",\"id\":\"m1\","
+                             "\"parent\":\"m2\",\"relation\":\"part_of\","
+                             "\"date\":\"2024-07-01\"}";
+
+    CHECK_OK(tx_registry_apply_json(reg, META, change, &event));
+    CHECK(event != NULL && strstr(event, "\"seq\":14") != NULL);
+    CHECK(event != NULL && strstr(event, "\"type\":\"change_role\"") != NULL);
+    tx_string_free(event);
+    event = NULL;
+
+    CHECK_STATUS(tx_registry_apply_json(reg, META, "{not json", &event), TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("argument `command_json`");
+    CHECK_STATUS(tx_registry_apply_json(reg, META, "{\"type\":\"fly\"}", &event),
+                 TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("fly");
+    CHECK_STATUS(tx_registry_apply_json(reg, "{\"actor\":\"x\"}", change, &event),
+                 TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("argument `meta_json`");
+    CHECK_STATUS(tx_registry_apply_json(reg, META, dissolve_parent, &event),
+                 TX_STATUS_HAS_ACTIVE_CHILDREN);
+    CHECK_OK(tx_registry_add_organization(reg, AT, ACTOR, "m1", "m1", "zhilianhui", "municipal",
+                                          "4403", "2020-01-01", NULL, "guidance"));
+    CHECK_OK(tx_registry_add_organization(reg, AT, ACTOR, "m2", "m2", "zhilianhui", "municipal",
+                                          "4403", "2020-01-01", "m1", "part_of"));
+    CHECK_STATUS(tx_registry_apply_json(reg, META, move_cycle, &event), TX_STATUS_CYCLE);
+    CHECK_MESSAGE_HAS("cycle");
+    CHECK(event == NULL); /* never written on failure */
+
+    CHECK_STATUS(tx_registry_apply_json(NULL, META, change, &event), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_json(reg, NULL, change, &event), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_json(reg, META, NULL, &event), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_json(reg, META, change, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_json(reg, BAD_UTF8, change, &event), TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_apply_json(reg, META, BAD_UTF8, &event), TX_STATUS_INVALID_UTF8);
+    tx_registry_free(reg);
+}
+
+static void test_apply_batch_json(void) {
+    tx_registry *reg = scenario();
+    size_t applied = 99;
+    size_t failed = 99;
+    char *before = snapshot(reg);
+    char *after = NULL;
+    const char *bad_second =
+        "[{\"type\":\"add_person\",\"person\":{\"id\":\"p5\",\"party\":\"mass\","
+        "\"title\":\"none\",\"stratum\":\"new_media\"}},"
+        "{\"type\":\"join\",\"membership\":{\"member\":{\"person\":\"p5\"},\"org\":\"sz-zlh\","
+        "\"role\":\"president\",\"start\":\"2024-06-01\"}}]";
+    const char *malformed = "[{\"type\":\"leave\"},{\"type\":\"join\"}]";
+    const char *good =
+        "[{\"type\":\"add_person\",\"person\":{\"id\":\"p5\",\"party\":\"mass\","
+        "\"title\":\"none\",\"stratum\":\"new_media\"}},"
+        "{\"type\":\"join\",\"membership\":{\"member\":{\"person\":\"p5\"},\"org\":\"sz-zlh\","
+        "\"role\":\"member\",\"start\":\"2024-06-01\"}}]";
+
+    /* A rejected command: index reported, nothing applied. */
+    CHECK_STATUS(tx_registry_apply_batch_json(reg, META, bad_second, &applied, &failed),
+                 TX_STATUS_PRESIDENT_CONFLICT);
+    CHECK(failed == 1);
+    CHECK(applied == 99);
+    CHECK_MESSAGE_HAS("command [1] (join)");
+    after = snapshot(reg);
+    CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
+    tx_string_free(after);
+
+    failed = 99;
+    CHECK_STATUS(tx_registry_apply_batch_json(reg, META, malformed, &applied, &failed),
+                 TX_STATUS_INVALID_JSON);
+    CHECK(failed == 0);
+    failed = 99;
+    CHECK_STATUS(tx_registry_apply_batch_json(reg, META, "{\"type\":\"leave\"}", &applied, &failed),
+                 TX_STATUS_INVALID_JSON);
+    CHECK(failed == 99); /* no element to blame */
+
+    CHECK_OK(tx_registry_apply_batch_json(reg, META, good, &applied, &failed));
+    CHECK(applied == 2);
+    CHECK(members(reg, "sz-zlh", DAY, "direct") == 2);
+    CHECK_OK(tx_registry_apply_batch_json(reg, META, "[]", &applied, &failed));
+    CHECK(applied == 0);
+
+    CHECK_STATUS(tx_registry_apply_batch_json(NULL, META, good, &applied, &failed),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_batch_json(reg, NULL, good, &applied, &failed),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_batch_json(reg, META, NULL, &applied, &failed),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_batch_json(reg, META, good, NULL, &failed),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_batch_json(reg, META, good, &applied, NULL),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_apply_batch_json(reg, META, BAD_UTF8, &applied, &failed),
+                 TX_STATUS_INVALID_UTF8);
+    tx_string_free(before);
+    tx_registry_free(reg);
+}
+
+static void test_query_json(void) {
+    tx_registry *reg = scenario();
+    char *out = NULL;
+
+    check_query(reg, "{\"type\":\"subtree\",\"org\":\"sz-zlh\",\"date\":\"2024-06-01\"}",
+                "[\"sz-zlh\",\"ft-zlh\",\"ft-street\"]");
+    check_query(reg, "{\"type\":\"subtree\",\"org\":\"sz-zlh\",\"date\":\"2024-05-06\"}",
+                "[\"sz-zlh\",\"ft-zlh\"]");
+    check_query(reg, "{\"type\":\"children\",\"org\":\"ft-zlh\",\"date\":\"2024-06-01\"}",
+                "[\"ft-street\"]");
+    check_query(reg, "{\"type\":\"ancestors\",\"org\":\"ft-street\",\"date\":\"2024-06-01\"}",
+                "[\"ft-zlh\",\"sz-zlh\"]");
+    check_query(reg, "{\"type\":\"roots\",\"date\":\"2024-06-01\"}", "[\"sz-zlh\"]");
+    check_query(reg, "{\"type\":\"roots\",\"date\":\"2000-01-01\"}", "[]");
+    check_query(reg,
+                "{\"type\":\"members\",\"org\":\"ft-zlh\",\"date\":\"2024-06-01\","
+                "\"scope\":\"with_branches\"}",
+                "[{\"person\":\"p1\"},{\"person\":\"p2\"},{\"person\":\"p3\"},{\"person\":\"p4\"}]");
+    check_query(reg, "{\"type\":\"members\",\"org\":\"ft-zlh\",\"date\":\"2024-06-01\"}",
+                "[{\"person\":\"p1\"},{\"person\":\"p2\"}]");
+    check_query(reg, "{\"type\":\"counts\"}",
+                "{\"organizations\":3,\"persons\":4,\"enterprises\":0,\"memberships\":6}");
+    check_query(reg, "{\"type\":\"organization\",\"id\":\"ft-street\"}",
+                "{\"id\":\"ft-street\",\"name\":\"福田区知联会福田街道分会\",\"kind\":\"zhilianhui\","
+                "\"level\":\"subdistrict\",\"division_code\":\"440304004\","
+                "\"founded\":\"2024-05-07\"}");
+    check_query(reg, "{\"type\":\"parent_history\",\"org\":\"ft-street\"}",
+                "[{\"parent\":\"ft-zlh\",\"relation\":\"part_of\",\"from\":\"2024-05-07\"}]");
+    check_query(reg, "{\"type\":\"memberships_of\",\"member\":{\"person\":\"p4\"}}",
+                "[{\"member\":{\"person\":\"p4\"},\"org\":\"ft-street\",\"role\":\"member\","
+                "\"start\":\"2024-05-07\",\"founding\":false}]");
+    check_query(reg,
+                "{\"type\":\"active_memberships\",\"org\":\"sz-zlh\",\"date\":\"2024-06-01\"}",
+                "[{\"member\":{\"person\":\"p1\"},\"org\":\"sz-zlh\",\"role\":\"president\","
+                "\"start\":\"2020-01-01\",\"founding\":false}]");
+    check_query(reg, "{\"type\":\"search_persons\",\"prefix\":\"王\"}",
+                "[{\"id\":\"p3\",\"name\":\"王芳\",\"party\":\"jiu_san\","
+                "\"title\":\"associate_senior\",\"stratum\":\"none\",\"returned_overseas\":false}]");
+    check_query(reg, "{\"type\":\"search_organizations\",\"prefix\":\"深圳\"}",
+                "[{\"id\":\"sz-zlh\",\"name\":\"深圳市知联会\",\"kind\":\"zhilianhui\","
+                "\"level\":\"municipal\",\"division_code\":\"4403\",\"founded\":\"2010-01-01\"}]");
+    check_query(reg, "{\"type\":\"terms\",\"org\":\"ft-zlh\"}", "[]");
+    check_query(reg, "{\"type\":\"designations_of\",\"org\":\"ft-zlh\"}", "[]");
+    check_query(reg, "{\"type\":\"activities_of\",\"org\":\"ft-zlh\"}", "[]");
+    check_query(reg, "{\"type\":\"advice_of\",\"org\":\"ft-zlh\"}", "[]");
+    check_query(reg, "{\"type\":\"affiliations_of\",\"org\":\"ft-zlh\"}", "[]");
+    check_query(reg, "{\"type\":\"journal\",\"after\":13}", "[]");
+
+    CHECK_STATUS(tx_registry_query_json(reg, "{\"type\":\"organization\",\"id\":\"nope\"}", &out),
+                 TX_STATUS_NOT_FOUND);
+    CHECK_STR(last_error(), "organization `nope` not found");
+    CHECK_STATUS(tx_registry_query_json(reg, "{\"type\":\"subtree\",\"org\":\"nope\","
+                                             "\"date\":\"2024-06-01\"}",
+                                        &out),
+                 TX_STATUS_NOT_FOUND);
+    CHECK_STATUS(tx_registry_query_json(reg, "{\"type\":\"teleport\"}", &out),
+                 TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_registry_query_json(reg, "{\"type\":\"roots\"}", &out), TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("date");
+    CHECK_STATUS(tx_registry_query_json(reg, "[", &out), TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_registry_query_json(reg, "{\"type\":\"roots\",\"date\":\"someday\"}", &out),
+                 TX_STATUS_INVALID_JSON);
+    CHECK(out == NULL);
+    CHECK_STATUS(tx_registry_query_json(NULL, "{\"type\":\"counts\"}", &out),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_query_json(reg, NULL, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_query_json(reg, "{\"type\":\"counts\"}", NULL),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_query_json(reg, BAD_UTF8, &out), TX_STATUS_INVALID_UTF8);
+    tx_registry_free(reg);
+}
+
+static void test_snapshot_round_trip(void) {
+    tx_registry *reg = scenario();
+    tx_registry *loaded = NULL;
+    tx_registry *none = NULL;
+    char *json = snapshot(reg);
+    char *again = NULL;
+    char *future = NULL;
+    char *tampered = NULL;
+
+    CHECK(json != NULL && strstr(json, "\"schema_version\": 1") != NULL);
+    CHECK_OK(tx_registry_from_json(json, &loaded));
+    CHECK(loaded != NULL);
+    again = snapshot(loaded);
+    CHECK(json != NULL && again != NULL && strcmp(json, again) == 0);
+    CHECK(members(loaded, "sz-zlh", DAY, "subtree") == 4);
+    /* The loaded registry goes on accepting commands. */
+    CHECK_OK(tx_registry_leave(loaded, AT, ACTOR, "p4", "ft-street", "2024-07-01"));
+    CHECK(members(loaded, "sz-zlh", "2024-07-01", "subtree") == 3);
+
+    future = replace_first(json, "\"schema_version\": 1", "\"schema_version\": 2");
+    CHECK(future != NULL);
+    CHECK_STATUS(tx_registry_from_json(future, &none), TX_STATUS_UNSUPPORTED_SCHEMA_VERSION);
+    CHECK_MESSAGE_HAS("schema_version 2");
+    tampered = replace_first(json, "\"王芳\"", "\"王小芳\"");
+    CHECK(tampered != NULL);
+    CHECK_STATUS(tx_registry_from_json(tampered, &none), TX_STATUS_SNAPSHOT_MISMATCH);
+    CHECK_STATUS(tx_registry_from_json("{\"schema_version\":1}", &none), TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_registry_from_json("not json", &none), TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_registry_from_json("{}", &none), TX_STATUS_INVALID_JSON);
+    CHECK(none == NULL);
+
+    CHECK_STATUS(tx_registry_from_json(NULL, &none), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_from_json(json, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_from_json(BAD_UTF8, &none), TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_to_json(NULL, &again), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_to_json(reg, NULL), TX_STATUS_NULL_ARGUMENT);
+
+    free(future);
+    free(tampered);
+    tx_string_free(again);
+    tx_string_free(json);
+    tx_registry_free(loaded);
+    tx_registry_free(reg);
+}
+
+/* ---------------------------------------------------------------- threads */
+
+struct worker {
+    const char *missing; /* an org id to look up and fail on */
+    tx_registry *reg;    /* a handle handed over, or NULL to build one */
+    int failures;
+};
+
+/* Builds (or takes) a registry, checks counts, and checks that its own error message is
+ * the one it reads, many times, while another thread does the same. */
+static void *worker_main(void *arg) {
+    struct worker *w = arg;
+    size_t n = 0;
+    int i;
+    tx_registry *reg = w->reg != NULL ? w->reg : scenario();
+    for (i = 0; i < 50; i++) {
+        CHECK(members(reg, "sz-zlh", DAY, "subtree") == 4);
+        CHECK_STATUS(tx_registry_member_count(reg, w->missing, DAY, "direct", &n),
+                     TX_STATUS_NOT_FOUND);
+        CHECK_MESSAGE_HAS(w->missing);
+    }
+    if (w->reg == NULL) {
+        tx_registry_free(reg);
+    } else {
+        /* Mutate the handed-over handle on this thread. */
+        CHECK_OK(tx_registry_leave(reg, AT, ACTOR, "p4", "ft-street", "2024-07-01"));
+    }
+    w->failures = t_failures;
+    return NULL;
+}
+
+static void test_threads(void) {
+    struct worker a = {"missing-on-thread-a", NULL, 0};
+    struct worker b = {"missing-on-thread-b", NULL, 0};
+    struct worker c = {"missing-on-thread-c", NULL, 0};
+    pthread_t ta;
+    pthread_t tb;
+    size_t n = 0;
+
+    /* Two registries on two threads at once. */
+    CHECK(pthread_create(&ta, NULL, worker_main, &a) == 0);
+    CHECK(pthread_create(&tb, NULL, worker_main, &b) == 0);
+    CHECK(pthread_join(ta, NULL) == 0);
+    CHECK(pthread_join(tb, NULL) == 0);
+    CHECK(a.failures == 0);
+    CHECK(b.failures == 0);
+
+    /* One handle created here, used and mutated on another thread, freed here. */
+    CHECK_STATUS(tx_registry_member_count(NULL, "x", DAY, "direct", &n), TX_STATUS_NULL_ARGUMENT);
+    c.reg = scenario();
+    CHECK(pthread_create(&ta, NULL, worker_main, &c) == 0);
+    CHECK(pthread_join(ta, NULL) == 0);
+    CHECK(c.failures == 0);
+    CHECK(members(c.reg, "sz-zlh", "2024-07-01", "subtree") == 3);
+    tx_registry_free(c.reg);
+}
+
+/* ---------------------------------------------------------------- main */
+
+struct test {
+    const char *name;
+    void (*run)(void);
+};
+
+#define T(f) {#f, f}
+
+int main(void) {
+    static const struct test tests[] = {
+        T(test_version),          T(test_status_names_and_numbers), T(test_new_and_free),
+        T(test_last_error_message), T(test_add_organization),       T(test_add_person),
+        T(test_join_and_leave),   T(test_is_member_in_subtree),     T(test_member_count),
+        T(test_organization_count), T(test_apply_json),             T(test_apply_batch_json),
+        T(test_query_json),       T(test_snapshot_round_trip),      T(test_threads),
+    };
+    size_t i;
+    int passed = 0;
+    int failed = 0;
+    for (i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        t_failures = 0;
+        tests[i].run();
+        if (t_failures == 0) {
+            passed++;
+            printf("ok   %s\n", tests[i].name);
+        } else {
+            failed++;
+            printf("FAIL %s (%d checks)\n", tests[i].name, t_failures);
+        }
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
