@@ -527,11 +527,12 @@ impl Registry {
             Command::StartTerm { org, term } => self.start_term(org, term),
             Command::AddPerson { person } => {
                 self.persons.require_new(Entity::Person, &person.id)?;
-                let person = &check_person(person)?;
-                let i = self.persons.push(person.id.clone(), person.clone());
+                let person = check_person(person)?;
+                let name = person.name.clone();
+                let i = self.persons.push(person.id.clone(), person);
                 self.person_memberships.push(Vec::new());
-                if let Some(name) = &person.name {
-                    self.person_names.entry(name.clone()).or_default().push(i);
+                if let Some(name) = name {
+                    self.person_names.entry(name).or_default().push(i);
                 }
                 Ok(())
             }
@@ -552,9 +553,8 @@ impl Registry {
             Command::AddEnterprise { enterprise } => {
                 self.enterprises
                     .require_new(Entity::Enterprise, &enterprise.id)?;
-                let enterprise = &check_enterprise(enterprise)?;
-                self.enterprises
-                    .push(enterprise.id.clone(), enterprise.clone());
+                let enterprise = check_enterprise(enterprise)?;
+                self.enterprises.push(enterprise.id.clone(), enterprise);
                 self.enterprise_memberships.push(Vec::new());
                 Ok(())
             }
@@ -1592,9 +1592,17 @@ impl Registry {
         if !self.orgs[root_idx.get()].org.active_on(day) {
             return Ok(false);
         }
+        // On and after the last parent change the latest forest is the tree of the day, and a
+        // subtree is a range of positions; before it, walk the links of the day.
+        let latest = self.latest_covers(day);
         Ok(self.memberships_of_idx(m).iter().any(|&i| {
             let rec = &self.memberships[i as usize];
-            rec.active_on(day) && self.reaches(rec.org, root_idx, day)
+            rec.active_on(day)
+                && if latest {
+                    self.forest.is_within(rec.org, root_idx)
+                } else {
+                    self.reaches(rec.org, root_idx, day)
+                }
         }))
     }
 

@@ -316,10 +316,11 @@ impl<'r> Accumulator<'r> {
 
     /// Adds (`sign` 1) or removes (`sign` −1) person `pi` as active on `day`.
     pub(crate) fn person(&mut self, pi: u32, day: NaiveDate, sign: i64) {
-        let person = self.reg.person_at(pi);
         let mut buf = std::mem::take(&mut self.buf);
         let mut positions = std::mem::take(&mut self.positions);
         buf.clear();
+        // The person's record is read only when the breakdown needs it.
+        let mut person: Option<&Person> = None;
         for &mi in &self.reg.person_membership_lists()[pi as usize] {
             let m = self.reg.membership_record(mi);
             if !m.active_on(day) {
@@ -328,7 +329,14 @@ impl<'r> Accumulator<'r> {
             let Some(p) = self.forest.position(m.org) else {
                 continue;
             };
-            buf.push((self.key(person, m, day) as u32, p as u32));
+            let key = match self.dimension {
+                None => 0,
+                Some(_) => {
+                    let who = *person.get_or_insert_with(|| self.reg.person_at(pi));
+                    self.key(who, m, day) as u32
+                }
+            };
+            buf.push((key, p as u32));
         }
         if !buf.is_empty() {
             positions.clear();
