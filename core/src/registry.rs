@@ -44,6 +44,10 @@ pub(crate) enum MemberIdx {
     Enterprise(u32),
 }
 
+/// The membership records of one member. Most members have a few, kept inline so that a pass
+/// over all members reads one contiguous array instead of chasing a pointer per member.
+pub(crate) type MemberList = smallvec::SmallVec<[u32; 4]>;
+
 /// One interval of a parent history, with the parent as an arena index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Link {
@@ -148,10 +152,10 @@ pub struct Registry {
     org_ids: HashMap<String, OrgIdx>,
     org_names: BTreeMap<String, Vec<OrgIdx>>,
     persons: Table<Person>,
-    person_memberships: Vec<Vec<u32>>,
+    person_memberships: Vec<MemberList>,
     person_names: BTreeMap<String, Vec<u32>>,
     enterprises: Table<Enterprise>,
-    enterprise_memberships: Vec<Vec<u32>>,
+    enterprise_memberships: Vec<MemberList>,
     memberships: Vec<MRec>,
     sources: Table<String>,
     designations: Table<Designation>,
@@ -463,6 +467,8 @@ impl Registry {
         // Undoing arbitrary commands would need an inverse for each; a copy of the registry is
         // simpler and, for the common case of loading into an empty registry, free.
         let backup = (!self.is_empty()).then(|| self.clone());
+        let commands = commands.into_iter();
+        self.journal.reserve(commands.size_hint().0);
         let mut count = 0;
         for command in commands {
             if let Err(e) = self.apply_one(meta, command, false) {
@@ -530,7 +536,7 @@ impl Registry {
                 let person = check_person(person)?;
                 let name = person.name.clone();
                 let i = self.persons.push(person.id.clone(), person);
-                self.person_memberships.push(Vec::new());
+                self.person_memberships.push(MemberList::new());
                 if let Some(name) = name {
                     self.person_names.entry(name).or_default().push(i);
                 }
@@ -555,7 +561,7 @@ impl Registry {
                     .require_new(Entity::Enterprise, &enterprise.id)?;
                 let enterprise = check_enterprise(enterprise)?;
                 self.enterprises.push(enterprise.id.clone(), enterprise);
-                self.enterprise_memberships.push(Vec::new());
+                self.enterprise_memberships.push(MemberList::new());
                 Ok(())
             }
             Command::UpdateEnterprise { enterprise } => {
@@ -1268,12 +1274,12 @@ fn remove_name<T: PartialEq>(index: &mut BTreeMap<String, Vec<T>>, name: &str, i
 /// Crate-internal access for the statistics, which work on arena indices.
 impl Registry {
     /// Membership record indices of each person, by person index.
-    pub(crate) fn person_membership_lists(&self) -> &[Vec<u32>] {
+    pub(crate) fn person_membership_lists(&self) -> &[MemberList] {
         &self.person_memberships
     }
 
     /// Membership record indices of each enterprise, by enterprise index.
-    pub(crate) fn enterprise_membership_lists(&self) -> &[Vec<u32>] {
+    pub(crate) fn enterprise_membership_lists(&self) -> &[MemberList] {
         &self.enterprise_memberships
     }
 
