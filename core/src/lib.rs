@@ -57,6 +57,7 @@ pub mod command;
 pub mod date;
 pub mod error;
 pub mod ids;
+pub mod interchange;
 pub mod model;
 pub mod registry;
 pub mod snapshot;

@@ -467,8 +467,8 @@ impl Registry {
         // Undoing arbitrary commands would need an inverse for each; a copy of the registry is
         // simpler and, for the common case of loading into an empty registry, free.
         let backup = (!self.is_empty()).then(|| self.clone());
-        let commands = commands.into_iter();
-        self.journal.reserve(commands.size_hint().0);
+        let commands: Vec<Command> = commands.into_iter().collect();
+        self.reserve_for(&commands);
         let mut count = 0;
         for command in commands {
             if let Err(e) = self.apply_one(meta, command, false) {
@@ -479,6 +479,31 @@ impl Registry {
         }
         self.reindex();
         Ok(count)
+    }
+
+    /// Reserves room for what `commands` will add, so that a bulk load does not regrow and
+    /// rehash its tables many times over.
+    fn reserve_for(&mut self, commands: &[Command]) {
+        let (mut orgs, mut persons, mut enterprises, mut joins) = (0, 0, 0, 0);
+        for c in commands {
+            match c {
+                Command::AddOrganization { .. } => orgs += 1,
+                Command::AddPerson { .. } => persons += 1,
+                Command::AddEnterprise { .. } => enterprises += 1,
+                Command::Join { .. } => joins += 1,
+                _ => {}
+            }
+        }
+        self.journal.reserve(commands.len());
+        self.orgs.reserve(orgs);
+        self.org_ids.reserve(orgs);
+        self.persons.rows.reserve(persons);
+        self.persons.ids.reserve(persons);
+        self.person_memberships.reserve(persons);
+        self.enterprises.rows.reserve(enterprises);
+        self.enterprises.ids.reserve(enterprises);
+        self.enterprise_memberships.reserve(enterprises);
+        self.memberships.reserve(joins);
     }
 
     /// Whether the registry has no records and an empty journal.

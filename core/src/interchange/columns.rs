@@ -22,6 +22,7 @@ pub(crate) enum Table {
 pub(crate) struct Column {
     pub name: &'static str,
     pub required: bool,
+    #[cfg_attr(not(feature = "xlsx"), allow(dead_code))]
     pub date: bool,
 }
 
@@ -167,8 +168,6 @@ impl Table {
 pub(crate) struct Header {
     /// For each column of the table (by its constant), its position in the row.
     pub map: Vec<Option<usize>>,
-    /// The header's names as written (trimmed).
-    pub names: Vec<String>,
 }
 
 impl Header {
@@ -183,7 +182,7 @@ impl Header {
     ) -> Result<Header, InterchangeError> {
         let columns = table.columns();
         let mut map = vec![None; columns.len()];
-        let mut written = Vec::new();
+        let mut empty = true;
         let error = |column: &str, kind| InterchangeError {
             line: Some(1),
             column: Some(quote(column)),
@@ -191,7 +190,7 @@ impl Header {
         };
         for (position, raw) in names.into_iter().enumerate() {
             let name = raw.trim_start_matches('\u{FEFF}').trim();
-            written.push(name.to_string());
+            empty &= name.is_empty();
             match columns
                 .iter()
                 .position(|c| c.name.eq_ignore_ascii_case(name))
@@ -215,8 +214,11 @@ impl Header {
                 }
             }
         }
-        if written.iter().all(String::is_empty) {
-            return Err(InterchangeError::file(file, InterchangeErrorKind::EmptyFile));
+        if empty {
+            return Err(InterchangeError::file(
+                file,
+                InterchangeErrorKind::EmptyFile,
+            ));
         }
         for (i, c) in columns.iter().enumerate() {
             let present = |j: usize| map.get(j).copied().flatten().is_some();
@@ -229,10 +231,7 @@ impl Header {
                 return Err(error(c.name, InterchangeErrorKind::MissingColumn));
             }
         }
-        Ok(Header {
-            map,
-            names: written,
-        })
+        Ok(Header { map })
     }
 
     /// Position in the row of the column named `name`.
@@ -277,7 +276,19 @@ macro_rules! vocab {
         }
     )*};
 }
-vocab!(Level, OrgKind, Relation, Carrier, TongxinCategory, Party, Title, Stratum, Sex, Education, Role);
+vocab!(
+    Level,
+    OrgKind,
+    Relation,
+    Carrier,
+    TongxinCategory,
+    Party,
+    Title,
+    Stratum,
+    Sex,
+    Education,
+    Role
+);
 
 /// Parses a day written `YYYY-MM-DD` (or `YYYY/M/D`, as spreadsheets write it).
 pub(crate) fn parse_day(text: &str) -> Option<NaiveDate> {
@@ -366,7 +377,10 @@ impl<'a, C: Cells> Row<'a, C> {
                 .ok_or_else(|| {
                     self.invalid(
                         column,
-                        format!("is not a {} (expected one of: {})", e.vocabulary, e.expected),
+                        format!(
+                            "is not a {} (expected one of: {})",
+                            e.vocabulary, e.expected
+                        ),
                     )
                 }),
         }
@@ -410,9 +424,10 @@ impl<'a, C: Cells> Row<'a, C> {
     fn count(&self, column: usize) -> Result<Option<u32>, InterchangeError> {
         match self.trimmed(column) {
             None => Ok(None),
-            Some(t) => t.parse().map(Some).map_err(|_| {
-                self.invalid(column, "is not a whole number from 0 to 4294967295")
-            }),
+            Some(t) => t
+                .parse()
+                .map(Some)
+                .map_err(|_| self.invalid(column, "is not a whole number from 0 to 4294967295")),
         }
     }
 
@@ -447,7 +462,8 @@ impl<C: Cells> Row<'_, C> {
             category: self.vocab(oc::CATEGORY)?,
             founded: self.required_day(oc::FOUNDED)?,
             dissolved: self.day(oc::DISSOLVED)?,
-            facilities: (area_m2.is_some() || rooms.is_some()).then_some(Facilities { area_m2, rooms }),
+            facilities: (area_m2.is_some() || rooms.is_some())
+                .then_some(Facilities { area_m2, rooms }),
             tags: Vec::new(),
             id,
         };
@@ -565,7 +581,15 @@ mod tests {
         let d = |s| parse_day(s).map(|d| d.to_string());
         assert_eq!(d("2024-05-07").as_deref(), Some("2024-05-07"));
         assert_eq!(d("2024/5/7").as_deref(), Some("2024-05-07"));
-        for bad in ["2024-5-7", "2024-02-30", "24/5/7", "2024/5/7/1", "", "２０２４-05-07", "2024-0a-01"] {
+        for bad in [
+            "2024-5-7",
+            "2024-02-30",
+            "24/5/7",
+            "2024/5/7/1",
+            "",
+            "２０２４-05-07",
+            "2024-0a-01",
+        ] {
             assert_eq!(d(bad), None, "{bad}");
         }
     }

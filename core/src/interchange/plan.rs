@@ -90,7 +90,11 @@ impl Origin<'_> {
 /// Resident ID numbers are quoted masked in errors when they are long enough to mask.
 fn mask_if_resident_id(column: Option<&str>, value: String) -> String {
     if column == Some("resident_id") && value.chars().count() == 18 && value.is_ascii() {
-        format!("{}********{}", value.get(..6).unwrap_or(""), value.get(14..).unwrap_or(""))
+        format!(
+            "{}********{}",
+            value.get(..6).unwrap_or(""),
+            value.get(14..).unwrap_or("")
+        )
     } else {
         value
     }
@@ -122,7 +126,11 @@ fn rule_column(table: Table, error: &Error, origin: &Origin) -> Option<&'static 
         (Table::Orgs, Error::KindMismatch { .. }) => Some("kind"),
         (Table::Orgs, Error::OutsideLifetime { date, founded, .. }) => {
             // The child's lifetime does not fit its parent's.
-            Some(if date < founded { "founded" } else { "dissolved" })
+            Some(if date < founded {
+                "founded"
+            } else {
+                "dissolved"
+            })
         }
         (Table::Orgs, Error::Division { .. }) => Some("division_code"),
         (Table::Memberships, Error::NotFound { entity, .. }) => match entity {
@@ -303,13 +311,22 @@ const TABLES: [Table; 4] = [
 
 impl<'a> Plan<'a> {
     fn table_of(&self, index: usize) -> (Table, &Origin<'a>) {
-        let t = self.ends.iter().position(|&e| index < e).unwrap_or(3).min(3);
+        let t = self
+            .ends
+            .iter()
+            .position(|&e| index < e)
+            .unwrap_or(3)
+            .min(3);
         (TABLES[t], &self.origins[t])
     }
 
     /// Applies every command atomically; on failure, the registry is unchanged and the error
     /// names the row.
-    pub fn apply(mut self, registry: &mut Registry, meta: &Meta) -> Result<usize, InterchangeError> {
+    pub fn apply(
+        mut self,
+        registry: &mut Registry,
+        meta: &Meta,
+    ) -> Result<usize, InterchangeError> {
         let commands = std::mem::take(&mut self.commands);
         let plan = self;
         registry.apply_batch(meta, commands).map_err(|(i, e)| {
@@ -354,7 +371,7 @@ impl<'a> Plan<'a> {
                 }
                 _ => None,
             };
-            let mut reject = |rejected: &mut Rejected| {
+            let reject = |rejected: &mut Rejected| {
                 if let Some((t, id)) = &key {
                     if let Some(set) = rejected.set(*t) {
                         set.insert(id.clone());

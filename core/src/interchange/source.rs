@@ -135,9 +135,9 @@ impl<'a> TableText<'a> {
                 .get(usize::try_from(index).unwrap_or(usize::MAX))
                 .copied()
                 .unwrap_or(index + 1),
-            None => record
-                .position()
-                .map_or(index + 1, |p| lines.line_at(usize::try_from(p.byte()).unwrap_or(0))),
+            None => record.position().map_or(index + 1, |p| {
+                lines.line_at(usize::try_from(p.byte()).unwrap_or(0))
+            }),
         }
     }
 
@@ -179,9 +179,12 @@ impl<'a> TableText<'a> {
             line: 1,
         };
         let header = match reader.read_record(&mut record) {
-            Ok(true) => {
-                Header::resolve(self.table, &self.file, record.iter(), options.unknown_columns)
-            }
+            Ok(true) => Header::resolve(
+                self.table,
+                &self.file,
+                record.iter(),
+                options.unknown_columns,
+            ),
             Ok(false) => Err(InterchangeError::file(
                 &self.file,
                 InterchangeErrorKind::EmptyFile,
@@ -198,7 +201,8 @@ impl<'a> TableText<'a> {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
                     index += 1;
-                    if record.iter().all(|c| c.trim().is_empty()) {
+                    // All fields of the record, concatenated: blank only if every cell is.
+                    if record.as_slice().trim().is_empty() {
                         continue;
                     }
                     let row = Row {
@@ -210,7 +214,8 @@ impl<'a> TableText<'a> {
                     };
                     if let Err(e) = f(&row) {
                         if sink.report {
-                            if let (Some(set), Some(id)) = (rejected.set(self.table), row.trimmed(0))
+                            if let (Some(set), Some(id)) =
+                                (rejected.set(self.table), row.trimmed(0))
                             {
                                 set.insert(id.to_string());
                             }
@@ -259,9 +264,12 @@ impl<'a> TableText<'a> {
         let Ok(true) = reader.read_record(&mut record) else {
             return (None, None);
         };
-        let Ok(header) =
-            Header::resolve(self.table, &self.file, record.iter(), super::UnknownColumns::Ignore)
-        else {
+        let Ok(header) = Header::resolve(
+            self.table,
+            &self.file,
+            record.iter(),
+            super::UnknownColumns::Ignore,
+        ) else {
             return (None, None);
         };
         let Some(position) = header.position_of(self.table, column) else {

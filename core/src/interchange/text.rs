@@ -38,7 +38,12 @@ impl TextEncoding {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn encoding_error(file: &str, encoding: &'static str, data: &[u8], offset: usize) -> InterchangeError {
+fn encoding_error(
+    file: &str,
+    encoding: &'static str,
+    data: &[u8],
+    offset: usize,
+) -> InterchangeError {
     let line = data
         .get(..offset)
         .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) as u64
@@ -166,9 +171,18 @@ mod tests {
     #[test]
     fn detects_bom_utf8_and_gbk() {
         let (gbk, _, _) = GBK.encode("名称,知联会\n");
-        assert_eq!(decode("f", &gbk, TextEncoding::Auto).unwrap(), "名称,知联会\n");
-        assert_eq!(decode("f", "\u{FEFF}a,b".as_bytes(), TextEncoding::Gbk).unwrap(), "a,b");
-        assert!(matches!(decode("f", b"ab", TextEncoding::Utf8).unwrap(), Cow::Borrowed(_)));
+        assert_eq!(
+            decode("f", &gbk, TextEncoding::Auto).unwrap(),
+            "名称,知联会\n"
+        );
+        assert_eq!(
+            decode("f", "\u{FEFF}a,b".as_bytes(), TextEncoding::Gbk).unwrap(),
+            "a,b"
+        );
+        assert!(matches!(
+            decode("f", b"ab", TextEncoding::Utf8).unwrap(),
+            Cow::Borrowed(_)
+        ));
         let err = decode("f", &gbk, TextEncoding::Utf8).unwrap_err();
         assert_eq!((err.line, err.code()), (Some(1), "encoding"));
         let err = decode("f", b"a\nb\n\x81\x20", TextEncoding::Gb18030).unwrap_err();

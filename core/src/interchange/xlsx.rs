@@ -108,7 +108,11 @@ mod enabled {
                     number(dt.as_f64())
                 }
             }
-            Data::DateTimeIso(s) => s.get(..10).filter(|_| s.len() >= 10).unwrap_or(s).to_string(),
+            Data::DateTimeIso(s) => s
+                .get(..10)
+                .filter(|_| s.len() >= 10)
+                .unwrap_or(s)
+                .to_string(),
             Data::DurationIso(s) => s.clone(),
             Data::Error(e) => format!("#{e:?}"),
         }

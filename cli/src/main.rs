@@ -1,0 +1,516 @@
+//! `tongxin`: the command-line tool over a directory of roster files (`orgs.csv`, `persons.csv`,
+//! `memberships.csv`, optionally `enterprises.csv`; DESIGN §Interchange).
+//!
+//! Exit codes: 0 ok, 1 data errors found, 2 usage errors. Errors go to stderr, one line each,
+//! naming file, line and reason.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+use tongxin::ids::{DivisionCode, DivisionLevel, DivisionTable};
+use tongxin::interchange::{
+    import_rosters, import_rosters_report, ImportOptions, RosterFile, Rosters, TextEncoding,
+};
+use tongxin::prelude::*;
+use tongxin::stats::{self, Dimension, Every, Table};
+
+#[derive(Parser)]
+#[command(
+    name = "tongxin",
+    version,
+    about = "Registries of united-front organizations: validate rosters, compute statistics, export"
+)]
+struct Cli {
+    /// Print load and query time separately on stderr.
+    #[arg(long, global = true)]
+    timings: bool,
+    /// Encoding of the CSV files.
+    #[arg(long, global = true, value_enum, default_value_t = Encoding::Auto)]
+    encoding: Encoding,
+    #[command(subcommand)]
+    command: Command_,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Encoding {
+    Auto,
+    Utf8,
+    Gbk,
+    Gb18030,
+}
+
+#[derive(Subcommand)]
+enum Command_ {
+    /// Import the rosters and report every problem (exit 1 if there is any).
+    Validate {
+        /// Directory holding the roster files.
+        dir: PathBuf,
+    },
+    /// Statistics.
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum By {
+    Party,
+    Title,
+    Stratum,
+    Sex,
+    Age,
+    Ethnicity,
+    Role,
+    Level,
+    Kind,
+}
+
+impl From<By> for Dimension {
+    fn from(b: By) -> Dimension {
+        match b {
+            By::Party => Dimension::Party,
+            By::Title => Dimension::Title,
+            By::Stratum => Dimension::Stratum,
+            By::Sex => Dimension::Sex,
+            By::Age => Dimension::Age,
+            By::Ethnicity => Dimension::Ethnicity,
+            By::Role => Dimension::Role,
+            By::Level => Dimension::Level,
+            By::Kind => Dimension::Kind,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EveryArg {
+    Month,
+    Year,
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Distinct active members of every organization's subtree: one row per organization.
+    Rollup {
+        /// Directory holding the roster files.
+        dir: PathBuf,
+        /// The day (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: NaiveDate,
+        /// Break the counts down by this.
+        #[arg(long, value_enum)]
+        by: Option<By>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Suppress cells below this threshold (with complementary suppression).
+        #[arg(long)]
+        suppress: Option<u64>,
+    },
+    /// Which divisions of a level have an active organization of a kind.
+    Coverage {
+        /// Directory holding the roster files.
+        dir: PathBuf,
+        /// The day (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: NaiveDate,
+        /// Kind of organization (e.g. zhilianhui).
+        #[arg(long)]
+        kind: String,
+        /// Level of the divisions listed (provincial, municipal, district, subdistrict, community).
+        #[arg(long)]
+        level: String,
+        /// Only divisions inside this organization's division (default: those of the roots).
+        #[arg(long)]
+        within: Option<String>,
+        /// Count only organizations at this level (default: any level).
+        #[arg(long)]
+        org_level: Option<String>,
+        /// Directory with street.csv / village.csv, needed for subdistrict and community levels.
+        #[arg(long)]
+        divisions: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+    /// A rollup at each month or year end of a range, computed incrementally.
+    Series {
+        /// Directory holding the roster files.
+        dir: PathBuf,
+        /// First day of the range.
+        #[arg(long)]
+        from: NaiveDate,
+        /// Last day of the range.
+        #[arg(long)]
+        to: NaiveDate,
+        /// Month or year ends.
+        #[arg(long, value_enum)]
+        every: EveryArg,
+        /// Break the counts down by this.
+        #[arg(long, value_enum)]
+        by: Option<By>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+}
+
+/// A failure and the exit code it gives.
+struct Failure {
+    code: u8,
+    lines: Vec<String>,
+}
+
+fn usage(msg: impl Into<String>) -> Failure {
+    Failure {
+        code: 2,
+        lines: vec![msg.into()],
+    }
+}
+
+fn data(lines: Vec<String>) -> Failure {
+    Failure { code: 1, lines }
+}
+
+/// The roster files of a directory, read into memory.
+struct Files {
+    orgs: Vec<u8>,
+    enterprises: Vec<u8>,
+    persons: Vec<u8>,
+    memberships: Vec<u8>,
+}
+
+fn read_dir(dir: &Path) -> Result<Files, Failure> {
+    if !dir.is_dir() {
+        return Err(usage(format!("{}: not a directory", dir.display())));
+    }
+    let bar = ProgressBar::new_spinner().with_message(format!("reading {}", dir.display()));
+    let read = |name: &str, required: bool| -> Result<Vec<u8>, Failure> {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(bytes),
+            Err(_) if !required && !path.exists() => Ok(Vec::new()),
+            Err(e) => Err(usage(format!("{}: {e}", path.display()))),
+        }
+    };
+    let files = Files {
+        orgs: read("orgs.csv", true)?,
+        enterprises: read("enterprises.csv", false)?,
+        persons: read("persons.csv", true)?,
+        memberships: read("memberships.csv", true)?,
+    };
+    bar.finish_and_clear();
+    Ok(files)
+}
+
+fn rosters(files: &Files) -> Rosters<'_> {
+    fn file(b: &[u8]) -> Option<RosterFile<'_>> {
+        (!b.is_empty()).then(|| RosterFile::csv(b))
+    }
+    Rosters {
+        orgs: file(&files.orgs),
+        enterprises: file(&files.enterprises),
+        persons: file(&files.persons),
+        memberships: file(&files.memberships),
+    }
+}
+
+fn options(cli: &Cli) -> ImportOptions {
+    ImportOptions {
+        encoding: match cli.encoding {
+            Encoding::Auto => TextEncoding::Auto,
+            Encoding::Utf8 => TextEncoding::Utf8,
+            Encoding::Gbk => TextEncoding::Gbk,
+            Encoding::Gb18030 => TextEncoding::Gb18030,
+        },
+        ..ImportOptions::default()
+    }
+}
+
+fn meta() -> Meta {
+    Meta {
+        at: NaiveDateTime::default(),
+        actor: "tongxin-cli".into(),
+    }
+}
+
+/// A spinner on stderr while a long step runs (hidden when stderr is not a terminal).
+fn spinner(message: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner().with_message(message);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Loads the rosters of `dir`, stopping at the first problem.
+fn load(cli: &Cli, dir: &Path) -> Result<Registry, Failure> {
+    let started = Instant::now();
+    let files = read_dir(dir)?;
+    let size =
+        files.orgs.len() + files.persons.len() + files.memberships.len() + files.enterprises.len();
+    let bar = spinner(format!("importing {:.1} MB", size as f64 / 1e6));
+    let mut reg = Registry::new();
+    let result = import_rosters(&mut reg, &meta(), &rosters(&files), &options(cli));
+    bar.finish_and_clear();
+    result.map_err(|e| data(vec![e.to_string()]))?;
+    if cli.timings {
+        eprintln!("load: {:.3} s", started.elapsed().as_secs_f64());
+    }
+    Ok(reg)
+}
+
+fn print(format: Format, table: Table, json: serde_json::Result<String>) -> Result<(), Failure> {
+    match format {
+        Format::Csv => print!("{}", table.to_csv()),
+        Format::Json => println!("{}", json.map_err(|e| usage(e.to_string()))?),
+    }
+    Ok(())
+}
+
+fn division_level(level: &str) -> Result<DivisionLevel, Failure> {
+    match level.parse::<Level>().map_err(|e| usage(e.to_string()))? {
+        Level::National => Err(usage(
+            "--level national has no divisions below it to list; use provincial",
+        )),
+        Level::Provincial => Ok(DivisionLevel::Province),
+        Level::Municipal => Ok(DivisionLevel::City),
+        Level::District => Ok(DivisionLevel::County),
+        Level::Subdistrict => Ok(DivisionLevel::Township),
+        Level::Community => Ok(DivisionLevel::Village),
+    }
+}
+
+fn division_table(level: DivisionLevel, dir: Option<&Path>) -> Result<DivisionTable, Failure> {
+    let mut table = DivisionTable::bundled().map_err(|e| usage(e.to_string()))?;
+    let needed: &[&str] = match level {
+        DivisionLevel::Township => &["street.csv"],
+        DivisionLevel::Village => &["street.csv", "village.csv"],
+        _ => &[],
+    };
+    for name in needed {
+        let Some(dir) = dir else {
+            return Err(usage(format!(
+                "{} coverage needs {name}: pass --divisions DIR",
+                level.as_str()
+            )));
+        };
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+        table
+            .load_level_csv(&text)
+            .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    }
+    Ok(table)
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    match &cli.command {
+        Command_::Validate { dir } => {
+            let started = Instant::now();
+            let files = read_dir(dir)?;
+            let bar = spinner("validating".into());
+            let mut reg = Registry::new();
+            let result = import_rosters_report(&mut reg, &meta(), &rosters(&files), &options(cli));
+            bar.finish_and_clear();
+            if cli.timings {
+                eprintln!("load: {:.3} s", started.elapsed().as_secs_f64());
+            }
+            match result {
+                Ok(summary) => {
+                    println!(
+                        "ok: {} organizations, {} enterprises, {} persons, {} memberships",
+                        summary.organizations,
+                        summary.enterprises,
+                        summary.persons,
+                        summary.memberships
+                    );
+                    Ok(())
+                }
+                Err(report) => {
+                    let mut lines: Vec<String> =
+                        report.errors.iter().map(|e| e.to_string()).collect();
+                    lines.push(format!(
+                        "{} problem(s); {} row(s) fine; {} row(s) not checked (they depend on a rejected row)",
+                        report.errors.len(),
+                        report.rows_ok,
+                        report.rows_skipped
+                    ));
+                    Err(data(lines))
+                }
+            }
+        }
+        Command_::Stats { command } => {
+            let (dir, format) = match command {
+                StatsCommand::Rollup { dir, format, .. }
+                | StatsCommand::Coverage { dir, format, .. }
+                | StatsCommand::Series { dir, format, .. } => (dir, *format),
+            };
+            let reg = load(cli, dir)?;
+            let started = Instant::now();
+            let result = stats_command(&reg, command, format);
+            if cli.timings {
+                eprintln!("query: {:.3} s", started.elapsed().as_secs_f64());
+            }
+            result
+        }
+    }
+}
+
+fn stats_command(reg: &Registry, command: &StatsCommand, format: Format) -> Result<(), Failure> {
+    match command {
+        StatsCommand::Rollup {
+            as_of,
+            by,
+            suppress,
+            ..
+        } => {
+            let r = stats::rollup(reg, *as_of, by.map(Dimension::from));
+            match suppress {
+                Some(k) => {
+                    let p = stats::suppress(reg, &r, *k);
+                    print(format, Table::from(&p), serde_json::to_string_pretty(&p))
+                }
+                None => print(format, Table::from(&r), serde_json::to_string_pretty(&r)),
+            }
+        }
+        StatsCommand::Coverage {
+            as_of,
+            kind,
+            level,
+            within,
+            org_level,
+            divisions,
+            ..
+        } => {
+            let kind: OrgKind = kind
+                .parse()
+                .map_err(|e: UnknownValue| usage(e.to_string()))?;
+            let org_level: Option<Level> = org_level
+                .as_deref()
+                .map(|l| l.parse().map_err(|e: UnknownValue| usage(e.to_string())))
+                .transpose()?;
+            let dlevel = division_level(level)?;
+            let table = division_table(dlevel, divisions.as_deref())?;
+            let parse =
+                |code: &str| DivisionCode::parse(code).map_err(|e| data(vec![e.to_string()]));
+            let mut areas: Vec<DivisionCode> = match within {
+                Some(id) => {
+                    let org = reg
+                        .organization(id)
+                        .ok_or_else(|| usage(format!("--within: organization `{id}` not found")))?;
+                    vec![parse(&org.division_code)?]
+                }
+                None => reg
+                    .roots(*as_of)
+                    .into_iter()
+                    .filter_map(|id| reg.organization(id))
+                    .map(|o| parse(&o.division_code))
+                    .collect::<Result<_, _>>()?,
+            };
+            areas.sort();
+            areas.dedup();
+            let outer: Vec<DivisionCode> = areas
+                .iter()
+                .filter(|a| !areas.iter().any(|b| b != *a && b.contains(a)))
+                .cloned()
+                .collect();
+            let mut merged: Option<stats::Coverage> = None;
+            for area in &outer {
+                let c = stats::coverage(reg, &table, kind, area, dlevel, org_level, *as_of)
+                    .map_err(|e| data(vec![e.to_string()]))?;
+                match merged.as_mut() {
+                    None => merged = Some(c),
+                    Some(m) => m.rows.extend(c.rows),
+                }
+            }
+            let mut cov = merged.unwrap_or(stats::Coverage {
+                kind,
+                level: dlevel,
+                as_of: *as_of,
+                rows: Vec::new(),
+            });
+            cov.rows
+                .sort_by(|a, b| a.division_code.cmp(&b.division_code));
+            if format == Format::Csv {
+                eprintln!(
+                    "covered {} of {} ({:.1} %)",
+                    cov.covered(),
+                    cov.rows.len(),
+                    100.0 * cov.share()
+                );
+            }
+            print(
+                format,
+                Table::from(&cov),
+                serde_json::to_string_pretty(&cov),
+            )
+        }
+        StatsCommand::Series {
+            from,
+            to,
+            every,
+            by,
+            ..
+        } => {
+            if from > to {
+                return Err(usage(format!("--from {from} is after --to {to}")));
+            }
+            let every = match every {
+                EveryArg::Month => Every::Month,
+                EveryArg::Year => Every::Year,
+            };
+            let points = stats::period_ends(*from, *to, every);
+            let series = stats::rollup_series(reg, &points, by.map(Dimension::from));
+            let mut table: Option<Table> = None;
+            for r in &series {
+                let t = Table::from(r);
+                let rows = t
+                    .rows
+                    .into_iter()
+                    .map(|row| std::iter::once(r.as_of.to_string()).chain(row).collect());
+                match table.as_mut() {
+                    None => {
+                        table = Some(Table {
+                            columns: std::iter::once("as_of".to_string())
+                                .chain(t.columns)
+                                .collect(),
+                            rows: rows.collect(),
+                        })
+                    }
+                    Some(acc) => acc.rows.extend(rows),
+                }
+            }
+            let table = table.unwrap_or(Table {
+                columns: vec!["as_of".into(), "org_id".into(), "total".into()],
+                rows: Vec::new(),
+            });
+            print(format, table, serde_json::to_string_pretty(&series))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            for line in &f.lines {
+                eprintln!("{line}");
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}

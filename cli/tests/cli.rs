@@ -1,0 +1,253 @@
+//! The `tongxin` binary on small fixtures whose answers are worked out by hand.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn tongxin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tongxin"))
+        .args(args)
+        .output()
+        .expect("run tongxin")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn small() -> String {
+    fixture("small").display().to_string()
+}
+
+#[test]
+fn validate_accepts_good_rosters() {
+    let out = tongxin(&["validate", &small()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "ok: 5 organizations, 0 enterprises, 4 persons, 6 memberships\n"
+    );
+}
+
+#[test]
+fn validate_reports_every_problem_with_file_and_line() {
+    let out = tongxin(&["validate", &fixture("bad").display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("orgs.csv, line 3, column `level`, value `distrct`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("persons.csv, line 3, column `party`, value `communist`"),
+        "{err}"
+    );
+    assert!(err.contains("memberships.csv, line 3"), "{err}");
+    assert!(
+        err.lines().last().unwrap_or("").contains("problem(s)"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn rollup_by_party_as_csv() {
+    let out = tongxin(&[
+        "stats",
+        "rollup",
+        &small(),
+        "--as-of",
+        "2024-06-01",
+        "--by",
+        "party",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // sz: p1 (futian), p2 (street branch and nanshan, once), p4 (sz); p3 left nanshan in 2023;
+    // the old association was dissolved in 2015.
+    assert_eq!(
+        text(&out.stdout),
+        "org_id,total,cpc,non_party,min_ge,min_meng,min_jian,min_jin,nong_gong,zhi_gong,jiu_san,tai_meng,mass,enterprises\n\
+         sz,3,0,2,0,1,0,0,0,0,0,0,0,0\n\
+         futian,2,0,1,0,1,0,0,0,0,0,0,0,0\n\
+         ft-street,1,0,0,0,1,0,0,0,0,0,0,0,0\n\
+         nanshan,1,0,0,0,1,0,0,0,0,0,0,0,0\n"
+    );
+}
+
+#[test]
+fn rollup_as_json_and_suppressed() {
+    let out = tongxin(&[
+        "stats",
+        "rollup",
+        &small(),
+        "--as-of",
+        "2024-06-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["rows"][0]["org_id"], "sz");
+    assert_eq!(v["rows"][0]["total"], 3);
+    let out = tongxin(&[
+        "stats",
+        "rollup",
+        &small(),
+        "--as-of",
+        "2024-06-01",
+        "--by",
+        "sex",
+        "--suppress",
+        "2",
+    ]);
+    let csv = text(&out.stdout);
+    // futian: 1 male, 1 female, both below 2: hidden; its total would give nothing away once
+    // both are hidden, but the row sum and the branch give equations, so more cells go.
+    assert!(
+        csv.lines().nth(2).unwrap_or("").starts_with("futian,"),
+        "{csv}"
+    );
+    assert!(csv.lines().nth(2).unwrap_or("").contains('*'), "{csv}");
+    assert!(!csv.contains("p1") && !csv.contains("张三"));
+}
+
+#[test]
+fn coverage_of_districts() {
+    let out = tongxin(&[
+        "stats",
+        "coverage",
+        &small(),
+        "--as-of",
+        "2024-06-01",
+        "--kind",
+        "zhilianhui",
+        "--level",
+        "district",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "division_code,name,covered,organizations");
+    assert_eq!(lines.len(), 10, "{csv}");
+    assert!(lines.contains(&"440304,福田区,true,futian;ft-street"));
+    assert!(lines.contains(&"440305,南山区,true,nanshan"));
+    assert!(
+        lines.contains(&"440306,宝安区,false,"),
+        "dissolved in 2015: {csv}"
+    );
+    assert!(text(&out.stderr).contains("covered 2 of 9"));
+    // Subdistrict coverage needs the street table.
+    let out = tongxin(&[
+        "stats",
+        "coverage",
+        &small(),
+        "--as-of",
+        "2024-06-01",
+        "--kind",
+        "zhilianhui",
+        "--level",
+        "subdistrict",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--divisions"));
+}
+
+#[test]
+fn yearly_series() {
+    let out = tongxin(&[
+        "stats",
+        "series",
+        &small(),
+        "--from",
+        "2012-01-01",
+        "--to",
+        "2014-12-31",
+        "--every",
+        "year",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let sz: Vec<&str> = csv.lines().filter(|l| l.contains(",sz,")).collect();
+    // p4 was in the old association from 2011-06 to 2014-01 and joins sz only in 2015.
+    assert_eq!(
+        sz,
+        [
+            "2012-12-31,sz,1,0",
+            "2013-12-31,sz,1,0",
+            "2014-12-31,sz,0,0"
+        ],
+        "{csv}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_timings_go_to_stderr() {
+    assert_eq!(
+        tongxin(&["stats", "rollup", "/nonexistent", "--as-of", "2024-01-01"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        tongxin(&["stats", "rollup", &small(), "--as-of", "2024-13-01"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        tongxin(&[
+            "stats",
+            "rollup",
+            &small(),
+            "--as-of",
+            "2024-01-01",
+            "--by",
+            "colour"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        tongxin(&[
+            "stats",
+            "coverage",
+            &small(),
+            "--as-of",
+            "2024-01-01",
+            "--kind",
+            "club",
+            "--level",
+            "district"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(tongxin(&["frobnicate"]).status.code(), Some(2));
+    let out = tongxin(&[
+        "--timings",
+        "stats",
+        "rollup",
+        &small(),
+        "--as-of",
+        "2024-06-01",
+    ]);
+    let err = text(&out.stderr);
+    assert!(err.contains("load: ") && err.contains("query: "), "{err}");
+    // Data errors in a stats command exit 1 with the first problem.
+    let out = tongxin(&[
+        "stats",
+        "rollup",
+        &fixture("bad").display().to_string(),
+        "--as-of",
+        "2024-01-01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("orgs.csv, line 3"));
+}

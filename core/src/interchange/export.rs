@@ -1,0 +1,259 @@
+//! Writing a registry back as roster files.
+
+use super::error::{InterchangeError, InterchangeErrorKind};
+use super::text::{encode, TextEncoding};
+use super::{FileFormat, RosterFile, Rosters};
+use crate::ids::ResidentId;
+use crate::model::MemberRef;
+use crate::registry::Registry;
+use crate::vocab::Relation;
+
+/// Options of an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Encoding of the files (`Auto` writes UTF-8).
+    pub encoding: TextEncoding,
+    /// Start UTF-8 files with a byte-order mark (Excel needs one to open UTF-8 CSV correctly).
+    pub bom: bool,
+    /// Write resident ID numbers in full. Off by default: every export masks them
+    /// ([`ResidentId::masked`]).
+    pub unmask_resident_ids: bool,
+}
+
+/// The exported files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterExport {
+    /// `orgs.csv`.
+    pub orgs: Vec<u8>,
+    /// `enterprises.csv` (a header only when the registry has no enterprise).
+    pub enterprises: Vec<u8>,
+    /// `persons.csv`.
+    pub persons: Vec<u8>,
+    /// `memberships.csv`.
+    pub memberships: Vec<u8>,
+}
+
+impl RosterExport {
+    /// The files as import input.
+    pub fn as_rosters(&self) -> Rosters<'_> {
+        fn file(data: &[u8]) -> Option<RosterFile<'_>> {
+            Some(RosterFile {
+                name: None,
+                data,
+                format: FileFormat::Csv,
+            })
+        }
+        Rosters {
+            orgs: file(&self.orgs),
+            enterprises: file(&self.enterprises),
+            persons: file(&self.persons),
+            memberships: file(&self.memberships),
+        }
+    }
+}
+
+struct Table {
+    file: &'static str,
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl Table {
+    fn new(file: &'static str, header: &[&str]) -> Result<Self, InterchangeError> {
+        let mut t = Table {
+            file,
+            writer: csv::Writer::from_writer(Vec::new()),
+        };
+        t.row(header)?;
+        Ok(t)
+    }
+
+    fn row<I: AsRef<[u8]>>(
+        &mut self,
+        cells: impl IntoIterator<Item = I>,
+    ) -> Result<(), InterchangeError> {
+        self.writer.write_record(cells).map_err(|e| self.error(&e))
+    }
+
+    fn error(&self, e: &dyn std::fmt::Display) -> InterchangeError {
+        InterchangeError::file(
+            self.file,
+            InterchangeErrorKind::Csv {
+                message: e.to_string(),
+            },
+        )
+    }
+
+    fn finish(self, options: &ExportOptions) -> Result<Vec<u8>, InterchangeError> {
+        let file = self.file;
+        let bytes = self.writer.into_inner().map_err(|e| {
+            InterchangeError::file(
+                file,
+                InterchangeErrorKind::Csv {
+                    message: e.to_string(),
+                },
+            )
+        })?;
+        // The writer was only given `&str` cells, so the bytes are UTF-8.
+        let text = String::from_utf8(bytes).map_err(|e| {
+            InterchangeError::file(
+                file,
+                InterchangeErrorKind::Csv {
+                    message: e.to_string(),
+                },
+            )
+        })?;
+        encode(file, text, options.encoding, options.bom)
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(String::new, |v| v.to_string())
+}
+
+/// A resident ID as exported: masked unless asked otherwise.
+pub(crate) fn export_resident_id(stored: &str, unmask: bool) -> String {
+    if unmask {
+        return stored.to_string();
+    }
+    // The registry keeps only valid numbers; anything else is hidden whole.
+    ResidentId::parse(stored).map_or_else(|_| "*".repeat(stored.chars().count()), |r| r.masked())
+}
+
+/// Writes the registry as roster files (see the module docs for what they carry).
+pub fn export_rosters(
+    registry: &Registry,
+    options: &ExportOptions,
+) -> Result<RosterExport, InterchangeError> {
+    let mut orgs = Table::new(
+        "orgs.csv",
+        &[
+            "id",
+            "parent_id",
+            "level",
+            "kind",
+            "division_code",
+            "founded",
+            "dissolved",
+            "name",
+            "name_en",
+            "carrier",
+            "category",
+            "relation",
+            "area_m2",
+            "rooms",
+        ],
+    )?;
+    for o in registry.organizations() {
+        let link = registry
+            .parent_history(&o.id)
+            .ok()
+            .and_then(|h| h.into_iter().last());
+        let (parent, relation) = match link {
+            Some(l) => match l.parent {
+                Some(p) => (p, l.relation.as_str()),
+                None => (String::new(), ""),
+            },
+            None => (String::new(), ""),
+        };
+        let facilities = o.facilities.as_ref();
+        orgs.row([
+            o.id.as_str(),
+            &parent,
+            o.level.as_str(),
+            o.kind.as_str(),
+            &o.division_code,
+            &o.founded.to_string(),
+            &opt(o.dissolved),
+            &o.name,
+            o.name_en.as_deref().unwrap_or(""),
+            o.carrier.map_or("", |c| c.as_str()),
+            o.category.map_or("", |c| c.as_str()),
+            if relation == Relation::Guidance.as_str() {
+                ""
+            } else {
+                relation
+            },
+            &opt(facilities.and_then(|f| f.area_m2)),
+            &opt(facilities.and_then(|f| f.rooms)),
+        ])?;
+    }
+    let mut enterprises = Table::new("enterprises.csv", &["id", "name", "credit_code"])?;
+    for e in registry.enterprises() {
+        enterprises.row([&e.id, &e.name, &e.credit_code])?;
+    }
+    let mut persons = Table::new(
+        "persons.csv",
+        &[
+            "id",
+            "party",
+            "title",
+            "stratum",
+            "birth_year",
+            "birth",
+            "name",
+            "sex",
+            "ethnicity",
+            "resident_id",
+            "returned_overseas",
+            "education",
+            "employer",
+            "profession",
+        ],
+    )?;
+    for p in registry.persons() {
+        persons.row([
+            p.id.as_str(),
+            p.party.as_str(),
+            p.title.as_str(),
+            p.stratum.as_str(),
+            &opt(p.birth.map(|b| b.year_number())),
+            &opt(p.birth),
+            p.name.as_deref().unwrap_or(""),
+            p.sex.map_or("", |s| s.as_str()),
+            p.ethnicity.as_deref().unwrap_or(""),
+            &p.resident_id
+                .as_deref()
+                .map(|r| export_resident_id(r, options.unmask_resident_ids))
+                .unwrap_or_default(),
+            if p.returned_overseas { "true" } else { "false" },
+            p.education.map_or("", |e| e.as_str()),
+            p.employer.as_deref().unwrap_or(""),
+            p.profession.as_deref().unwrap_or(""),
+        ])?;
+    }
+    let mut memberships = Table::new(
+        "memberships.csv",
+        &[
+            "person_id",
+            "org_id",
+            "role",
+            "start",
+            "end",
+            "founding",
+            "source",
+            "member_type",
+        ],
+    )?;
+    for m in registry.memberships() {
+        let member_type = match m.member {
+            MemberRef::Person(_) => "person",
+            MemberRef::Enterprise(_) => "enterprise",
+        };
+        memberships.row([
+            m.member.id(),
+            &m.org,
+            m.role.as_str(),
+            &m.start.to_string(),
+            &opt(m.end),
+            if m.founding { "true" } else { "false" },
+            m.source.as_deref().unwrap_or(""),
+            member_type,
+        ])?;
+    }
+    Ok(RosterExport {
+        orgs: orgs.finish(options)?,
+        enterprises: enterprises.finish(options)?,
+        persons: persons.finish(options)?,
+        memberships: memberships.finish(options)?,
+    })
+}

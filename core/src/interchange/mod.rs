@@ -1,0 +1,493 @@
+//! Roster interchange: the CSV files every front accepts (DESIGN §Interchange), the same tables
+//! as `.xlsx` sheets, in UTF-8 or GBK/GB18030, and Popolo JSON for civic-tech tools.
+//!
+//! ## The roster tables
+//! One file per table, a header row, columns in any order (matched by name, ASCII
+//! case-insensitive), `,` separated with `"` quoting:
+//!
+//! | file | required columns | optional columns |
+//! |---|---|---|
+//! | `orgs.csv` | `id, parent_id, level, kind, division_code, founded, dissolved` | `name` (default: the id), `name_en`, `carrier`, `category`, `relation` (`guidance` default, or `part_of`), `area_m2`, `rooms` |
+//! | `persons.csv` | `id, party, title, stratum`, and `birth_year` or `birth` | `name, sex, ethnicity, resident_id, returned_overseas, education, employer, profession` |
+//! | `memberships.csv` | `person_id, org_id, role, start, end` | `founding`, `source`, `member_type` (`person` default, or `enterprise`) |
+//! | `enterprises.csv` (optional file) | `id, name, credit_code` | — |
+//!
+//! Extensions to DESIGN §Interchange, all optional: `enterprises.csv` and `member_type`
+//! (a membership whose `member_type` is `enterprise` names an enterprise of `enterprises.csv`
+//! or of the registry in its `person_id` column — chambers of commerce have enterprise members);
+//! `birth` (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, beside or instead of `birth_year`; when both are
+//! given they must agree); `name_en`, `area_m2`, `rooms` on organizations; `education`,
+//! `employer`, `profession` on persons; `founding` and `source` on memberships.
+//!
+//! Cells: vocabularies by their snake_case English names ([`crate::vocab`]) or their Chinese
+//! labels (`知联会`, `中级`, `男` …); days `YYYY-MM-DD` (also `YYYY/M/D`); yes/no cells `true`,
+//! `false`, `1`, `0`, `yes`, `no`, `是`, `否` (empty is no); empty cells are absent values. Ids,
+//! codes, dates and vocabulary cells are trimmed; free text (names, employer …) is kept as
+//! written. Rows whose cells are all empty are skipped. A header column the table does not
+//! know is an error, unless [`ImportOptions::unknown_columns`] says to ignore it.
+//!
+//! ## Importing
+//! Rows become [`Command`]s — organizations ordered parents first (a file may list children
+//! before their parents), then enterprises, persons and memberships in file order — and are
+//! applied with [`Registry::apply_batch`]: all or nothing. [`import_rosters`] stops at the
+//! first problem; [`import_rosters_report`] and [`check_rosters`] list every bad row. Either
+//! way the error names file, line (header = line 1), column, value and reason
+//! ([`InterchangeError`]), and a rejected import leaves the registry exactly as it was.
+//!
+//! ```
+//! use tongxin::interchange::{import_rosters, ImportOptions, Rosters};
+//! use tongxin::prelude::*;
+//!
+//! let orgs = "id,parent_id,level,kind,division_code,founded,dissolved,name\n\
+//!             ft-street,ft,subdistrict,zhilianhui,440304004,2024-05-07,,福田街道分会\n\
+//!             ft,,district,zhilianhui,440304,2015-01-01,,福田区知联会\n";
+//! let persons = "id,party,title,stratum,birth_year\np1,min_meng,senior,none,1975\n";
+//! let memberships = "person_id,org_id,role,start,end\np1,ft-street,president,2024-05-07,\n";
+//! let mut reg = Registry::new();
+//! let meta = Meta { at: chrono::NaiveDateTime::default(), actor: "clerk".into() };
+//! let done = import_rosters(&mut reg, &meta, &Rosters::csv(orgs.as_bytes(), persons.as_bytes(),
+//!                           memberships.as_bytes()), &ImportOptions::default())?;
+//! assert_eq!((done.organizations, done.persons, done.memberships), (2, 1, 1));
+//! assert_eq!(reg.organization("ft-street").map(|o| o.name.as_str()), Some("福田街道分会"));
+//! # Ok::<(), tongxin::interchange::InterchangeError>(())
+//! ```
+//!
+//! ### Report mode
+//! [`import_rosters_report`] reads every row: a row that cannot be read (bad value, missing
+//! cell, malformed CSV) is reported and left out; the rest are then applied one by one to a
+//! scratch copy of the registry, and each rejection is reported with its row. A row that refers
+//! to a rejected row (a membership of a rejected person, an organization under a rejected
+//! parent) is not checked — it would only fail for that reason — and is counted in
+//! [`ImportReport::rows_skipped`]. A bad header stops the reading of its own table only.
+//! Only when nothing at all is wrong does the scratch copy replace the registry.
+//!
+//! ## Encodings
+//! See [`TextEncoding`]: detected (BOM → UTF-8; valid UTF-8 → UTF-8; else GB18030, which reads
+//! GBK) or declared in [`ImportOptions::encoding`]; bytes invalid in the encoding are an error
+//! naming their offset, line and column.
+//!
+//! ## Excel
+//! With the `xlsx` feature (on by default) a table can be a sheet of an `.xlsx` workbook
+//! ([`RosterFile::xlsx`]): the first sheet or a named one, the first non-empty row as header,
+//! the same columns. Cells Excel stores as numbers read as text (`440305`, `1975`); in the date
+//! columns (`founded`, `dissolved`, `birth`, `start`, `end`) a serial day number — which is how
+//! Excel stores dates — becomes the ISO day. Lines in errors are the sheet's row numbers.
+//!
+//! ## Exporting
+//! [`export_rosters`] writes the same files back. With unmasked resident IDs, exporting a
+//! registry and importing the files into an empty registry gives the same organizations,
+//! persons, enterprises and memberships. What the roster files do not carry: designations,
+//! activities, advice, affiliations, council terms, organization tags, political posts of
+//! persons, and parent histories — an organization that has moved is written with its
+//! *current* parent and relation, so re-importing it records that parent from its founding day
+//! (and is rejected if that parent is younger). The journal is not carried either: an imported
+//! registry's journal holds the import's own commands. Resident IDs are masked
+//! (`440305********123X`) unless [`ExportOptions::unmask_resident_ids`] is set; masked numbers
+//! cannot be imported again (see [`ImportOptions::drop_masked_resident_ids`]).
+//!
+//! ## Popolo
+//! [`export_popolo`] and [`import_popolo`] write and read a [Popolo](https://www.popoloproject.com/)
+//! document; see [`popolo`] for the mapping and its `tongxin` extension.
+
+mod columns;
+mod error;
+mod export;
+mod plan;
+pub mod popolo;
+mod source;
+mod text;
+mod xlsx;
+
+pub use error::{ImportReport, InterchangeError, InterchangeErrorKind};
+pub use export::{export_rosters, ExportOptions, RosterExport};
+pub use popolo::{export_popolo, import_popolo};
+pub use text::{decode, encode, TextEncoding};
+
+use crate::command::{Command, Meta};
+use crate::registry::Registry;
+use columns::{OrgRow, Table};
+use plan::{Origin, Plan};
+use source::{Rejected, Sink, Stop, TableText};
+
+/// How a roster file is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat<'a> {
+    /// CSV text in the [`ImportOptions::encoding`].
+    Csv,
+    /// An `.xlsx` workbook: the named sheet, or the first one.
+    Xlsx {
+        /// The sheet's name; `None` for the first sheet.
+        sheet: Option<&'a str>,
+    },
+}
+
+/// One roster file: its bytes, how they are stored, and the name errors use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RosterFile<'a> {
+    /// The name errors give the file; `None` for the table's usual name (`orgs.csv` …).
+    pub name: Option<&'a str>,
+    /// The file's bytes.
+    pub data: &'a [u8],
+    /// CSV or `.xlsx`.
+    pub format: FileFormat<'a>,
+}
+
+impl<'a> RosterFile<'a> {
+    /// A CSV file.
+    pub fn csv(data: &'a [u8]) -> Self {
+        RosterFile {
+            name: None,
+            data,
+            format: FileFormat::Csv,
+        }
+    }
+
+    /// A sheet of an `.xlsx` workbook (the first sheet when `sheet` is `None`).
+    pub fn xlsx(data: &'a [u8], sheet: Option<&'a str>) -> Self {
+        RosterFile {
+            name: None,
+            data,
+            format: FileFormat::Xlsx { sheet },
+        }
+    }
+
+    /// The same file under another name in errors.
+    pub fn named(self, name: &'a str) -> Self {
+        RosterFile {
+            name: Some(name),
+            ..self
+        }
+    }
+}
+
+/// The files of one import; any may be absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rosters<'a> {
+    /// `orgs.csv`.
+    pub orgs: Option<RosterFile<'a>>,
+    /// `enterprises.csv`.
+    pub enterprises: Option<RosterFile<'a>>,
+    /// `persons.csv`.
+    pub persons: Option<RosterFile<'a>>,
+    /// `memberships.csv`.
+    pub memberships: Option<RosterFile<'a>>,
+}
+
+impl<'a> Rosters<'a> {
+    /// The three CSV files of DESIGN §Interchange; an empty slice stands for a file not given.
+    pub fn csv(orgs: &'a [u8], persons: &'a [u8], memberships: &'a [u8]) -> Self {
+        let file = |data: &'a [u8]| (!data.is_empty()).then(|| RosterFile::csv(data));
+        Rosters {
+            orgs: file(orgs),
+            enterprises: None,
+            persons: file(persons),
+            memberships: file(memberships),
+        }
+    }
+
+    /// The same, with an `enterprises.csv` (an empty slice for none).
+    pub fn with_enterprises(self, enterprises: &'a [u8]) -> Self {
+        Rosters {
+            enterprises: (!enterprises.is_empty()).then(|| RosterFile::csv(enterprises)),
+            ..self
+        }
+    }
+}
+
+/// What to do with a header column a table does not know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum UnknownColumns {
+    /// Reject the file, naming the column (the default: a misspelt optional column would
+    /// otherwise be dropped silently).
+    #[default]
+    Reject,
+    /// Ignore the column.
+    Ignore,
+}
+
+/// Options of an import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Encoding of CSV files (default: detect).
+    pub encoding: TextEncoding,
+    /// Header columns the table does not know (default: reject).
+    pub unknown_columns: UnknownColumns,
+    /// Import a masked resident ID (`440305********123X`, as exports write by default) as no
+    /// resident ID instead of rejecting the row.
+    pub drop_masked_resident_ids: bool,
+}
+
+/// How many records an import added.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ImportSummary {
+    /// Organizations.
+    pub organizations: usize,
+    /// Enterprises.
+    pub enterprises: usize,
+    /// Persons.
+    pub persons: usize,
+    /// Memberships.
+    pub memberships: usize,
+}
+
+impl ImportSummary {
+    /// All records.
+    pub fn total(&self) -> usize {
+        self.organizations + self.enterprises + self.persons + self.memberships
+    }
+
+    fn from_ends(ends: [usize; 4]) -> Self {
+        let [o, e, p, m] = ends;
+        ImportSummary {
+            organizations: o,
+            enterprises: e.saturating_sub(o),
+            persons: p.saturating_sub(e),
+            memberships: m.saturating_sub(p),
+        }
+    }
+}
+
+/// State of one import being read.
+struct Reading {
+    sink: Sink,
+    rejected: Rejected,
+    skipped: usize,
+}
+
+fn load<'a>(
+    table: Table,
+    file: Option<&RosterFile<'a>>,
+    options: &ImportOptions,
+    sink: &mut Sink,
+) -> Result<Origin<'a>, Stop> {
+    match file.map(|f| TableText::load(table, f, options)) {
+        None => Ok(Origin::None),
+        Some(Ok(text)) => Ok(Origin::Text(text)),
+        Some(Err(e)) => sink.push(e).map(|()| Origin::None),
+    }
+}
+
+/// Reads every table into a plan of commands.
+fn read<'a>(
+    registry: &Registry,
+    rosters: &Rosters<'a>,
+    options: &ImportOptions,
+    st: &mut Reading,
+) -> Result<Plan<'a>, Stop> {
+    let orgs = load(Table::Orgs, rosters.orgs.as_ref(), options, &mut st.sink)?;
+    let enterprises = load(
+        Table::Enterprises,
+        rosters.enterprises.as_ref(),
+        options,
+        &mut st.sink,
+    )?;
+    let persons = load(
+        Table::Persons,
+        rosters.persons.as_ref(),
+        options,
+        &mut st.sink,
+    )?;
+    let memberships = load(
+        Table::Memberships,
+        rosters.memberships.as_ref(),
+        options,
+        &mut st.sink,
+    )?;
+
+    let mut org_rows: Vec<OrgRow> = Vec::new();
+    if let Origin::Text(t) = &orgs {
+        org_rows.reserve(t.estimated_rows());
+        t.for_each_row(options, &mut st.sink, &mut st.rejected, |row| {
+            org_rows.push(row.org()?);
+            Ok(())
+        })?;
+    }
+    let ordered = plan::order_orgs(
+        org_rows,
+        registry,
+        &orgs,
+        &mut st.sink,
+        &mut st.rejected,
+        &mut st.skipped,
+    )?;
+    let estimate = |o: &Origin| match o {
+        Origin::Text(t) => t.estimated_rows(),
+        _ => 0,
+    };
+    let capacity =
+        ordered.len() + estimate(&enterprises) + estimate(&persons) + estimate(&memberships);
+    let mut commands = Vec::with_capacity(capacity);
+    let mut positions = Vec::with_capacity(capacity);
+    for r in ordered {
+        positions.push(r.pos);
+        commands.push(Command::AddOrganization {
+            org: r.org,
+            parent: r.parent,
+            relation: r.relation,
+        });
+    }
+    let mut ends = [commands.len(); 4];
+    for (slot, origin) in [(1, &enterprises), (2, &persons), (3, &memberships)] {
+        if let Origin::Text(t) = origin {
+            t.for_each_row(options, &mut st.sink, &mut st.rejected, |row| {
+                let command = match slot {
+                    1 => Command::AddEnterprise {
+                        enterprise: row.enterprise()?,
+                    },
+                    2 => Command::AddPerson {
+                        person: row.person(options.drop_masked_resident_ids)?,
+                    },
+                    _ => Command::Join {
+                        membership: row.membership()?,
+                    },
+                };
+                positions.push(row.line);
+                commands.push(command);
+                Ok(())
+            })?;
+        }
+        for e in ends.iter_mut().skip(slot) {
+            *e = commands.len();
+        }
+    }
+    Ok(Plan {
+        commands,
+        positions,
+        ends,
+        origins: [orgs, enterprises, persons, memberships],
+    })
+}
+
+/// Imports roster files into `registry`, all or nothing, stopping at the first problem.
+///
+/// On error the registry is unchanged and the [`InterchangeError`] names the file, line,
+/// column, value and reason; a rejection by the registry's rules carries the registry's own
+/// error ([`InterchangeErrorKind::Rule`]).
+pub fn import_rosters(
+    registry: &mut Registry,
+    meta: &Meta,
+    rosters: &Rosters,
+    options: &ImportOptions,
+) -> Result<ImportSummary, InterchangeError> {
+    let mut st = Reading {
+        sink: Sink {
+            report: false,
+            errors: Vec::new(),
+        },
+        rejected: Rejected::default(),
+        skipped: 0,
+    };
+    let plan = match read(registry, rosters, options, &mut st) {
+        Ok(plan) => plan,
+        Err(Stop) => return Err(first_error(st)),
+    };
+    let ends = plan.ends;
+    plan.apply(registry, meta)?;
+    Ok(ImportSummary::from_ends(ends))
+}
+
+/// The commands [`import_rosters`] would apply, in order (organizations parents first, then
+/// enterprises, persons and memberships), read and checked as far as reading goes (cells,
+/// ids, parents, cycles) but not applied: the registry's rules are checked by whoever applies
+/// them, e.g. [`Registry::apply_batch`].
+pub fn roster_commands(
+    registry: &Registry,
+    rosters: &Rosters,
+    options: &ImportOptions,
+) -> Result<Vec<Command>, InterchangeError> {
+    let mut st = Reading {
+        sink: Sink {
+            report: false,
+            errors: Vec::new(),
+        },
+        rejected: Rejected::default(),
+        skipped: 0,
+    };
+    match read(registry, rosters, options, &mut st) {
+        Ok(plan) => Ok(plan.commands),
+        Err(Stop) => Err(first_error(st)),
+    }
+}
+
+fn first_error(st: Reading) -> InterchangeError {
+    st.sink.errors.into_iter().next().unwrap_or_else(|| {
+        InterchangeError::file(
+            "(import)",
+            InterchangeErrorKind::Csv {
+                message: "stopped without an error".into(),
+            },
+        )
+    })
+}
+
+/// Checks roster files against `registry` as [`import_rosters_report`] would, without
+/// changing it, and lists every problem.
+pub fn check_rosters(
+    registry: &Registry,
+    meta: &Meta,
+    rosters: &Rosters,
+    options: &ImportOptions,
+) -> ImportReport {
+    report(registry, meta, rosters, options).0
+}
+
+fn report(
+    registry: &Registry,
+    meta: &Meta,
+    rosters: &Rosters,
+    options: &ImportOptions,
+) -> (ImportReport, Option<(Registry, ImportSummary)>) {
+    let mut st = Reading {
+        sink: Sink {
+            report: true,
+            errors: Vec::new(),
+        },
+        rejected: Rejected::default(),
+        skipped: 0,
+    };
+    // Report mode never stops early, so `read` always returns a plan.
+    let Ok(plan) = read(registry, rosters, options, &mut st) else {
+        return (
+            ImportReport {
+                errors: st.sink.errors,
+                ..ImportReport::default()
+            },
+            None,
+        );
+    };
+    let mut scratch = registry.clone();
+    let ends = plan.ends;
+    let applied = plan.apply_each(
+        &mut scratch,
+        meta,
+        &mut st.sink,
+        &mut st.rejected,
+        &mut st.skipped,
+    );
+    let report = ImportReport {
+        errors: st.sink.errors,
+        rows_ok: applied,
+        rows_skipped: st.skipped,
+    };
+    let done = report
+        .is_ok()
+        .then(|| (scratch, ImportSummary::from_ends(ends)));
+    (report, done)
+}
+
+/// Imports roster files into `registry`, all or nothing, listing every bad row when there is
+/// any (see the module docs, "Report mode"). On error the registry is unchanged.
+pub fn import_rosters_report(
+    registry: &mut Registry,
+    meta: &Meta,
+    rosters: &Rosters,
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportReport> {
+    match report(registry, meta, rosters, options) {
+        (_, Some((scratch, summary))) => {
+            *registry = scratch;
+            Ok(summary)
+        }
+        (report, None) => Err(report),
+    }
+}
