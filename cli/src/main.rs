@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tongxin::ids::{DivisionCode, DivisionLevel, DivisionTable};
 use tongxin::interchange::{
-    import_rosters, import_rosters_report, ImportOptions, RosterFile, Rosters, TextEncoding,
+    export_popolo, export_rosters, import_rosters, import_rosters_report, ExportOptions,
+    ImportOptions, RosterFile, Rosters, TextEncoding,
 };
 use tongxin::prelude::*;
 use tongxin::stats::{self, Dimension, Every, Table};
@@ -54,6 +55,33 @@ enum Command_ {
         #[command(subcommand)]
         command: StatsCommand,
     },
+    /// Export the registry the rosters make: CSV rosters, Popolo JSON, or a snapshot.
+    Export {
+        /// Directory holding the roster files.
+        dir: PathBuf,
+        /// Output directory (created if missing).
+        #[arg(long)]
+        to: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Write resident ID numbers in full (masked by default).
+        #[arg(long)]
+        unmasked: bool,
+        /// Write CSV in GBK instead of UTF-8.
+        #[arg(long)]
+        gbk: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExportFormat {
+    /// orgs.csv, enterprises.csv, persons.csv, memberships.csv.
+    Csv,
+    /// popolo.json.
+    Popolo,
+    /// snapshot.json (records and journal, schema_version 1).
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -351,6 +379,53 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     Err(data(lines))
                 }
             }
+        }
+        Command_::Export {
+            dir,
+            to,
+            format,
+            unmasked,
+            gbk,
+        } => {
+            let reg = load(cli, dir)?;
+            let started = Instant::now();
+            std::fs::create_dir_all(to).map_err(|e| usage(format!("{}: {e}", to.display())))?;
+            let write = |name: &str, bytes: &[u8]| {
+                let path = to.join(name);
+                std::fs::write(&path, bytes).map_err(|e| usage(format!("{}: {e}", path.display())))
+            };
+            let options = ExportOptions {
+                encoding: if *gbk {
+                    TextEncoding::Gbk
+                } else {
+                    TextEncoding::Utf8
+                },
+                unmask_resident_ids: *unmasked,
+                ..ExportOptions::default()
+            };
+            match format {
+                ExportFormat::Csv => {
+                    let files =
+                        export_rosters(&reg, &options).map_err(|e| data(vec![e.to_string()]))?;
+                    write("orgs.csv", &files.orgs)?;
+                    write("enterprises.csv", &files.enterprises)?;
+                    write("persons.csv", &files.persons)?;
+                    write("memberships.csv", &files.memberships)?;
+                }
+                ExportFormat::Popolo => {
+                    write("popolo.json", export_popolo(&reg, &options).as_bytes())?
+                }
+                ExportFormat::Json => {
+                    if !*unmasked && reg.persons().any(|p| p.resident_id.is_some()) {
+                        return Err(usage("a snapshot holds resident ID numbers in full: pass --unmasked to write one"));
+                    }
+                    write("snapshot.json", reg.to_json().as_bytes())?
+                }
+            }
+            if cli.timings {
+                eprintln!("export: {:.3} s", started.elapsed().as_secs_f64());
+            }
+            Ok(())
         }
         Command_::Stats { command } => {
             let (dir, format) = match command {

@@ -251,3 +251,51 @@ fn usage_errors_exit_2_and_timings_go_to_stderr() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("orgs.csv, line 3"));
 }
+
+#[test]
+fn export_round_trips_through_validate() {
+    let out_dir = std::env::temp_dir().join(format!("tongxin-cli-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let to = out_dir.display().to_string();
+    let out = tongxin(&["export", &small(), "--to", &to]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for f in [
+        "orgs.csv",
+        "persons.csv",
+        "memberships.csv",
+        "enterprises.csv",
+    ] {
+        assert!(out_dir.join(f).exists(), "{f}");
+    }
+    // The export imports again into the same numbers.
+    let again = tongxin(&[
+        "stats",
+        "rollup",
+        &to,
+        "--as-of",
+        "2024-06-01",
+        "--by",
+        "party",
+    ]);
+    let first = tongxin(&[
+        "stats",
+        "rollup",
+        &small(),
+        "--as-of",
+        "2024-06-01",
+        "--by",
+        "party",
+    ]);
+    assert_eq!(text(&again.stdout), text(&first.stdout));
+    let out = tongxin(&["export", &small(), "--to", &to, "--format", "popolo"]);
+    assert_eq!(out.status.code(), Some(0));
+    let popolo: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("popolo.json")).expect("popolo"))
+            .expect("json");
+    assert_eq!(popolo["organizations"].as_array().map(Vec::len), Some(5));
+    let out = tongxin(&["export", &small(), "--to", &to, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let snap = std::fs::read_to_string(out_dir.join("snapshot.json")).expect("snapshot");
+    assert!(snap.contains("\"schema_version\": 1"));
+    let _ = std::fs::remove_dir_all(&out_dir);
+}
