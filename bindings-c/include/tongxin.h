@@ -9,7 +9,7 @@
  *   `tx_registry_from_json()`, released with `tx_registry_free()` (NULL is a no-op).
  * - Status: fallible functions return a `tx_status`; `TX_STATUS_OK` is 0. Numbers are stable:
  *   1-99 are binding-level (NULL argument, invalid UTF-8, invalid argument, buffer too small,
- *   unknown error, panic); 100 and up are the core library's error codes, same numbers and
+ *   invalid identifier, unknown error, panic); 100 and up are the core library's error codes, same numbers and
  *   same snake_case names (`tx_status_name()`): 1xx lookups, 2xx fields and dates, 3xx tree,
  *   4xx memberships, 5xx history, 9xx documents. Retired values are never reused. Functions
  *   returning a status are marked TX_MUST_USE.
@@ -25,6 +25,11 @@
  *   owns and must release with `tx_string_free()` — never `free()`. Static strings
  *   (`tx_version()`, `tx_status_name()`) are never freed.
  * - JSON: commands, metadata, snapshots and query answers use the core library's serde JSON.
+ * - Statistics (`tx_registry_stats_json`, `tx_registry_stats_csv`, `tx_registry_rollup_total`)
+ *   are the core's `stats` functions, by the same snake_case names; their answers are the
+ *   core's results as serde JSON or as the core's CSV tables. Identifier checks
+ *   (`tx_resident_id_check`, `tx_credit_code_check`, `tx_division_code_check`) use the core's
+ *   parsers and give TX_STATUS_INVALID_IDENTIFIER with the core's message for a bad one.
  *
  * Error messages: why a per-thread last error
  * -------------------------------------------
@@ -96,7 +101,7 @@
  * | range | family |
  * |---|---|
  * | 0 | success |
- * | 1–99 | binding level: the arguments as C passed them, buffers, panics |
+ * | 1–99 | binding level: the arguments as C passed them, identifiers, buffers, panics |
  * | 100–199 | lookups (the core's numbers, the core's `ErrorCode::number`) |
  * | 200–299 | field and date checks |
  * | 300–399 | tree structure |
@@ -122,8 +127,9 @@ typedef enum tx_status {
      */
     TX_STATUS_INVALID_UTF8 = 2,
     /**
-     * A string argument is not a valid date, timestamp or vocabulary name (the message names
-     * the argument, the value and what is accepted).
+     * A string argument is not a valid date, timestamp or vocabulary name, or asks for what
+     * the function does not offer (a CSV of a statistic that has no table form); the message
+     * names the argument, the value and what is accepted.
      */
     TX_STATUS_INVALID_ARGUMENT = 3,
     /**
@@ -131,6 +137,14 @@ typedef enum tx_status {
      * `tx_last_error_message`).
      */
     TX_STATUS_BUFFER_TOO_SMALL = 4,
+    /**
+     * A text given to an identifier check (`tx_resident_id_check`, `tx_credit_code_check`,
+     * `tx_division_code_check`) is not a valid identifier of that kind. The message is the core
+     * library's, naming the character (1-based) or part that is wrong, followed by the core's
+     * stable snake_case reason in parentheses, e.g. `(resident_id_check)`. A binding-level
+     * number: the core reports these as typed identifier errors, not as `ErrorCode`s.
+     */
+    TX_STATUS_INVALID_IDENTIFIER = 5,
     /**
      * A core error this version of the binding does not know (a newer core); the message
      * carries its name and number.
@@ -276,6 +290,90 @@ TX_MUST_USE
 enum tx_status tx_last_error_message(char *buf,
                                      size_t len,
                                      size_t *out_len);
+
+/**
+ * Checks a resident ID number (公民身份号码, GB 11643-1999) with the core's parser: 18
+ * characters (a lower-case `x` is accepted) or a 15-digit legacy number, which is converted.
+ *
+ * On success `*out_normalized_json` receives
+ * `{"number":"…18 characters…","birth_date":"YYYY-MM-DD","sex":"male"|"female","masked":"…"}`:
+ * the number in its 18-character form with an upper-case `X`, the birth date and sex it
+ * encodes, and the masked form (characters 7–14 hidden), the only form fit for publication.
+ *
+ * \param text                NUL-terminated UTF-8; borrowed for the call. Surrounding spaces
+ *                            are not removed.
+ * \param out_normalized_json non-NULL; receives the JSON on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_IDENTIFIER` when the core refuses the text (the
+ *         message names the character or part, e.g. "argument `text`: check character 18 of
+ *         the resident ID number is `2`, expected `1` (resident_id_check)"; reasons:
+ *         `resident_id_length`, `resident_id_character`, `resident_id_province`,
+ *         `resident_id_birth_date`, `resident_id_check`); binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_normalized_json` (`tx_string_free`). The number
+ * is sensitive personal data: free the answer when done with it.
+ * Thread safety: takes no handle; safe from any thread.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_resident_id_check(const char *text,
+                                    char **out_normalized_json);
+
+/**
+ * Checks a unified social credit code (统一社会信用代码, GB 32100-2015) with the core's parser,
+ * including both check characters (18 over the first 17, 17 over the organization code).
+ *
+ * On success `*out_json` receives `{"code","authority","authority_name","category",
+ * "category_name","division_code","organization_code"}`: the code upper-cased; the
+ * registration authority (character 1) and its name (e.g. `民政`); the category (characters
+ * 1–2, e.g. `51`) and its name (e.g. `社会团体`; `null` when the standard names none); the
+ * registering division (characters 3–8, six digits); the organization code (characters 9–17).
+ *
+ * \param text     NUL-terminated UTF-8; borrowed for the call. Lower-case letters are accepted.
+ * \param out_json non-NULL; receives the JSON on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_IDENTIFIER` with the core's message (reasons:
+ *         `credit_code_length`, `credit_code_character`, `credit_code_authority`,
+ *         `credit_code_division`, `credit_code_check`, `credit_code_organization_check`);
+ *         binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_json` (`tx_string_free`).
+ * Thread safety: takes no handle; safe from any thread.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_credit_code_check(const char *text,
+                                    char **out_json);
+
+/**
+ * Checks a division code (统计用区划代码) with the core's parser: 2, 4, 6, 9 or 12 digits, or
+ * a padded form (`440300` reads as the city `4403`, `440305003000` as the township
+ * `440305003`).
+ *
+ * On success `*out_json` receives `{"code","level","padded6","name"}`: the normalized short
+ * form; its level (`province`, `city`, `county`, `township`, `village`, or `national` for the
+ * pseudo-code `00`); the six-digit GB/T 2260 form (`null` for township and village codes); and
+ * the name from the bundled division table (provinces, cities and counties of NBS 2023), or
+ * `null` when the table does not have the code. A well-formed code the table lacks is not an
+ * error here.
+ *
+ * \param text     NUL-terminated UTF-8; borrowed for the call.
+ * \param out_json non-NULL; receives the JSON on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_IDENTIFIER` with the core's message (reasons:
+ *         `division_character`, `division_length`); binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_json` (`tx_string_free`).
+ * Thread safety: takes no handle; safe from any thread. The first call on a thread reads the
+ * bundled table (a few milliseconds); the thread keeps it until it ends.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_division_code_check(const char *text,
+                                      char **out_json);
 
 /**
  * Creates an empty registry.
@@ -640,6 +738,118 @@ TX_MUST_USE
 enum tx_status tx_registry_query_json(const struct tx_registry *reg,
                                       const char *query_json,
                                       char **out_json);
+
+/**
+ * Computes a statistic given as a JSON object tagged by `"stat"`; the answer is the core
+ * result's serde JSON (compact; the same bytes as `serde_json::to_string` of the core's result
+ * in Rust). Field names and values are the core's snake_case names; dates are `YYYY-MM-DD`.
+ *
+ * | stat | fields | answer (core) |
+ * |---|---|---|
+ * | `rollup` | `as_of`, `by`? | `stats::rollup`: `{"as_of","dimension","columns","rows":[{"org_id","total","enterprises","counts"}]}` |
+ * | `org_rollup` | `as_of`, `by` | `stats::org_rollup` (organizations per subtree) |
+ * | `coverage` | `kind`, `within`, `level`, `org_level`?, `as_of`, `streets_csv`?, `villages_csv`? | `stats::coverage` |
+ * | `series` | `from`, `to`, `every`, `by`? | `stats::rollup_series` at `stats::period_ends(from, to, every)`: an array of rollups |
+ * | `growth` | `root`, `periods` (`[{"from","to"}]`) | `stats::growth`: joins, leaves, net, returning per period |
+ * | `activity_totals` | `root`, `from`, `to`, `kind`? | `stats::activity_totals` |
+ * | `activities_in` | `root`, `from`, `to`, `kind`? | `stats::activities_in`: activity records |
+ * | `advice_in` | `root`, `from`, `to`, `kinds`? | `stats::advice_in`: advice records |
+ * | `designations_in_force` | `root`, `as_of` | `stats::designations_in_force`: `[[designation, certainty]]` |
+ * | `designations_by_level_year` | `root` | `stats::designations_by_level_year` |
+ * | `political_arrangements` | `root`, `as_of` | `stats::political_arrangements` |
+ * | `suppressed_rollup` | `as_of`, `by`?, `k` | `stats::suppress(stats::rollup(as_of, by), k)`: hidden cells are `null` |
+ *
+ * - `by` (rollups): `party`, `title`, `stratum`, `sex`, `age`, `ethnicity`, `role`, `level`,
+ *   `kind`; for `org_rollup`: `kind`, `level`, `carrier`. `every`: `month` or `year`.
+ * - `coverage`: `kind` is an organization kind; `within` a division code (short or padded,
+ *   `00` for the whole country); `level` a division level (`province`, `city`, `county`,
+ *   `township`, `village`); `org_level` an organization level. The division table is the
+ *   bundled one (provinces, cities, counties of NBS 2023), extended by `streets_csv` and then
+ *   `villages_csv` when given: CSV text with header `code,name,parent_code`, as the core's
+ *   `DivisionTable::load_level_csv` reads it (township and village coverage need them).
+ * - Example: `{"stat":"rollup","as_of":"2024-05-31","by":"party"}`.
+ *
+ * Cost: that of the core function; a rollup is one pass over all memberships
+ * (O(memberships × depth + organizations × columns)), a series is computed incrementally.
+ *
+ * \param reg        non-NULL handle; only read.
+ * \param query_json the statistic, NUL-terminated UTF-8; borrowed for the call.
+ * \param out_json   non-NULL; receives the answer on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` for text that is not JSON, an unknown
+ *         `stat`, a missing or unknown field, or a bad value (date, dimension, kind …);
+ *         `TX_STATUS_NOT_FOUND` for an unknown `root`; `TX_STATUS_DIVISION` for a malformed
+ *         `within`, a street/village CSV the core refuses, or a `level` the table lacks;
+ *         binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_json`; release it with `tx_string_free`, never
+ * `free()`.
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_stats_json(const struct tx_registry *reg,
+                                      const char *query_json,
+                                      char **out_json);
+
+/**
+ * Computes a statistic (the same JSON query as `tx_registry_stats_json`) and gives the core's
+ * CSV table of it (`stats::Table::to_csv`: a header row, then one row per line, RFC 4180
+ * quoting, `\n` line ends, suppressed cells as `*`).
+ *
+ * Offered for the tabular statistics: `rollup` (`org_id,total,<columns>,enterprises`),
+ * `org_rollup` (`org_id,organizations,<columns>`), `coverage`
+ * (`division_code,name,covered,organizations`), `growth`
+ * (`from,to,joins,leaves,net,returning`) and `suppressed_rollup`. The others have no table in
+ * the core and give `TX_STATUS_INVALID_ARGUMENT` (before anything is computed).
+ *
+ * \param reg        non-NULL handle; only read.
+ * \param query_json the statistic, NUL-terminated UTF-8; borrowed for the call.
+ * \param out_csv    non-NULL; receives the CSV text on success.
+ * \return as `tx_registry_stats_json`, and `TX_STATUS_INVALID_ARGUMENT` for a statistic
+ *         without a CSV form.
+ *
+ * Ownership: on success the caller owns `*out_csv` (`tx_string_free`).
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_stats_csv(const struct tx_registry *reg,
+                                     const char *query_json,
+                                     char **out_csv);
+
+/**
+ * Number of distinct persons active on `date` anywhere in the subtree of an organization (the
+ * tree of that day; a person in several of its organizations counts once; enterprises are not
+ * counted): the `total` of the organization's row in the core's `stats::rollup`.
+ *
+ * Cost: each call runs the core's whole rollup, O(memberships × depth + organizations), for
+ * one row. To read many organizations' totals for one day, ask `tx_registry_stats_json` for
+ * `{"stat":"rollup","as_of":…}` once instead. (`tx_registry_member_count` with scope
+ * `subtree` counts persons and enterprises together, from the subtree's memberships only.)
+ *
+ * \param reg    non-NULL handle; only read.
+ * \param org_id the organization.
+ * \param date   the day asked, `YYYY-MM-DD`.
+ * \param out    non-NULL; receives the count on success (0 when the organization does not
+ *               exist that day).
+ * \return `TX_STATUS_OK`; `TX_STATUS_NOT_FOUND` for an unknown organization;
+ *         `TX_STATUS_INVALID_ARGUMENT` for a bad date; binding-level codes.
+ *
+ * Ownership: nothing is handed out.
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_rollup_total(const struct tx_registry *reg,
+                                        const char *org_id,
+                                        const char *date,
+                                        size_t *out);
 
 /**
  * The stable snake_case name of a status, e.g. `"ok"`, `"null_argument"`, `"level_order"`.

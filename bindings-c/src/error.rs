@@ -50,6 +50,21 @@ impl Failure {
         Failure::from(tongxin::Error::json(e)).context(&format!("argument `{param}`"))
     }
 
+    /// A text that is not a valid identifier: the core's message and its stable reason code.
+    pub(crate) fn identifier(param: &str, reason: impl std::fmt::Display, code: &str) -> Self {
+        Failure::new(
+            tx_status::InvalidIdentifier,
+            format!("argument `{param}`: {reason} ({code})"),
+        )
+    }
+
+    /// A division code or division table problem, as the core's `division` error.
+    pub(crate) fn division(e: &tongxin::ids::DivisionError) -> Self {
+        Failure::from(tongxin::Error::Division {
+            detail: e.to_string(),
+        })
+    }
+
     /// Prefixes the message with where the failure happened.
     pub(crate) fn context(mut self, what: &str) -> Self {
         self.message = format!("{what}: {}", self.message);

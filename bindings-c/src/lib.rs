@@ -16,6 +16,10 @@
 //!   snake_case names. Strings out are owned by the caller and released with [`tx_string_free`].
 //! - Every exported function body runs inside one panic boundary (`ffi_boundary!`): a Rust panic
 //!   never unwinds into the host; it becomes `TX_STATUS_PANIC`.
+//! - Statistics ([`tx_registry_stats_json`], [`tx_registry_stats_csv`],
+//!   [`tx_registry_rollup_total`]) and identifier checks ([`tx_resident_id_check`],
+//!   [`tx_credit_code_check`], [`tx_division_code_check`]) hand back the core's own results;
+//!   an identifier the core refuses gives `TX_STATUS_INVALID_IDENTIFIER`.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
@@ -24,8 +28,10 @@
 mod macros;
 
 pub mod error;
+pub mod ids;
 mod query;
 pub mod registry;
+pub mod stats;
 pub mod status;
 pub mod strings;
 
@@ -33,7 +39,9 @@ pub mod strings;
 mod tests;
 
 pub use error::*;
+pub use ids::*;
 pub use registry::*;
+pub use stats::*;
 pub use status::*;
 pub use strings::*;
 

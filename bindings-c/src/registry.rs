@@ -41,7 +41,7 @@ fn quote(s: &str) -> String {
     q
 }
 
-fn parse_date(param: &str, s: &str) -> Result<NaiveDate, Failure> {
+pub(crate) fn parse_date(param: &str, s: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::from_str(s).map_err(|_| {
         Failure::invalid(
             param,

@@ -8,7 +8,7 @@ use std::ffi::c_char;
 /// | range | family |
 /// |---|---|
 /// | 0 | success |
-/// | 1–99 | binding level: the arguments as C passed them, buffers, panics |
+/// | 1–99 | binding level: the arguments as C passed them, identifiers, buffers, panics |
 /// | 100–199 | lookups (the core's numbers, the core's `ErrorCode::number`) |
 /// | 200–299 | field and date checks |
 /// | 300–399 | tree structure |
@@ -28,12 +28,19 @@ pub enum tx_status {
     NullArgument = 1,
     /// A string argument is not valid UTF-8 (the message names it and the byte offset).
     InvalidUtf8 = 2,
-    /// A string argument is not a valid date, timestamp or vocabulary name (the message names
-    /// the argument, the value and what is accepted).
+    /// A string argument is not a valid date, timestamp or vocabulary name, or asks for what
+    /// the function does not offer (a CSV of a statistic that has no table form); the message
+    /// names the argument, the value and what is accepted.
     InvalidArgument = 3,
     /// The caller's buffer is too small; the needed size was written (see
     /// `tx_last_error_message`).
     BufferTooSmall = 4,
+    /// A text given to an identifier check (`tx_resident_id_check`, `tx_credit_code_check`,
+    /// `tx_division_code_check`) is not a valid identifier of that kind. The message is the core
+    /// library's, naming the character (1-based) or part that is wrong, followed by the core's
+    /// stable snake_case reason in parentheses, e.g. `(resident_id_check)`. A binding-level
+    /// number: the core reports these as typed identifier errors, not as `ErrorCode`s.
+    InvalidIdentifier = 5,
     /// A core error this version of the binding does not know (a newer core); the message
     /// carries its name and number.
     UnknownError = 98,
@@ -95,6 +102,7 @@ impl tx_status {
         tx_status::InvalidUtf8,
         tx_status::InvalidArgument,
         tx_status::BufferTooSmall,
+        tx_status::InvalidIdentifier,
         tx_status::UnknownError,
         tx_status::Panic,
         tx_status::DuplicateId,
@@ -142,6 +150,7 @@ impl tx_status {
             tx_status::InvalidUtf8 => "invalid_utf8\0",
             tx_status::InvalidArgument => "invalid_argument\0",
             tx_status::BufferTooSmall => "buffer_too_small\0",
+            tx_status::InvalidIdentifier => "invalid_identifier\0",
             tx_status::UnknownError => "unknown_error\0",
             tx_status::Panic => "panic\0",
             tx_status::DuplicateId => "duplicate_id\0",

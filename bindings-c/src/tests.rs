@@ -210,13 +210,18 @@ fn every_core_code_maps_to_a_status_with_its_number_and_name() {
         );
     }
     // Unknown numbers map to the catch-all.
-    for n in [-1, 5, 97, 100, 103, 777, 999, i32::MAX, i32::MIN] {
+    for n in [-1, 6, 97, 100, 103, 777, 999, i32::MAX, i32::MIN] {
         assert_eq!(tx_status::from_number(i64::from(n)), None, "{n}");
         let name = unsafe { CStr::from_ptr(tx_status_name(n)) };
         assert_eq!(name.to_str().unwrap(), "unknown_error");
     }
     assert_eq!(status_name(tx_status::Ok), "ok");
     assert_eq!(status_name(tx_status::NullArgument), "null_argument");
+    assert_eq!(
+        status_name(tx_status::InvalidIdentifier),
+        "invalid_identifier"
+    );
+    assert_eq!(tx_status::InvalidIdentifier as i32, 5);
 }
 
 #[test]
@@ -303,7 +308,7 @@ fn every_export_runs_inside_exactly_one_panic_boundary() {
         }
     }
     assert_eq!(exports, boundaries);
-    assert_eq!(exports, 18, "update this count when adding an export");
+    assert_eq!(exports, 24, "update this count when adding an export");
 }
 
 #[test]
@@ -1209,4 +1214,643 @@ fn last_error_is_per_thread_and_handles_move_between_threads() {
     .unwrap();
     assert_eq!(last_error(), "organization `nowhere` not found");
     unsafe { tx_registry_free(h.0) };
+}
+
+// ---------------------------------------------------------------- statistics
+
+/// Runs `f` (a function of the `tx_registry_stats_json` shape) and takes its answer, checking
+/// that nothing is written on failure.
+fn take_answer(
+    f: unsafe extern "C" fn(*const tx_registry, *const c_char, *mut *mut c_char) -> tx_status,
+    reg: *const tx_registry,
+    q: &str,
+) -> Result<String, (tx_status, String)> {
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe { f(reg, c(q).as_ptr(), &mut out) };
+    if st == tx_status::Ok {
+        Ok(take(out))
+    } else {
+        assert!(out.is_null(), "out written on failure");
+        Err((st, last_error()))
+    }
+}
+
+fn stats_json(reg: *const tx_registry, q: &str) -> Result<String, (tx_status, String)> {
+    take_answer(tx_registry_stats_json, reg, q)
+}
+
+fn stats_csv(reg: *const tx_registry, q: &str) -> Result<String, (tx_status, String)> {
+    take_answer(tx_registry_stats_csv, reg, q)
+}
+
+fn rollup_total(reg: *const tx_registry, org: &str, date: &str) -> (tx_status, usize) {
+    let mut n = usize::MAX;
+    let st = unsafe { tx_registry_rollup_total(reg, c(org).as_ptr(), c(date).as_ptr(), &mut n) };
+    (st, n)
+}
+
+/// Commands (as the core's command JSON) that give the scenario something to count: a person
+/// with a political post and a birth date, an enterprise, activities, a designation, advice,
+/// and a leave.
+const RICH_COMMANDS: &str = r#"[
+    {"type":"add_person","person":{"id":"p5","name":"赵敏","sex":"female","birth":"1990-03",
+     "ethnicity":"回族","party":"cpc","title":"senior","stratum":"freelancer",
+     "political_posts":[{"body":"npc","level":"district","from":"2021-01"}]}},
+    {"type":"join","membership":{"member":{"person":"p5"},"org":"ft-street","role":"member",
+     "start":"2024-05-07"}},
+    {"type":"add_enterprise","enterprise":{"id":"e1","name":"深圳某科技有限公司",
+     "credit_code":"91110000600037341L"}},
+    {"type":"join","membership":{"member":{"enterprise":"e1"},"org":"ft-zlh",
+     "role":"member_unit","start":"2024-01-01"}},
+    {"type":"record_activity","activity":{"id":"a1","org":"ft-street","date":"2024-05-20",
+     "kind":"reception","participants_offline":30,"delegations":2}},
+    {"type":"record_activity","activity":{"id":"a2","org":"ft-zlh","date":"2024-06",
+     "kind":"training","participants_online":50}},
+    {"type":"record_designation","designation":{"id":"d1","org":"ft-zlh","title":"advanced_unit",
+     "name":"先进单位","level":"municipal","issuer":"市委统战部","conferred":"2023-03"}},
+    {"type":"record_advice","advice":{"id":"adv1","org":"ft-street","authors":["p3"],
+     "date":"2024-05-30","kind":"proposal","title":"关于园区统战工作的提案"}},
+    {"type":"leave","member":{"person":"p4"},"org":"ft-street","date":"2024-06-15"}
+]"#;
+
+/// The scenario with [`RICH_COMMANDS`] applied.
+fn rich_scenario() -> *mut tx_registry {
+    let reg = scenario();
+    let meta = c(r#"{"at":"2024-06-20T10:00:00","actor":"clerk"}"#);
+    let (mut applied, mut failed) = (0usize, usize::MAX);
+    let st = unsafe {
+        tx_registry_apply_batch_json(
+            reg,
+            meta.as_ptr(),
+            c(RICH_COMMANDS).as_ptr(),
+            &mut applied,
+            &mut failed,
+        )
+    };
+    assert_eq!(st, tx_status::Ok, "[{failed}] {}", last_error());
+    assert_eq!(applied, 9);
+    reg
+}
+
+/// A street table for coverage at the township level (the bundled table stops at counties).
+const STREETS_CSV: &str = "code,name,parent_code\n440304001,南园街道,440304\n\
+                           440304004,福田街道,440304\n440304008,沙头街道,440304\n";
+
+#[test]
+fn stats_json_equals_the_core_results_serialized() {
+    use tongxin::ids::{DivisionCode, DivisionLevel, DivisionTable};
+    use tongxin::stats::{self, Dimension, Every, OrgDimension, Period};
+    let reg = rich_scenario();
+    let inner = unsafe { &(*reg).inner };
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let year = Period::new(d("2024-01-01"), d("2024-12-31"));
+    let mut streets = DivisionTable::bundled().unwrap();
+    streets.load_level_csv(STREETS_CSV).unwrap();
+    let bundled = DivisionTable::bundled().unwrap();
+    let streets_json = serde_json::to_string(STREETS_CSV).unwrap();
+    let cases: Vec<(String, String)> = vec![
+        (
+            r#"{"stat":"rollup","as_of":"2024-06-01","by":"party"}"#.into(),
+            to(&stats::rollup(inner, d("2024-06-01"), Some(Dimension::Party))),
+        ),
+        (
+            r#"{"stat":"rollup","as_of":"2024-06-01"}"#.into(),
+            to(&stats::rollup(inner, d("2024-06-01"), None)),
+        ),
+        (
+            r#"{"stat":"rollup","as_of":"2024-06-20","by":"age"}"#.into(),
+            to(&stats::rollup(inner, d("2024-06-20"), Some(Dimension::Age))),
+        ),
+        (
+            r#"{"stat":"rollup","as_of":"2024-06-01","by":"role"}"#.into(),
+            to(&stats::rollup(inner, d("2024-06-01"), Some(Dimension::Role))),
+        ),
+        (
+            r#"{"stat":"org_rollup","as_of":"2024-06-01","by":"level"}"#.into(),
+            to(&stats::org_rollup(inner, d("2024-06-01"), OrgDimension::Level)),
+        ),
+        (
+            r#"{"stat":"coverage","kind":"zhilianhui","within":"440300","level":"county",
+                "as_of":"2024-06-01"}"#
+                .into(),
+            to(&stats::coverage(
+                inner,
+                &bundled,
+                tongxin::OrgKind::Zhilianhui,
+                &DivisionCode::parse("4403").unwrap(),
+                DivisionLevel::County,
+                None,
+                d("2024-06-01"),
+            )
+            .unwrap()),
+        ),
+        (
+            format!(
+                r#"{{"stat":"coverage","kind":"zhilianhui","within":"440304","level":"township",
+                    "org_level":"subdistrict","as_of":"2024-06-01","streets_csv":{streets_json}}}"#
+            ),
+            to(&stats::coverage(
+                inner,
+                &streets,
+                tongxin::OrgKind::Zhilianhui,
+                &DivisionCode::parse("440304").unwrap(),
+                DivisionLevel::Township,
+                Some(tongxin::Level::Subdistrict),
+                d("2024-06-01"),
+            )
+            .unwrap()),
+        ),
+        (
+            r#"{"stat":"series","from":"2024-01-01","to":"2024-07-31","every":"month","by":"title"}"#
+                .into(),
+            to(&stats::rollup_series(
+                inner,
+                &stats::period_ends(d("2024-01-01"), d("2024-07-31"), Every::Month),
+                Some(Dimension::Title),
+            )),
+        ),
+        (
+            r#"{"stat":"growth","root":"sz-zlh","periods":[{"from":"2024-01-01","to":"2024-05-31"},
+                {"from":"2024-06-01","to":"2024-06-30"}]}"#
+                .into(),
+            to(&stats::growth(
+                inner,
+                "sz-zlh",
+                &[
+                    Period::new(d("2024-01-01"), d("2024-05-31")),
+                    Period::new(d("2024-06-01"), d("2024-06-30")),
+                ],
+            )
+            .unwrap()),
+        ),
+        (
+            r#"{"stat":"activity_totals","root":"sz-zlh","from":"2024-01-01","to":"2024-12-31"}"#
+                .into(),
+            to(&stats::activity_totals(inner, "sz-zlh", year, None).unwrap()),
+        ),
+        (
+            r#"{"stat":"activity_totals","root":"ft-zlh","from":"2024-01-01","to":"2024-12-31",
+                "kind":"reception"}"#
+                .into(),
+            to(&stats::activity_totals(
+                inner,
+                "ft-zlh",
+                year,
+                Some(tongxin::ActivityKind::Reception),
+            )
+            .unwrap()),
+        ),
+        (
+            r#"{"stat":"activities_in","root":"sz-zlh","from":"2024-01-01","to":"2024-12-31"}"#
+                .into(),
+            to(&stats::activities_in(inner, "sz-zlh", year, None).unwrap()),
+        ),
+        (
+            r#"{"stat":"advice_in","root":"sz-zlh","from":"2024-01-01","to":"2024-12-31",
+                "kinds":["proposal"]}"#
+                .into(),
+            to(&stats::advice_in(inner, "sz-zlh", year, &[tongxin::AdviceKind::Proposal]).unwrap()),
+        ),
+        (
+            r#"{"stat":"designations_in_force","root":"sz-zlh","as_of":"2024-06-01"}"#.into(),
+            to(&stats::designations_in_force(inner, "sz-zlh", d("2024-06-01")).unwrap()),
+        ),
+        (
+            r#"{"stat":"designations_by_level_year","root":"sz-zlh"}"#.into(),
+            to(&stats::designations_by_level_year(inner, "sz-zlh").unwrap()),
+        ),
+        (
+            r#"{"stat":"political_arrangements","root":"sz-zlh","as_of":"2024-06-01"}"#.into(),
+            to(&stats::political_arrangements(inner, "sz-zlh", d("2024-06-01")).unwrap()),
+        ),
+        (
+            r#"{"stat":"suppressed_rollup","as_of":"2024-06-01","by":"party","k":2}"#.into(),
+            to(&stats::suppress(
+                inner,
+                &stats::rollup(inner, d("2024-06-01"), Some(Dimension::Party)),
+                2,
+            )),
+        ),
+    ];
+    for (q, expected) in &cases {
+        assert_eq!(&stats_json(reg, q).unwrap(), expected, "{q}");
+    }
+    // The scenario really has something to count.
+    let totals: serde_json::Value = serde_json::from_str(&cases[9].1).unwrap();
+    assert_eq!(totals["events"], 2);
+    assert_eq!(totals["participants_offline"], 30);
+    let arrangements: serde_json::Value = serde_json::from_str(&cases[15].1).unwrap();
+    assert_eq!(arrangements["npc"], 1);
+    let coverage: serde_json::Value = serde_json::from_str(&cases[6].1).unwrap();
+    assert_eq!(coverage["rows"].as_array().unwrap().len(), 3);
+    assert_eq!(coverage["rows"][1]["organizations"][0], "ft-street");
+    let advice: serde_json::Value = serde_json::from_str(&cases[12].1).unwrap();
+    assert_eq!(advice[0]["id"], "adv1");
+    let in_force: serde_json::Value = serde_json::from_str(&cases[13].1).unwrap();
+    assert_eq!(in_force[0][0]["id"], "d1");
+    assert_eq!(in_force[0][1], "certainly");
+    let growth: serde_json::Value = serde_json::from_str(&cases[8].1).unwrap();
+    assert_eq!(growth[1]["leaves"], 1);
+    let by_party: serde_json::Value = serde_json::from_str(&cases[0].1).unwrap();
+    assert_eq!(by_party["rows"][0]["org_id"], "sz-zlh");
+    assert_eq!(by_party["rows"][0]["total"], 5);
+    assert_eq!(by_party["rows"][0]["enterprises"], 1);
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn stats_csv_is_the_core_table() {
+    use tongxin::stats::{self, Dimension, OrgDimension, Period, Table};
+    let reg = rich_scenario();
+    let inner = unsafe { &(*reg).inner };
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let by_party = stats::rollup(inner, d("2024-06-01"), Some(Dimension::Party));
+    let csv = stats_csv(
+        reg,
+        r#"{"stat":"rollup","as_of":"2024-06-01","by":"party"}"#,
+    )
+    .unwrap();
+    assert_eq!(csv, Table::from(&by_party).to_csv());
+    assert!(
+        csv.starts_with("org_id,total,cpc,non_party,") && csv.contains("\nsz-zlh,5,1,2,"),
+        "{csv}"
+    );
+    assert_eq!(
+        stats_csv(
+            reg,
+            r#"{"stat":"org_rollup","as_of":"2024-06-01","by":"kind"}"#
+        )
+        .unwrap(),
+        Table::from(&stats::org_rollup(
+            inner,
+            d("2024-06-01"),
+            OrgDimension::Kind
+        ))
+        .to_csv()
+    );
+    let published = stats::suppress(inner, &by_party, 3);
+    let csv = stats_csv(
+        reg,
+        r#"{"stat":"suppressed_rollup","as_of":"2024-06-01","by":"party","k":3}"#,
+    )
+    .unwrap();
+    assert_eq!(csv, Table::from(&published).to_csv());
+    assert!(csv.contains('*'), "{csv}");
+    let periods = [Period::new(d("2024-01-01"), d("2024-12-31"))];
+    assert_eq!(
+        stats_csv(
+            reg,
+            r#"{"stat":"growth","root":"ft-zlh","periods":[{"from":"2024-01-01","to":"2024-12-31"}]}"#
+        )
+        .unwrap(),
+        Table::from(stats::growth(inner, "ft-zlh", &periods).unwrap().as_slice()).to_csv()
+    );
+    let csv = stats_csv(
+        reg,
+        r#"{"stat":"coverage","kind":"zhilianhui","within":"4403","level":"county","as_of":"2024-06-01"}"#,
+    )
+    .unwrap();
+    assert!(
+        csv.starts_with("division_code,name,covered,organizations\n")
+            && csv.contains("440304,福田区,true,ft-zlh;ft-street\n"),
+        "{csv}"
+    );
+    // Statistics without a table in the core are refused before computing.
+    for q in [
+        r#"{"stat":"series","from":"2024-01-01","to":"2024-03-31","every":"month"}"#,
+        r#"{"stat":"activity_totals","root":"sz-zlh","from":"2024-01-01","to":"2024-12-31"}"#,
+        r#"{"stat":"activities_in","root":"nowhere","from":"2024-01-01","to":"2024-12-31"}"#,
+        r#"{"stat":"advice_in","root":"sz-zlh","from":"2024-01-01","to":"2024-12-31"}"#,
+        r#"{"stat":"designations_in_force","root":"sz-zlh","as_of":"2024-06-01"}"#,
+        r#"{"stat":"designations_by_level_year","root":"sz-zlh"}"#,
+        r#"{"stat":"political_arrangements","root":"sz-zlh","as_of":"2024-06-01"}"#,
+    ] {
+        let (st, msg) = stats_csv(reg, q).unwrap_err();
+        assert_eq!(st, tx_status::InvalidArgument, "{q}");
+        assert!(
+            msg.starts_with("argument `query_json`: stat `") && msg.contains("has no CSV form"),
+            "{msg}"
+        );
+    }
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn stats_reject_bad_queries() {
+    let reg = rich_scenario();
+    for f in [stats_json, stats_csv] {
+        // Not JSON, an unknown stat, no tag, a missing field, an unknown field, bad values.
+        for q in [
+            "{not json",
+            "[]",
+            r#"{"stat":"teleport","as_of":"2024-06-01"}"#,
+            r#"{"as_of":"2024-06-01"}"#,
+            r#"{"stat":"rollup"}"#,
+            r#"{"stat":"rollup","as_of":"2024-06-01","colour":"red"}"#,
+            r#"{"stat":"rollup","as_of":"2024-13-01"}"#,
+            r#"{"stat":"rollup","as_of":"2024-06-01","by":"colour"}"#,
+            r#"{"stat":"org_rollup","as_of":"2024-06-01"}"#,
+            r#"{"stat":"org_rollup","as_of":"2024-06-01","by":"party"}"#,
+            r#"{"stat":"suppressed_rollup","as_of":"2024-06-01","k":-1}"#,
+            r#"{"stat":"coverage","kind":"club","within":"4403","level":"county","as_of":"2024-06-01"}"#,
+            r#"{"stat":"coverage","kind":"zhilianhui","within":"4403","level":"district","as_of":"2024-06-01"}"#,
+            r#"{"stat":"growth","root":"sz-zlh","periods":[{"from":"2024-01-01"}]}"#,
+            r#"{"stat":"series","from":"2024-01-01","to":"2024-03-31","every":"week"}"#,
+        ] {
+            let (st, msg) = f(reg, q).unwrap_err();
+            assert_eq!(st, tx_status::InvalidJson, "{q}: {msg}");
+            assert!(msg.starts_with("argument `query_json`: "), "{msg}");
+        }
+        let (_, msg) = f(reg, r#"{"stat":"teleport"}"#).unwrap_err();
+        assert!(msg.contains("teleport") && msg.contains("rollup"), "{msg}");
+        // Unknown roots are the core's not_found.
+        let (st, msg) = f(reg, r#"{"stat":"growth","root":"nowhere","periods":[]}"#).unwrap_err();
+        assert_eq!(
+            (st, msg.as_str()),
+            (tx_status::NotFound, "organization `nowhere` not found")
+        );
+        // Division problems are the core's division error.
+        for (q, part) in [
+            (
+                r#"{"stat":"coverage","kind":"zhilianhui","within":"44030x","level":"county","as_of":"2024-06-01"}"#,
+                "argument `query_json`, field `within`: division: character 6 `x`",
+            ),
+            (
+                r#"{"stat":"coverage","kind":"zhilianhui","within":"4403","level":"township","as_of":"2024-06-01"}"#,
+                "level township is not loaded",
+            ),
+            (
+                r#"{"stat":"coverage","kind":"zhilianhui","within":"4403","level":"township","as_of":"2024-06-01","streets_csv":"code,name,parent_code\n440399001,某街道,440399\n"}"#,
+                "field `streets_csv`: division: division table line 2",
+            ),
+            (
+                r#"{"stat":"coverage","kind":"zhilianhui","within":"4403","level":"village","as_of":"2024-06-01","villages_csv":"no header"}"#,
+                "field `villages_csv`",
+            ),
+        ] {
+            let (st, msg) = f(reg, q).unwrap_err();
+            assert_eq!(st, tx_status::Division, "{q}: {msg}");
+            assert!(msg.contains(part), "{msg}");
+        }
+    }
+    // NULL and invalid UTF-8.
+    let q = c(r#"{"stat":"rollup","as_of":"2024-06-01"}"#);
+    let bad = CString::new(vec![b'{', 0xff]).unwrap();
+    let mut out: *mut c_char = null_mut();
+    for f in [tx_registry_stats_json, tx_registry_stats_csv] {
+        unsafe {
+            assert_eq!(f(null(), q.as_ptr(), &mut out), tx_status::NullArgument);
+            assert_eq!(last_error(), "argument `reg` is NULL");
+            assert_eq!(f(reg, null(), &mut out), tx_status::NullArgument);
+            assert_eq!(last_error(), "argument `query_json` is NULL");
+            assert_eq!(f(reg, q.as_ptr(), null_mut()), tx_status::NullArgument);
+            assert!(last_error().starts_with("argument `out_"));
+            assert_eq!(f(reg, bad.as_ptr(), &mut out), tx_status::InvalidUtf8);
+            assert!(last_error().contains("`query_json` is not valid UTF-8"));
+        }
+    }
+    assert!(out.is_null());
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn rollup_total_is_the_core_rollup_row() {
+    use tongxin::stats;
+    let reg = rich_scenario();
+    let inner = unsafe { &(*reg).inner };
+    for date in [
+        "2019-12-31",
+        "2020-01-01",
+        "2024-05-06",
+        "2024-06-01",
+        "2024-06-15",
+    ] {
+        let day = date.parse().unwrap();
+        let rollup = stats::rollup(inner, day, None);
+        for org in ["sz-zlh", "ft-zlh", "ft-street"] {
+            let expected = rollup.row(org).map_or(0, |r| r.total) as usize;
+            assert_eq!(
+                rollup_total(reg, org, date),
+                (tx_status::Ok, expected),
+                "{org} {date}"
+            );
+            // Persons only: the subtree's distinct members less its enterprises.
+            let members = inner
+                .members(org, day, tongxin::MemberScope::Subtree)
+                .unwrap();
+            let persons = members
+                .iter()
+                .filter(|m| matches!(m, tongxin::MemberRef::Person(_)))
+                .count();
+            assert_eq!(expected, persons, "{org} {date}");
+        }
+    }
+    assert_eq!(
+        rollup_total(reg, "sz-zlh", "2024-06-01"),
+        (tx_status::Ok, 5)
+    );
+    assert_eq!(
+        rollup_total(reg, "sz-zlh", "2024-06-15"),
+        (tx_status::Ok, 4)
+    );
+    assert_eq!(
+        rollup_total(reg, "ft-street", "2024-05-06"),
+        (tx_status::Ok, 0)
+    );
+    assert_eq!(
+        rollup_total(reg, "sz-zlh", "2009-12-31"),
+        (tx_status::Ok, 0)
+    );
+    assert_eq!(
+        rollup_total(reg, "nowhere", "2024-06-01"),
+        (tx_status::NotFound, usize::MAX)
+    );
+    assert_eq!(last_error(), "organization `nowhere` not found");
+    assert_eq!(
+        rollup_total(reg, "sz-zlh", "2024-02-30"),
+        (tx_status::InvalidArgument, usize::MAX)
+    );
+    assert!(last_error().starts_with("argument `date`: `2024-02-30` is not a date"));
+    let (p, mut n) = (c("x"), 7usize);
+    unsafe {
+        let chk = |st: tx_status, param: &str| {
+            assert_eq!(st, tx_status::NullArgument);
+            assert_eq!(last_error(), format!("argument `{param}` is NULL"));
+        };
+        chk(
+            tx_registry_rollup_total(null(), p.as_ptr(), p.as_ptr(), &mut n),
+            "reg",
+        );
+        chk(
+            tx_registry_rollup_total(reg, null(), p.as_ptr(), &mut n),
+            "org_id",
+        );
+        chk(
+            tx_registry_rollup_total(reg, p.as_ptr(), null(), &mut n),
+            "date",
+        );
+        chk(
+            tx_registry_rollup_total(reg, p.as_ptr(), p.as_ptr(), null_mut()),
+            "out",
+        );
+        let bad = CString::new(vec![b'o', 0xff]).unwrap();
+        assert_eq!(
+            tx_registry_rollup_total(reg, bad.as_ptr(), p.as_ptr(), &mut n),
+            tx_status::InvalidUtf8
+        );
+    }
+    assert_eq!(n, 7);
+    unsafe { tx_registry_free(reg) };
+}
+
+// ---------------------------------------------------------------- identifiers
+
+type Check = unsafe extern "C" fn(*const c_char, *mut *mut c_char) -> tx_status;
+
+fn check_id(f: Check, text: &str) -> Result<String, (tx_status, String)> {
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe { f(c(text).as_ptr(), &mut out) };
+    if st == tx_status::Ok {
+        Ok(take(out))
+    } else {
+        assert!(out.is_null(), "out written on failure");
+        Err((st, last_error()))
+    }
+}
+
+#[test]
+fn resident_id_check_gives_the_core_reading() {
+    use tongxin::ids::ResidentId;
+    assert_eq!(
+        check_id(tx_resident_id_check, "11010519491231002x").unwrap(),
+        r#"{"number":"11010519491231002X","birth_date":"1949-12-31","sex":"female","masked":"110105********002X"}"#
+    );
+    let ok = check_id(tx_resident_id_check, "360426199101010071").unwrap();
+    let id = ResidentId::parse("360426199101010071").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok).unwrap();
+    assert_eq!(v["number"], id.as_str());
+    assert_eq!(v["birth_date"], id.birth_date().to_string());
+    assert_eq!(v["sex"], "male");
+    assert_eq!(v["masked"], id.masked());
+    // A legacy 15-digit number is converted.
+    let legacy = check_id(tx_resident_id_check, "110105491231002").unwrap();
+    assert!(
+        legacy.starts_with(r#"{"number":"11010519491231002X""#),
+        "{legacy}"
+    );
+    for bad in [
+        "",
+        "36042619910101007",
+        "36042619910101007A",
+        "3604261991010100711",
+        "990426199101010071",
+        "360426199102300071",
+        "360426199101010072",
+        "三60426199101010071",
+    ] {
+        let e = ResidentId::parse(bad).unwrap_err();
+        let (st, msg) = check_id(tx_resident_id_check, bad).unwrap_err();
+        assert_eq!(st, tx_status::InvalidIdentifier, "{bad}");
+        assert_eq!(msg, format!("argument `text`: {e} ({})", e.code()));
+    }
+    let (_, msg) = check_id(tx_resident_id_check, "360426199101010072").unwrap_err();
+    assert!(msg.ends_with("expected `1` (resident_id_check)"), "{msg}");
+}
+
+#[test]
+fn credit_code_check_gives_the_core_reading() {
+    use tongxin::ids::CreditCode;
+    assert_eq!(
+        check_id(tx_credit_code_check, "91110000600037341l").unwrap(),
+        r#"{"code":"91110000600037341L","authority":"9","authority_name":"市场监管(工商)","category":"91","category_name":"企业","division_code":"110000","organization_code":"600037341"}"#
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&check_id(tx_credit_code_check, "12100000400009880K").unwrap())
+            .unwrap();
+    assert_eq!(v["category_name"], "事业单位");
+    for bad in [
+        "",
+        "91110000600037341",
+        "91110000600037341I",
+        "X1110000600037341L",
+        "911100006000373410",
+        "91110000600037342L",
+    ] {
+        let e = CreditCode::parse(bad).unwrap_err();
+        let (st, msg) = check_id(tx_credit_code_check, bad).unwrap_err();
+        assert_eq!(st, tx_status::InvalidIdentifier, "{bad}");
+        assert_eq!(msg, format!("argument `text`: {e} ({})", e.code()));
+    }
+}
+
+#[test]
+fn division_code_check_gives_the_core_reading() {
+    use tongxin::ids::DivisionCode;
+    for (text, expected) in [
+        (
+            "440300",
+            r#"{"code":"4403","level":"city","padded6":"440300","name":"深圳市"}"#,
+        ),
+        (
+            "440304",
+            r#"{"code":"440304","level":"county","padded6":"440304","name":"福田区"}"#,
+        ),
+        (
+            "44",
+            r#"{"code":"44","level":"province","padded6":"440000","name":"广东省"}"#,
+        ),
+        (
+            "440304004000",
+            r#"{"code":"440304004","level":"township","padded6":null,"name":null}"#,
+        ),
+        (
+            "440304004001",
+            r#"{"code":"440304004001","level":"village","padded6":null,"name":null}"#,
+        ),
+        (
+            "00",
+            r#"{"code":"00","level":"national","padded6":"000000","name":null}"#,
+        ),
+        (
+            "449999",
+            r#"{"code":"449999","level":"county","padded6":"449999","name":null}"#,
+        ),
+    ] {
+        assert_eq!(
+            check_id(tx_division_code_check, text).unwrap(),
+            expected,
+            "{text}"
+        );
+    }
+    for bad in ["", "4", "44030", "44030x", "4403000", "４４"] {
+        let e = DivisionCode::parse(bad).unwrap_err();
+        let (st, msg) = check_id(tx_division_code_check, bad).unwrap_err();
+        assert_eq!(st, tx_status::InvalidIdentifier, "{bad}");
+        assert_eq!(msg, format!("argument `text`: {e} ({})", e.code()));
+    }
+}
+
+#[test]
+fn identifier_checks_refuse_null_and_invalid_utf8() {
+    let bad = CString::new(vec![b'4', 0xff]).unwrap();
+    let p = c("440300");
+    let mut out: *mut c_char = null_mut();
+    for (f, out_name) in [
+        (tx_resident_id_check as Check, "out_normalized_json"),
+        (tx_credit_code_check, "out_json"),
+        (tx_division_code_check, "out_json"),
+    ] {
+        unsafe {
+            assert_eq!(f(null(), &mut out), tx_status::NullArgument);
+            assert_eq!(last_error(), "argument `text` is NULL");
+            assert_eq!(f(p.as_ptr(), null_mut()), tx_status::NullArgument);
+            assert_eq!(last_error(), format!("argument `{out_name}` is NULL"));
+            assert_eq!(f(bad.as_ptr(), &mut out), tx_status::InvalidUtf8);
+            assert_eq!(
+                last_error(),
+                "argument `text` is not valid UTF-8 (invalid byte at offset 1)"
+            );
+        }
+    }
+    assert!(out.is_null());
 }

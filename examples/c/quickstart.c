@@ -3,7 +3,8 @@
  *
  * A municipal zhilianhui (Shenzhen), a district one it guides (Futian), and a street branch
  * that is part of the district one; four persons and their memberships. Prints the subtree,
- * distinct member counts under the three scopes, a command the rules reject (with its status
+ * distinct member counts under the three scopes, a rollup by party (distinct persons in each
+ * organization's subtree, as the core's CSV table), a command the rules reject (with its status
  * name and message), and a snapshot round trip; frees everything.
  *
  * Build: make (plain Makefile) or cmake (CMakeLists.txt), see this directory.
@@ -17,6 +18,9 @@
 static const char *const AT = "2024-05-07T09:00:00";
 static const char *const ACTOR = "clerk";
 static const char *const DAY = "2024-06-01";
+/* The statistic asked for, as the core names it: `stats::rollup` on a day, by party. */
+static const char *const BY_PARTY =
+    "{\"stat\":\"rollup\",\"as_of\":\"2024-06-01\",\"by\":\"party\"}";
 
 /* Prints the status and the thread's last error message, then exits. */
 static void die(tx_status status, const char *what) {
@@ -44,6 +48,16 @@ static void add_org(tx_registry *reg, const char *id, const char *name, const ch
           id);
 }
 
+/* Prints each line of `text` after `prefix`. */
+static void print_lines(const char *prefix, const char *text) {
+    while (*text != '\0') {
+        const char *end = strchr(text, '\n');
+        int len = end != NULL ? (int)(end - text) : (int)strlen(text);
+        printf("%s%.*s\n", prefix, len, text);
+        text += len + (end != NULL ? 1 : 0);
+    }
+}
+
 static size_t count(const tx_registry *reg, const char *org, const char *scope) {
     size_t n = 0;
     check(tx_registry_member_count(reg, org, DAY, scope, &n), "member_count");
@@ -55,7 +69,9 @@ int main(void) {
     tx_registry *loaded = NULL;
     char *json = NULL;
     char *again = NULL;
+    char *csv = NULL;
     size_t orgs = 0;
+    size_t total = 0;
     bool in_subtree = false;
     tx_status st;
     char message[1024];
@@ -112,6 +128,13 @@ int main(void) {
     }
     check(tx_registry_is_member_in_subtree(reg, "p3", "sz-zlh", DAY, &in_subtree), "in_subtree");
     printf("p3 in the subtree of sz-zlh on %s: %s\n", DAY, in_subtree ? "yes" : "no");
+
+    /* Distinct persons in every organization's subtree, by party: the core's rollup as CSV. */
+    check(tx_registry_stats_csv(reg, BY_PARTY, &csv), "stats_csv");
+    print_lines("rollup by party on 2024-06-01: ", csv);
+    tx_string_free(csv);
+    check(tx_registry_rollup_total(reg, "sz-zlh", DAY, &total), "rollup_total");
+    printf("rollup total of sz-zlh on %s: %zu distinct persons\n", DAY, total);
 
     /* A branch cannot sit above its parent: rejected, nothing changes. */
     st = tx_registry_add_organization(reg, AT, ACTOR, "bad", "bad", "zhilianhui", "municipal",

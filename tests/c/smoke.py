@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """ctypes smoke test: loads libtongxin.so and runs the quickstart scenario (examples/c/quickstart.c),
-asserting the same numbers. Standard library only, no compiler needed.
+asserting the same numbers (member counts, the rollup by party), plus the identifier checks.
+Standard library only, no compiler needed.
 
 Usage: python3 tests/c/smoke.py [path/to/libtongxin.so]
 (default: $TONGXIN_LIB, else target/release/libtongxin.so under the repository root)
@@ -15,6 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OK = 0
 NOT_FOUND = 102
 LEVEL_ORDER = 302
+INVALID_IDENTIFIER = 5
 UNSUPPORTED_SCHEMA_VERSION = 901
 
 checks = 0
@@ -55,6 +57,12 @@ def load(path):
     fn("tx_registry_member_count", c_int32, c_void_p, s, s, s, POINTER(c_size_t))
     fn("tx_registry_organization_count", c_int32, c_void_p, POINTER(c_size_t))
     fn("tx_registry_query_json", c_int32, c_void_p, s, POINTER(c_void_p))
+    fn("tx_registry_stats_json", c_int32, c_void_p, s, POINTER(c_void_p))
+    fn("tx_registry_stats_csv", c_int32, c_void_p, s, POINTER(c_void_p))
+    fn("tx_registry_rollup_total", c_int32, c_void_p, s, s, POINTER(c_size_t))
+    fn("tx_resident_id_check", c_int32, s, POINTER(c_void_p))
+    fn("tx_credit_code_check", c_int32, s, POINTER(c_void_p))
+    fn("tx_division_code_check", c_int32, s, POINTER(c_void_p))
     return lib
 
 
@@ -152,6 +160,47 @@ def main():
         inside = c_bool()
         tx.call("tx_registry_is_member_in_subtree", reg, b"p3", b"sz-zlh", day, byref(inside))
         check(inside.value is True, "p3 in sz-zlh subtree")
+
+        # A rollup by party: the core's JSON and CSV forms agree, and the typed total with them.
+        query = b(json.dumps({"stat": "rollup", "as_of": "2024-06-01", "by": "party"}))
+        rollup = json.loads(tx.take_string("tx_registry_stats_json", reg, query))
+        csv = tx.take_string("tx_registry_stats_csv", reg, query)
+        lines = csv.splitlines()
+        check(lines[0] == ",".join(["org_id", "total"] + rollup["columns"] + ["enterprises"]), lines[0])
+        for line, row in zip(lines[1:], rollup["rows"]):
+            cells = [row["org_id"], row["total"]] + row["counts"] + [row["enterprises"]]
+            check(line == ",".join(str(x) for x in cells), line)
+        check([r["total"] for r in rollup["rows"]] == [4, 4, 3], str(rollup["rows"]))
+        non_party = rollup["columns"].index("non_party")
+        check(rollup["rows"][0]["counts"][non_party] == 2, "two non-party persons under sz-zlh")
+        for line in lines:
+            print(f"rollup by party on 2024-06-01: {line}")
+        total = c_size_t()
+        tx.call("tx_registry_rollup_total", reg, b"sz-zlh", day, byref(total))
+        check(total.value == rollup["rows"][0]["total"] == count("sz-zlh", "subtree"), "rollup total")
+        print(f"rollup total of sz-zlh on 2024-06-01: {total.value} distinct persons")
+        try:
+            tx.take_string("tx_registry_stats_json", reg, b'{"stat":"teleport"}')
+            check(False, "expected invalid_json")
+        except TongxinError as e:
+            check(e.name == "invalid_json" and "teleport" in e.message, str(e))
+
+        # Identifier checks: the core's reading, or invalid_identifier with the core's message.
+        rid = json.loads(tx.take_string("tx_resident_id_check", b"11010519491231002x"))
+        check(rid == {"number": "11010519491231002X", "birth_date": "1949-12-31",
+                      "sex": "female", "masked": "110105********002X"}, str(rid))
+        try:
+            tx.take_string("tx_resident_id_check", b"360426199101010072")
+            check(False, "expected invalid_identifier")
+        except TongxinError as e:
+            check(e.status == INVALID_IDENTIFIER and e.name == "invalid_identifier", str(e))
+            check(e.message.endswith("expected `1` (resident_id_check)"), e.message)
+        code = json.loads(tx.take_string("tx_credit_code_check", b"91110000600037341L"))
+        check(code["category_name"] == "企业", str(code))
+        division = json.loads(tx.take_string("tx_division_code_check", b"440300"))
+        check(division == {"code": "4403", "level": "city", "padded6": "440300", "name": "深圳市"},
+              str(division))
+        print(f"identifiers: resident ID masked {rid['masked']}, division 440300 is {division['name']}")
 
         # A rejected command, with its stable name and message.
         try:

@@ -768,6 +768,396 @@ static void test_snapshot_round_trip(void) {
     tx_registry_free(reg);
 }
 
+/* ---------------------------------------------------------------- statistics */
+
+typedef tx_status (*answer_fn)(const tx_registry *, const char *, char **);
+typedef tx_status (*check_fn)(const char *, char **);
+
+/* Runs a statistic (JSON or CSV) that must succeed and compares its answer. */
+static void check_answer(answer_fn f, const tx_registry *reg, const char *query,
+                         const char *expected) {
+    char *out = NULL;
+    tx_status st = f(reg, query, &out);
+    if (st != TX_STATUS_OK) {
+        fprintf(stderr, "stat %s failed: %s: %s\n", query, tx_status_name((int32_t)st),
+                last_error());
+        t_failures++;
+        return;
+    }
+    if (strcmp(out, expected) != 0) {
+        fprintf(stderr, "stat %s\n  gave     %s\n  expected %s\n", query, out, expected);
+        t_failures++;
+    }
+    tx_string_free(out);
+}
+
+/* Runs a statistic that must fail with `expected`; checks nothing was handed out. */
+static void check_answer_fails(answer_fn f, const tx_registry *reg, const char *query,
+                               tx_status expected) {
+    char *out = NULL;
+    CHECK_STATUS(f(reg, query, &out), expected);
+    CHECK(out == NULL);
+    tx_string_free(out);
+}
+
+/* Something to count: an activity, a designation, a person with an NPC post, a leave. */
+static const char *const RICH =
+    "[{\"type\":\"add_person\",\"person\":{\"id\":\"p5\",\"party\":\"cpc\",\"title\":\"senior\","
+    "\"stratum\":\"freelancer\",\"political_posts\":[{\"body\":\"npc\",\"level\":\"district\","
+    "\"from\":\"2021-01\"}]}},"
+    "{\"type\":\"join\",\"membership\":{\"member\":{\"person\":\"p5\"},\"org\":\"ft-street\","
+    "\"role\":\"member\",\"start\":\"2024-05-07\"}},"
+    "{\"type\":\"record_activity\",\"activity\":{\"id\":\"a1\",\"org\":\"ft-street\","
+    "\"date\":\"2024-05-20\",\"kind\":\"reception\",\"participants_offline\":30,"
+    "\"delegations\":2}},"
+    "{\"type\":\"record_designation\",\"designation\":{\"id\":\"d1\",\"org\":\"ft-zlh\","
+    "\"title\":\"advanced_unit\",\"name\":\"先进单位\",\"level\":\"municipal\","
+    "\"issuer\":\"市委统战部\",\"conferred\":\"2023-03\"}},"
+    "{\"type\":\"leave\",\"member\":{\"person\":\"p4\"},\"org\":\"ft-street\","
+    "\"date\":\"2024-06-15\"}]";
+
+static tx_registry *rich_scenario(void) {
+    tx_registry *reg = scenario();
+    size_t applied = 0;
+    size_t failed = 99;
+    CHECK_OK(tx_registry_apply_batch_json(reg, META, RICH, &applied, &failed));
+    CHECK(applied == 5);
+    return reg;
+}
+
+static void test_stats_json(void) {
+    tx_registry *reg = rich_scenario();
+    answer_fn f = tx_registry_stats_json;
+    const char *by_party = "{\"stat\":\"rollup\",\"as_of\":\"2024-06-01\",\"by\":\"party\"}";
+    char *out = NULL;
+
+    check_answer(f, reg, by_party,
+                 "{\"as_of\":\"2024-06-01\",\"dimension\":\"party\",\"columns\":[\"cpc\","
+                 "\"non_party\",\"min_ge\",\"min_meng\",\"min_jian\",\"min_jin\",\"nong_gong\","
+                 "\"zhi_gong\",\"jiu_san\",\"tai_meng\",\"mass\"],\"rows\":["
+                 "{\"org_id\":\"sz-zlh\",\"total\":5,\"enterprises\":0,"
+                 "\"counts\":[1,2,0,1,0,0,0,0,1,0,0]},"
+                 "{\"org_id\":\"ft-zlh\",\"total\":5,\"enterprises\":0,"
+                 "\"counts\":[1,2,0,1,0,0,0,0,1,0,0]},"
+                 "{\"org_id\":\"ft-street\",\"total\":4,\"enterprises\":0,"
+                 "\"counts\":[1,1,0,1,0,0,0,0,1,0,0]}]}");
+    check_answer(f, reg, "{\"stat\":\"rollup\",\"as_of\":\"2010-01-01\"}",
+                 "{\"as_of\":\"2010-01-01\",\"dimension\":null,\"columns\":[],\"rows\":["
+                 "{\"org_id\":\"sz-zlh\",\"total\":0,\"enterprises\":0,\"counts\":[]}]}");
+    check_answer(f, reg, "{\"stat\":\"org_rollup\",\"as_of\":\"2024-06-01\",\"by\":\"level\"}",
+                 "{\"as_of\":\"2024-06-01\",\"dimension\":\"level\",\"columns\":[\"national\","
+                 "\"provincial\",\"municipal\",\"district\",\"subdistrict\",\"community\"],"
+                 "\"rows\":[{\"org_id\":\"sz-zlh\",\"total\":3,\"enterprises\":0,"
+                 "\"counts\":[0,0,1,1,1,0]},{\"org_id\":\"ft-zlh\",\"total\":2,\"enterprises\":0,"
+                 "\"counts\":[0,0,0,1,1,0]},{\"org_id\":\"ft-street\",\"total\":1,"
+                 "\"enterprises\":0,\"counts\":[0,0,0,0,1,0]}]}");
+    check_answer(f, reg,
+                 "{\"stat\":\"series\",\"from\":\"2024-04-01\",\"to\":\"2024-06-30\","
+                 "\"every\":\"month\"}",
+                 "[{\"as_of\":\"2024-04-30\",\"dimension\":null,\"columns\":[],\"rows\":["
+                 "{\"org_id\":\"sz-zlh\",\"total\":2,\"enterprises\":0,\"counts\":[]},"
+                 "{\"org_id\":\"ft-zlh\",\"total\":2,\"enterprises\":0,\"counts\":[]}]},"
+                 "{\"as_of\":\"2024-05-31\",\"dimension\":null,\"columns\":[],\"rows\":["
+                 "{\"org_id\":\"sz-zlh\",\"total\":5,\"enterprises\":0,\"counts\":[]},"
+                 "{\"org_id\":\"ft-zlh\",\"total\":5,\"enterprises\":0,\"counts\":[]},"
+                 "{\"org_id\":\"ft-street\",\"total\":4,\"enterprises\":0,\"counts\":[]}]},"
+                 "{\"as_of\":\"2024-06-30\",\"dimension\":null,\"columns\":[],\"rows\":["
+                 "{\"org_id\":\"sz-zlh\",\"total\":4,\"enterprises\":0,\"counts\":[]},"
+                 "{\"org_id\":\"ft-zlh\",\"total\":4,\"enterprises\":0,\"counts\":[]},"
+                 "{\"org_id\":\"ft-street\",\"total\":3,\"enterprises\":0,\"counts\":[]}]}]");
+    check_answer(f, reg,
+                 "{\"stat\":\"growth\",\"root\":\"sz-zlh\",\"periods\":[{\"from\":\"2024-01-01\","
+                 "\"to\":\"2024-05-31\"},{\"from\":\"2024-06-01\",\"to\":\"2024-06-30\"}]}",
+                 "[{\"from\":\"2024-01-01\",\"to\":\"2024-05-31\",\"joins\":4,\"leaves\":0,"
+                 "\"net\":4,\"returning\":0},{\"from\":\"2024-06-01\",\"to\":\"2024-06-30\","
+                 "\"joins\":0,\"leaves\":1,\"net\":-1,\"returning\":0}]");
+    check_answer(f, reg,
+                 "{\"stat\":\"activity_totals\",\"root\":\"sz-zlh\",\"from\":\"2024-01-01\","
+                 "\"to\":\"2024-12-31\",\"kind\":\"reception\"}",
+                 "{\"events\":1,\"participants_offline\":30,\"participants_online\":0,"
+                 "\"persons_served\":0,\"delegations\":2}");
+    check_answer(f, reg,
+                 "{\"stat\":\"activity_totals\",\"root\":\"sz-zlh\",\"from\":\"2024-06-01\","
+                 "\"to\":\"2024-12-31\"}",
+                 "{\"events\":0,\"participants_offline\":0,\"participants_online\":0,"
+                 "\"persons_served\":0,\"delegations\":0}");
+    check_answer(f, reg,
+                 "{\"stat\":\"activities_in\",\"root\":\"ft-street\",\"from\":\"2024-05-01\","
+                 "\"to\":\"2024-05-31\"}",
+                 "[{\"id\":\"a1\",\"org\":\"ft-street\",\"date\":\"2024-05-20\","
+                 "\"kind\":\"reception\",\"participants_offline\":30,\"participants_online\":0,"
+                 "\"persons_served\":0,\"delegations\":2}]");
+    check_answer(f, reg,
+                 "{\"stat\":\"advice_in\",\"root\":\"sz-zlh\",\"from\":\"2024-01-01\","
+                 "\"to\":\"2024-12-31\"}",
+                 "[]");
+    check_answer(f, reg,
+                 "{\"stat\":\"designations_in_force\",\"root\":\"sz-zlh\","
+                 "\"as_of\":\"2023-03-15\"}",
+                 "[[{\"id\":\"d1\",\"org\":\"ft-zlh\",\"title\":\"advanced_unit\","
+                 "\"name\":\"先进单位\",\"level\":\"municipal\",\"issuer\":\"市委统战部\","
+                 "\"conferred\":\"2023-03\"},\"possibly\"]]");
+    check_answer(f, reg, "{\"stat\":\"designations_by_level_year\",\"root\":\"sz-zlh\"}",
+                 "[{\"level\":\"municipal\",\"year\":2023,\"count\":1}]");
+    check_answer(f, reg,
+                 "{\"stat\":\"political_arrangements\",\"root\":\"sz-zlh\","
+                 "\"as_of\":\"2024-06-01\"}",
+                 "{\"persons\":1,\"npc\":1,\"cppcc\":0,\"by_level\":[0,0,0,1,0,0]}");
+    check_answer(f, reg,
+                 "{\"stat\":\"suppressed_rollup\",\"as_of\":\"2024-06-20\",\"by\":\"title\","
+                 "\"k\":2}",
+                 "{\"as_of\":\"2024-06-20\",\"k\":2,\"columns\":[\"none\",\"junior\","
+                 "\"intermediate\",\"associate_senior\",\"senior\"],\"rows\":["
+                 "{\"org_id\":\"sz-zlh\",\"total\":4,\"enterprises\":0,"
+                 "\"counts\":[0,0,null,null,2]},"
+                 "{\"org_id\":\"ft-zlh\",\"total\":4,\"enterprises\":0,"
+                 "\"counts\":[0,0,null,null,2]},"
+                 "{\"org_id\":\"ft-street\",\"total\":3,\"enterprises\":0,"
+                 "\"counts\":[0,0,null,null,null]}],\"primary\":7,\"complementary\":0}");
+    check_answer(f, reg,
+                 "{\"stat\":\"coverage\",\"kind\":\"zhilianhui\",\"within\":\"440304\","
+                 "\"level\":\"township\",\"org_level\":\"subdistrict\",\"as_of\":\"2024-06-01\","
+                 "\"streets_csv\":\"code,name,parent_code\\n440304001,南园街道,440304\\n"
+                 "440304004,福田街道,440304\\n\"}",
+                 "{\"kind\":\"zhilianhui\",\"level\":\"township\",\"as_of\":\"2024-06-01\","
+                 "\"rows\":[{\"division_code\":\"440304001\",\"name\":\"南园街道\","
+                 "\"covered\":false,\"organizations\":[]},{\"division_code\":\"440304004\","
+                 "\"name\":\"福田街道\",\"covered\":true,\"organizations\":[\"ft-street\"]}]}");
+
+    /* Failures: bad JSON, unknown stat, bad fields, unknown root, division problems. */
+    check_answer_fails(f, reg, "{not json", TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("argument `query_json`");
+    check_answer_fails(f, reg, "{\"stat\":\"teleport\"}", TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("teleport");
+    check_answer_fails(f, reg, "{\"stat\":\"rollup\"}", TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("as_of");
+    check_answer_fails(f, reg, "{\"stat\":\"rollup\",\"as_of\":\"2024-06-01\",\"by\":\"colour\"}",
+                       TX_STATUS_INVALID_JSON);
+    check_answer_fails(f, reg, "{\"stat\":\"rollup\",\"as_of\":\"2024-06-01\",\"extra\":1}",
+                       TX_STATUS_INVALID_JSON);
+    check_answer_fails(f, reg,
+                       "{\"stat\":\"political_arrangements\",\"root\":\"nowhere\","
+                       "\"as_of\":\"2024-06-01\"}",
+                       TX_STATUS_NOT_FOUND);
+    CHECK_STR(last_error(), "organization `nowhere` not found");
+    check_answer_fails(f, reg,
+                       "{\"stat\":\"coverage\",\"kind\":\"zhilianhui\",\"within\":\"44x3\","
+                       "\"level\":\"county\",\"as_of\":\"2024-06-01\"}",
+                       TX_STATUS_DIVISION);
+    CHECK_MESSAGE_HAS("field `within`");
+    check_answer_fails(f, reg,
+                       "{\"stat\":\"coverage\",\"kind\":\"zhilianhui\",\"within\":\"4403\","
+                       "\"level\":\"village\",\"as_of\":\"2024-06-01\"}",
+                       TX_STATUS_DIVISION);
+    CHECK_MESSAGE_HAS("not loaded");
+    check_answer_fails(f, reg,
+                       "{\"stat\":\"coverage\",\"kind\":\"zhilianhui\",\"within\":\"4403\","
+                       "\"level\":\"township\",\"as_of\":\"2024-06-01\","
+                       "\"streets_csv\":\"code,name,parent_code\\n440304004,x,449999\\n\"}",
+                       TX_STATUS_DIVISION);
+    CHECK_MESSAGE_HAS("field `streets_csv`");
+
+    CHECK_STATUS(tx_registry_stats_json(NULL, by_party, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `reg` is NULL");
+    CHECK_STATUS(tx_registry_stats_json(reg, NULL, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `query_json` is NULL");
+    CHECK_STATUS(tx_registry_stats_json(reg, by_party, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out_json` is NULL");
+    CHECK_STATUS(tx_registry_stats_json(reg, BAD_UTF8, &out), TX_STATUS_INVALID_UTF8);
+    CHECK(out == NULL);
+    tx_registry_free(reg);
+}
+
+static void test_stats_csv(void) {
+    tx_registry *reg = rich_scenario();
+    answer_fn f = tx_registry_stats_csv;
+    const char *by_party = "{\"stat\":\"rollup\",\"as_of\":\"2024-06-01\",\"by\":\"party\"}";
+    char *out = NULL;
+
+    check_answer(f, reg, by_party,
+                 "org_id,total,cpc,non_party,min_ge,min_meng,min_jian,min_jin,nong_gong,"
+                 "zhi_gong,jiu_san,tai_meng,mass,enterprises\n"
+                 "sz-zlh,5,1,2,0,1,0,0,0,0,1,0,0,0\n"
+                 "ft-zlh,5,1,2,0,1,0,0,0,0,1,0,0,0\n"
+                 "ft-street,4,1,1,0,1,0,0,0,0,1,0,0,0\n");
+    check_answer(f, reg,
+                 "{\"stat\":\"suppressed_rollup\",\"as_of\":\"2024-06-20\",\"by\":\"title\","
+                 "\"k\":2}",
+                 "org_id,total,none,junior,intermediate,associate_senior,senior,enterprises\n"
+                 "sz-zlh,4,0,0,*,*,2,0\nft-zlh,4,0,0,*,*,2,0\nft-street,3,0,0,*,*,*,0\n");
+    check_answer(f, reg, "{\"stat\":\"org_rollup\",\"as_of\":\"2024-06-01\",\"by\":\"carrier\"}",
+                 "org_id,organizations,building,industrial_park,state_enterprise,"
+                 "private_enterprise,research_institute,university,hospital,health_system,"
+                 "education_system,community,none\n"
+                 "sz-zlh,3,0,0,0,0,0,0,0,0,0,0,3\nft-zlh,2,0,0,0,0,0,0,0,0,0,0,2\n"
+                 "ft-street,1,0,0,0,0,0,0,0,0,0,0,1\n");
+    check_answer(f, reg,
+                 "{\"stat\":\"growth\",\"root\":\"ft-street\","
+                 "\"periods\":[{\"from\":\"2024-01-01\",\"to\":\"2024-12-31\"}]}",
+                 "from,to,joins,leaves,net,returning\n2024-01-01,2024-12-31,4,1,3,0\n");
+    out = NULL;
+    CHECK_OK(f(reg,
+               "{\"stat\":\"coverage\",\"kind\":\"zhilianhui\",\"within\":\"4403\","
+               "\"level\":\"county\",\"as_of\":\"2024-06-01\"}",
+               &out));
+    CHECK(out != NULL && strncmp(out, "division_code,name,covered,organizations\n", 41) == 0);
+    CHECK(out != NULL && strstr(out, "\n440304,福田区,true,ft-zlh;ft-street\n") != NULL);
+    tx_string_free(out);
+    out = NULL;
+
+    /* No CSV form: refused before computing (even for an unknown root). */
+    check_answer_fails(f, reg,
+                       "{\"stat\":\"activity_totals\",\"root\":\"nowhere\",\"from\":\"2024-01-01\","
+                       "\"to\":\"2024-12-31\"}",
+                       TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("stat `activity_totals` has no CSV form");
+    check_answer_fails(f, reg,
+                       "{\"stat\":\"series\",\"from\":\"2024-01-01\",\"to\":\"2024-03-31\","
+                       "\"every\":\"month\"}",
+                       TX_STATUS_INVALID_ARGUMENT);
+    check_answer_fails(f, reg, "[1,2", TX_STATUS_INVALID_JSON);
+    check_answer_fails(f, reg, "{\"stat\":\"histogram\",\"as_of\":\"2024-06-01\"}",
+                       TX_STATUS_INVALID_JSON);
+    check_answer_fails(f, reg, "{\"stat\":\"growth\",\"root\":\"nowhere\",\"periods\":[]}",
+                       TX_STATUS_NOT_FOUND);
+
+    CHECK_STATUS(tx_registry_stats_csv(NULL, by_party, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_stats_csv(reg, NULL, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_stats_csv(reg, by_party, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out_csv` is NULL");
+    CHECK_STATUS(tx_registry_stats_csv(reg, BAD_UTF8, &out), TX_STATUS_INVALID_UTF8);
+    CHECK(out == NULL);
+    tx_registry_free(reg);
+}
+
+static size_t rollup_total(const tx_registry *reg, const char *org, const char *date) {
+    size_t n = (size_t)-1;
+    CHECK_OK(tx_registry_rollup_total(reg, org, date, &n));
+    return n;
+}
+
+static void test_rollup_total(void) {
+    tx_registry *reg = rich_scenario();
+    size_t n = 42;
+
+    CHECK(rollup_total(reg, "sz-zlh", DAY) == 5);
+    CHECK(rollup_total(reg, "ft-zlh", DAY) == 5);
+    CHECK(rollup_total(reg, "ft-street", DAY) == 4);
+    CHECK(rollup_total(reg, "sz-zlh", "2024-06-15") == 4); /* p4 left */
+    CHECK(rollup_total(reg, "sz-zlh", "2024-05-06") == 2);
+    CHECK(rollup_total(reg, "ft-street", "2024-05-06") == 0); /* not yet founded */
+    /* The same as the subtree's distinct members (the scenario has no enterprises). */
+    CHECK(rollup_total(reg, "sz-zlh", DAY) == members(reg, "sz-zlh", DAY, "subtree"));
+
+    CHECK_STATUS(tx_registry_rollup_total(reg, "nowhere", DAY, &n), TX_STATUS_NOT_FOUND);
+    CHECK_STR(last_error(), "organization `nowhere` not found");
+    CHECK_STATUS(tx_registry_rollup_total(reg, "sz-zlh", "2024-06-31", &n),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `date`");
+    CHECK(n == 42);
+    CHECK_STATUS(tx_registry_rollup_total(NULL, "sz-zlh", DAY, &n), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_rollup_total(reg, NULL, DAY, &n), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `org_id` is NULL");
+    CHECK_STATUS(tx_registry_rollup_total(reg, "sz-zlh", NULL, &n), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_rollup_total(reg, "sz-zlh", DAY, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_rollup_total(reg, BAD_UTF8, DAY, &n), TX_STATUS_INVALID_UTF8);
+    CHECK(n == 42);
+    tx_registry_free(reg);
+}
+
+/* ---------------------------------------------------------------- identifiers */
+
+static void check_id(check_fn f, const char *text, const char *expected) {
+    char *out = NULL;
+    tx_status st = f(text, &out);
+    if (st != TX_STATUS_OK) {
+        fprintf(stderr, "check of %s failed: %s: %s\n", text, tx_status_name((int32_t)st),
+                last_error());
+        t_failures++;
+        return;
+    }
+    CHECK_STR(out, expected);
+    tx_string_free(out);
+}
+
+/* A check that must fail with TX_STATUS_INVALID_IDENTIFIER and a message ending in `reason`. */
+static void check_id_fails(check_fn f, const char *text, const char *reason) {
+    char *out = NULL;
+    const char *m;
+    CHECK_STATUS(f(text, &out), TX_STATUS_INVALID_IDENTIFIER);
+    CHECK(out == NULL);
+    m = last_error();
+    CHECK(strncmp(m, "argument `text`: ", 17) == 0);
+    CHECK(strlen(m) > strlen(reason) && strcmp(m + strlen(m) - strlen(reason), reason) == 0);
+    tx_string_free(out);
+}
+
+static void check_id_null_args(check_fn f, const char *out_name) {
+    char *out = NULL;
+    char expected[64];
+    CHECK_STATUS(f(NULL, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `text` is NULL");
+    CHECK_STATUS(f("11", NULL), TX_STATUS_NULL_ARGUMENT);
+    snprintf(expected, sizeof expected, "argument `%s` is NULL", out_name);
+    CHECK_STR(last_error(), expected);
+    CHECK_STATUS(f(BAD_UTF8, &out), TX_STATUS_INVALID_UTF8);
+    CHECK(out == NULL);
+}
+
+static void test_resident_id_check(void) {
+    check_id(tx_resident_id_check, "11010519491231002x",
+             "{\"number\":\"11010519491231002X\",\"birth_date\":\"1949-12-31\","
+             "\"sex\":\"female\",\"masked\":\"110105********002X\"}");
+    check_id(tx_resident_id_check, "360426199101010071",
+             "{\"number\":\"360426199101010071\",\"birth_date\":\"1991-01-01\","
+             "\"sex\":\"male\",\"masked\":\"360426********0071\"}");
+    check_id(tx_resident_id_check, "110105491231002", /* legacy 15 digits */
+             "{\"number\":\"11010519491231002X\",\"birth_date\":\"1949-12-31\","
+             "\"sex\":\"female\",\"masked\":\"110105********002X\"}");
+    check_id_fails(tx_resident_id_check, "360426199101010072",
+                   "check character 18 of the resident ID number is `2`, expected `1` "
+                   "(resident_id_check)");
+    CHECK_STR(tx_status_name(TX_STATUS_INVALID_IDENTIFIER), "invalid_identifier");
+    check_id_fails(tx_resident_id_check, "3604261991010100", "(resident_id_length)");
+    check_id_fails(tx_resident_id_check, "36042619910101007Y", "(resident_id_character)");
+    check_id_fails(tx_resident_id_check, "990426199101010071", "(resident_id_province)");
+    check_id_fails(tx_resident_id_check, "360426199102300071", "(resident_id_birth_date)");
+    check_id_fails(tx_resident_id_check, "", "found 0 (resident_id_length)");
+    check_id_null_args(tx_resident_id_check, "out_normalized_json");
+}
+
+static void test_credit_code_check(void) {
+    check_id(tx_credit_code_check, "91110000600037341L",
+             "{\"code\":\"91110000600037341L\",\"authority\":\"9\","
+             "\"authority_name\":\"市场监管(工商)\",\"category\":\"91\",\"category_name\":\"企业\","
+             "\"division_code\":\"110000\",\"organization_code\":\"600037341\"}");
+    check_id(tx_credit_code_check, "12100000400009880k",
+             "{\"code\":\"12100000400009880K\",\"authority\":\"1\","
+             "\"authority_name\":\"机构编制\",\"category\":\"12\",\"category_name\":\"事业单位\","
+             "\"division_code\":\"100000\",\"organization_code\":\"400009880\"}");
+    check_id_fails(tx_credit_code_check, "12100000400009880I", "(credit_code_character)");
+    check_id_fails(tx_credit_code_check, "9111000060003734", "(credit_code_length)");
+    check_id_fails(tx_credit_code_check, "91110000600037342L", "(credit_code_check)");
+    check_id_null_args(tx_credit_code_check, "out_json");
+}
+
+static void test_division_code_check(void) {
+    check_id(tx_division_code_check, "440300",
+             "{\"code\":\"4403\",\"level\":\"city\",\"padded6\":\"440300\",\"name\":\"深圳市\"}");
+    check_id(tx_division_code_check, "440304",
+             "{\"code\":\"440304\",\"level\":\"county\",\"padded6\":\"440304\","
+             "\"name\":\"福田区\"}");
+    check_id(tx_division_code_check, "440304004000",
+             "{\"code\":\"440304004\",\"level\":\"township\",\"padded6\":null,\"name\":null}");
+    check_id(tx_division_code_check, "00",
+             "{\"code\":\"00\",\"level\":\"national\",\"padded6\":\"000000\",\"name\":null}");
+    check_id_fails(tx_division_code_check, "44030x",
+                   "character 6 `x` of a division code is not a digit (division_character)");
+    check_id_fails(tx_division_code_check, "44030",
+                   "a division code has 2, 4, 6, 9 or 12 digits, found 5 (division_length)");
+    check_id_null_args(tx_division_code_check, "out_json");
+}
+
 /* ---------------------------------------------------------------- threads */
 
 struct worker {
@@ -783,6 +1173,11 @@ static void *worker_main(void *arg) {
     size_t n = 0;
     int i;
     tx_registry *reg = w->reg != NULL ? w->reg : scenario();
+    char *division = NULL;
+    /* Identifier checks are safe from any thread (each keeps its own copy of the table). */
+    CHECK_OK(tx_division_code_check("440304", &division));
+    CHECK(division != NULL && strstr(division, "\"name\":\"福田区\"") != NULL);
+    tx_string_free(division);
     for (i = 0; i < 50; i++) {
         CHECK(members(reg, "sz-zlh", DAY, "subtree") == 4);
         CHECK_STATUS(tx_registry_member_count(reg, w->missing, DAY, "direct", &n),
@@ -840,7 +1235,9 @@ int main(void) {
         T(test_last_error_message), T(test_add_organization),       T(test_add_person),
         T(test_join_and_leave),   T(test_is_member_in_subtree),     T(test_member_count),
         T(test_organization_count), T(test_apply_json),             T(test_apply_batch_json),
-        T(test_query_json),       T(test_snapshot_round_trip),      T(test_threads),
+        T(test_query_json),       T(test_snapshot_round_trip),      T(test_stats_json),
+        T(test_stats_csv),        T(test_rollup_total),             T(test_resident_id_check),
+        T(test_credit_code_check), T(test_division_code_check),     T(test_threads),
     };
     size_t i;
     int passed = 0;
