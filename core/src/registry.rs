@@ -164,6 +164,8 @@ pub struct Registry {
     affiliations: Table<Affiliation>,
     /// Every day on which some parent link starts.
     link_days: BTreeSet<NaiveDate>,
+    /// The latest day on which an organization moved (a parent link other than the first).
+    last_move: Option<NaiveDate>,
     /// Pre-order forest of the latest links (all organizations, dissolved ones included).
     forest: Forest,
     journal: Vec<Event>,
@@ -960,6 +962,7 @@ impl Registry {
             to: None,
         });
         self.link_days.insert(date);
+        self.last_move = self.last_move.max(Some(date));
         Ok(())
     }
 
@@ -1529,9 +1532,12 @@ impl Registry {
         &self.forest
     }
 
-    /// Whether the latest forest shows the tree of `day` (no parent link starts after it).
+    /// Whether the latest forest, restricted to the organizations existing on `day`, is the
+    /// tree of `day`: no organization moved after it. (Organizations founded later hang in the
+    /// latest forest under parents that existed when they were founded; they are filtered out,
+    /// and existence is inherited down the tree, so they change nothing for the others.)
     fn latest_covers(&self, day: NaiveDate) -> bool {
-        self.link_days.last().is_none_or(|&d| d <= day)
+        self.last_move.is_none_or(|d| d <= day)
     }
 
     fn ids(&self, v: impl IntoIterator<Item = OrgIdx>) -> Vec<&str> {
