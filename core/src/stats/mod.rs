@@ -253,8 +253,14 @@ pub fn coverage(
             frontier.extend(table.children(&code).into_iter().map(|e| e.code.clone()));
         }
     }
+    // Codes inside `within` share its digits, except under declared functional areas, whose
+    // codes the host chooses: only then must every organization's lineage be looked up.
+    let by_prefix = !within.is_national() && !table.iter().any(|e| e.functional);
     for org in reg.organizations() {
         if org.kind != kind || !org.active_on(day) || org_level.is_some_and(|l| org.level != l) {
+            continue;
+        }
+        if by_prefix && !org.division_code.starts_with(within.as_str()) {
             continue;
         }
         let Ok(code) = DivisionCode::parse(&org.division_code) else {
