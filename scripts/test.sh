@@ -21,7 +21,12 @@ step "rust tests"
 cargo test --workspace
 
 step "docs"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+# rustdoc warnings are errors; cargo's own warnings (e.g. output collisions) fail the step too.
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps 2>&1 | tee /tmp/tongxin-doc.log
+if grep -q '^warning' /tmp/tongxin-doc.log; then
+  echo "cargo doc printed warnings" >&2
+  exit 1
+fi
 
 step "seed dataset is what its generator writes"
 python3 examples/data/generate_seeds.py --check
