@@ -9,27 +9,39 @@
  *   `tx_registry_from_json()`, released with `tx_registry_free()` (NULL is a no-op).
  * - Status: fallible functions return a `tx_status`; `TX_STATUS_OK` is 0. Numbers are stable:
  *   1-99 are binding-level (NULL argument, invalid UTF-8, invalid argument, buffer too small,
- *   invalid identifier, unknown error, panic); 100 and up are the core library's error codes, same numbers and
+ *   invalid identifier, import, export, unknown error, panic); 100 and up are the core library's error codes, same numbers and
  *   same snake_case names (`tx_status_name()`): 1xx lookups, 2xx fields and dates, 3xx tree,
  *   4xx memberships, 5xx history, 9xx documents. Retired values are never reused. Functions
  *   returning a status are marked TX_MUST_USE.
  * - Out-parameters are written only when the function returns TX_STATUS_OK, except where a
  *   function's documentation names an exception (`tx_last_error_message`,
- *   `tx_registry_apply_batch_json`). Every pointer parameter is checked: NULL where not
- *   allowed gives TX_STATUS_NULL_ARGUMENT, never a crash.
+ *   `tx_registry_apply_batch_json`, and the optional `out_report_json` of
+ *   `tx_registry_import_rosters`, written only on TX_STATUS_IMPORT). Every pointer parameter
+ *   is checked: NULL where not allowed gives TX_STATUS_NULL_ARGUMENT, never a crash.
  * - Strings in: NUL-terminated UTF-8, borrowed for the duration of the call only (invalid
  *   UTF-8 gives TX_STATUS_INVALID_UTF8). Dates are "YYYY-MM-DD", timestamps
  *   "YYYY-MM-DDTHH:MM:SS". Vocabulary values (levels, kinds, relations, parties, titles,
  *   strata, roles, scopes) are their stable snake_case English names, the same as in JSON.
+ * - Bytes in: `(const uint8_t *p, size_t p_len)` pairs, borrowed for the call; NULL is
+ *   allowed only where documented and only with length 0 (NULL with a length gives
+ *   TX_STATUS_NULL_ARGUMENT).
  * - Strings out: `char**` out-parameters receive a NUL-terminated UTF-8 string that the caller
  *   owns and must release with `tx_string_free()` — never `free()`. Static strings
  *   (`tx_version()`, `tx_status_name()`) are never freed.
+ * - Bytes out: `tx_bytes` out-parameters receive `{data, len}` that the caller owns and must
+ *   release with `tx_bytes_free(data, len)` — never `free()`.
  * - JSON: commands, metadata, snapshots and query answers use the core library's serde JSON.
  * - Statistics (`tx_registry_stats_json`, `tx_registry_stats_csv`, `tx_registry_rollup_total`)
  *   are the core's `stats` functions, by the same snake_case names; their answers are the
  *   core's results as serde JSON or as the core's CSV tables. Identifier checks
  *   (`tx_resident_id_check`, `tx_credit_code_check`, `tx_division_code_check`) use the core's
  *   parsers and give TX_STATUS_INVALID_IDENTIFIER with the core's message for a bad one.
+ * - Interchange (`tx_registry_import_rosters`, `tx_registry_check_rosters`,
+ *   `tx_registry_export_rosters`, `tx_registry_import_popolo`, `tx_registry_export_popolo`)
+ *   is the core's `interchange` module: roster CSV (UTF-8 or GBK/GB18030) or `.xlsx` sheets,
+ *   and Popolo JSON. Imports are all or nothing; a rejected one gives TX_STATUS_IMPORT with
+ *   the core's message naming file, line, column and value, and can hand out a report of
+ *   every problem with the core's stable interchange codes (1000s).
  *
  * Error messages: why a per-thread last error
  * -------------------------------------------
@@ -101,7 +113,7 @@
  * | range | family |
  * |---|---|
  * | 0 | success |
- * | 1–99 | binding level: the arguments as C passed them, identifiers, buffers, panics |
+ * | 1–99 | binding level: the arguments as C passed them, identifiers, imports and exports, buffers, panics |
  * | 100–199 | lookups (the core's numbers, the core's `ErrorCode::number`) |
  * | 200–299 | field and date checks |
  * | 300–399 | tree structure |
@@ -145,6 +157,24 @@ typedef enum tx_status {
      * number: the core reports these as typed identifier errors, not as `ErrorCode`s.
      */
     TX_STATUS_INVALID_IDENTIFIER = 5,
+    /**
+     * Roster or Popolo files were not imported (`tx_registry_import_rosters`,
+     * `tx_registry_import_popolo`): a file cannot be read (encoding, CSV, `.xlsx`, JSON), a
+     * header or cell is wrong, rows refer to records that do not exist, or the registry's
+     * rules reject a row. The registry is unchanged. The message is the core's interchange
+     * error, naming file, line (header = 1), column and value, e.g. "orgs.csv, line 3, column
+     * `founded`, value `2010-13-01`: is not a date YYYY-MM-DD (or YYYY/M/D)"; the optional
+     * report (`out_report_json`) lists every problem with the core's stable code and number
+     * (1000s). A binding-level number: the core reports these as interchange errors, not as
+     * `ErrorCode`s.
+     */
+    TX_STATUS_IMPORT = 6,
+    /**
+     * The registry cannot be exported as asked (`tx_registry_export_rosters`): e.g. a name
+     * with a character the chosen encoding (GBK) lacks. The message is the core's interchange
+     * error naming the file. A binding-level number.
+     */
+    TX_STATUS_EXPORT = 7,
     /**
      * A core error this version of the binding does not know (a newer core); the message
      * carries its name and number.
@@ -255,6 +285,23 @@ typedef enum tx_status {
  * on another, free it on a third.
  */
 typedef struct tx_registry tx_registry;
+
+/**
+ * An owned byte buffer handed out by the library (e.g. an exported CSV file).
+ *
+ * Ownership: the caller owns `data` and must release it with `tx_bytes_free(data, len)` —
+ * never `free()`. An empty buffer is `{NULL, 0}`. The bytes are not NUL-terminated.
+ */
+typedef struct tx_bytes {
+    /**
+     * The first byte, or NULL when `len` is 0.
+     */
+    uint8_t *data;
+    /**
+     * Number of bytes.
+     */
+    size_t len;
+} tx_bytes;
 
 #ifdef __cplusplus
 extern "C" {
@@ -374,6 +421,234 @@ enum tx_status tx_credit_code_check(const char *text,
 TX_MUST_USE
 enum tx_status tx_division_code_check(const char *text,
                                       char **out_json);
+
+/**
+ * Imports roster files into a registry, all or nothing: organizations (parents first),
+ * enterprises, persons, then memberships, through the same validated commands as
+ * `tx_registry_apply_json` (the core's `interchange::import_rosters`, or
+ * `import_rosters_report` with `"report": true`).
+ *
+ * The files are the core's roster tables (a header row, columns in any order, matched by
+ * name): `orgs` (`id, parent_id, level, kind, division_code, founded, dissolved` + optional
+ * `name, name_en, carrier, category, relation, area_m2, rooms`), `persons` (`id, party,
+ * title, stratum`, `birth_year` or `birth` + optional `name, sex, ethnicity, resident_id,
+ * returned_overseas, education, employer, profession`), `memberships` (`person_id, org_id,
+ * role, start, end` + optional `founding, source, member_type`), `enterprises` (`id, name,
+ * credit_code`). Each buffer is `(pointer, length)`; the bytes need no NUL. A NULL pointer
+ * with length 0 means "no such file"; a non-NULL pointer with length 0 is an empty file (an
+ * `empty_file` problem).
+ *
+ * `options_json` (NULL for the defaults), every field optional:
+ * `{"format":"csv"|"xlsx", "sheet":"…", "sheets":{"orgs":"…","persons":"…","memberships":"…",
+ * "enterprises":"…"}, "encoding":"auto"|"utf8"|"gbk"|"gb18030", "unknown_columns":
+ * "reject"|"ignore", "drop_masked_resident_ids":false, "report":false}`.
+ * - `format` `xlsx`: each buffer is an `.xlsx` workbook (the same one may be given for every
+ *   table); the table is read from its sheet in `sheets`, else `sheet`, else the first sheet.
+ *   `sheet`/`sheets` with `csv` are an invalid argument.
+ * - `encoding` of CSV: `auto` (default) reads a BOM or valid UTF-8 as UTF-8, anything else as
+ *   GB18030 (which reads GBK).
+ * - `unknown_columns`: a header column a table does not know is a problem (`reject`, default)
+ *   or skipped (`ignore`).
+ * - `drop_masked_resident_ids`: a masked resident ID (as exports write) becomes no resident ID
+ *   instead of a problem.
+ * - `report`: `false` stops at the first problem; `true` reads every row and reports every
+ *   problem (rows depending on a rejected row are counted as skipped, not checked).
+ *
+ * On success `*out_summary_json` receives `{"organizations":n,"enterprises":n,"persons":n,
+ * "memberships":n}`: what was added.
+ *
+ * On `TX_STATUS_IMPORT` the registry is unchanged, the message (`tx_last_error_message`) is
+ * the first problem as the core words it — file, line (header = 1; an `.xlsx` sheet's row),
+ * column, value and reason, e.g. "orgs.csv, line 3, column `founded`, value `2010-13-01`: is
+ * not a date YYYY-MM-DD (or YYYY/M/D)" — followed by "(and N more problem(s); see the
+ * report)" when there are more, and, when `out_report_json` is not NULL, `*out_report_json`
+ * receives the report: `{"errors":[{"file","line","column","value","code","number",
+ * "message","rule"}…],"rows_ok":n,"rows_skipped":n}`. `line`, `column`, `value` are `null`
+ * when the problem has none; `code`/`number` are the core's stable interchange codes
+ * (`encoding` 1001 … `invalid_value` 1202 … `rule_violation` 1401); `rule` is
+ * `{"code","number"}` of the registry's own error (e.g. `level_order`, 302) for a
+ * `rule_violation`, else `null`; `message` is the problem's full text. Without `"report":true`
+ * the report holds the one problem found and `rows_ok`/`rows_skipped` are 0 (not counted).
+ *
+ * \param reg                 non-NULL handle; mutated on success only.
+ * \param meta_json           `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"…"}` for every command.
+ * \param orgs                `orgs_len` bytes, or NULL with 0 (no file); likewise `persons`,
+ *                            `memberships`, `enterprises`.
+ * \param options_json        NULL or the options above.
+ * \param out_summary_json    non-NULL; receives the summary on success.
+ * \param out_report_json     NULL (no report wanted) or receives the report, written only
+ *                            when the function returns `TX_STATUS_IMPORT` — a documented
+ *                            exception to "out-params only on success".
+ * \return `TX_STATUS_OK`; `TX_STATUS_IMPORT`; `TX_STATUS_INVALID_JSON` for `meta_json` or
+ *         `options_json` that is not JSON or has an unknown field or value;
+ *         `TX_STATUS_INVALID_ARGUMENT` (a sheet with CSV); `TX_STATUS_NULL_ARGUMENT`
+ *         (including a NULL buffer with a non-zero length); `TX_STATUS_INVALID_UTF8`.
+ *
+ * Ownership: the buffers and strings are borrowed for the call. The caller owns
+ * `*out_summary_json` after success and `*out_report_json` after `TX_STATUS_IMPORT`; release
+ * each with `tx_string_free`, never `free()`.
+ * Thread safety: mutates `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described; each non-NULL buffer valid for reads of its
+ * length.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_import_rosters(struct tx_registry *reg,
+                                          const char *meta_json,
+                                          const uint8_t *orgs,
+                                          size_t orgs_len,
+                                          const uint8_t *persons,
+                                          size_t persons_len,
+                                          const uint8_t *memberships,
+                                          size_t memberships_len,
+                                          const uint8_t *enterprises,
+                                          size_t enterprises_len,
+                                          const char *options_json,
+                                          char **out_summary_json,
+                                          char **out_report_json);
+
+/**
+ * Checks roster files against a registry without changing it (a dry run of
+ * `tx_registry_import_rosters` in report mode; the core's `interchange::check_rosters`) and
+ * lists every problem.
+ *
+ * Arguments as `tx_registry_import_rosters` (the `report` option has no effect: a check
+ * always reports everything). On success `*out_report_json` receives the report in the shape
+ * `tx_registry_import_rosters` documents, `{"errors":[…],"rows_ok":n,"rows_skipped":n}`;
+ * `errors` is empty exactly when the import would succeed. Problems in the files are not a
+ * failure of this function: it returns `TX_STATUS_OK` with them in the report.
+ *
+ * \param reg             non-NULL handle; only read.
+ * \param meta_json       `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"…"}` the commands are checked
+ *                        with.
+ * \param orgs            `orgs_len` bytes, or NULL with 0 (no file); likewise the others.
+ * \param options_json    NULL or the options of `tx_registry_import_rosters`.
+ * \param out_report_json non-NULL; receives the report on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON`; `TX_STATUS_INVALID_ARGUMENT`;
+ *         binding-level codes.
+ *
+ * Ownership: inputs are borrowed for the call; on success the caller owns `*out_report_json`
+ * (`tx_string_free`).
+ * Thread safety: reads `reg` (the check works on a copy); see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described; each non-NULL buffer valid for reads of its
+ * length.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_check_rosters(const struct tx_registry *reg,
+                                         const char *meta_json,
+                                         const uint8_t *orgs,
+                                         size_t orgs_len,
+                                         const uint8_t *persons,
+                                         size_t persons_len,
+                                         const uint8_t *memberships,
+                                         size_t memberships_len,
+                                         const uint8_t *enterprises,
+                                         size_t enterprises_len,
+                                         const char *options_json,
+                                         char **out_report_json);
+
+/**
+ * Writes the registry as the four roster CSV files (the core's `interchange::export_rosters`):
+ * the tables `tx_registry_import_rosters` reads, so that exporting with unmasked resident IDs
+ * and importing into an empty registry gives the same organizations, persons, enterprises and
+ * memberships. The files do not carry designations, activities, advice, affiliations, terms,
+ * tags, political posts, parent histories (an organization is written with its current
+ * parent) or the journal.
+ *
+ * `options_json` (NULL for the defaults), every field optional:
+ * `{"encoding":"utf8"|"gbk"|"gb18030", "bom":false, "unmask_resident_ids":false}`.
+ * `encoding` `auto` (the default) writes UTF-8; `bom` starts UTF-8 files with a byte-order
+ * mark (Excel needs one). Resident IDs are masked (`440305********123X`) unless
+ * `unmask_resident_ids` is true — masked numbers cannot be imported again except with
+ * `drop_masked_resident_ids`.
+ *
+ * \param reg             non-NULL handle; only read.
+ * \param options_json    NULL or the options above.
+ * \param out_orgs        non-NULL; receives `orgs.csv` on success; likewise `out_persons`,
+ *                        `out_memberships`, `out_enterprises` (`enterprises.csv` is a header
+ *                        only when the registry has no enterprise). Nothing is written on
+ *                        failure.
+ * \return `TX_STATUS_OK`; `TX_STATUS_EXPORT` (e.g. a character GBK lacks; the message names
+ *         the file); `TX_STATUS_INVALID_JSON` for bad options; binding-level codes.
+ *
+ * Ownership: on success the caller owns the four buffers and must release each with
+ * `tx_bytes_free(b.data, b.len)`, never `free()`. Resident IDs unmasked are sensitive
+ * personal data.
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_export_rosters(const struct tx_registry *reg,
+                                          const char *options_json,
+                                          struct tx_bytes *out_orgs,
+                                          struct tx_bytes *out_persons,
+                                          struct tx_bytes *out_memberships,
+                                          struct tx_bytes *out_enterprises);
+
+/**
+ * Writes the registry as a Popolo JSON document (the core's `interchange::export_popolo`,
+ * pretty-printed): persons, organizations (enterprises classified `enterprise`) and
+ * memberships as Popolo names them, with what Popolo lacks under each record's `"tongxin"`
+ * key, so `tx_registry_import_popolo` restores it.
+ *
+ * `options_json`: NULL, or `{"unmask_resident_ids":false}` (resident IDs are masked unless
+ * true).
+ *
+ * \param reg          non-NULL handle; only read.
+ * \param options_json NULL or the options above.
+ * \param out_json     non-NULL; receives the document on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` for bad options; binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_json` (`tx_string_free`).
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_export_popolo(const struct tx_registry *reg,
+                                         const char *options_json,
+                                         char **out_json);
+
+/**
+ * Imports a Popolo JSON document (as `tx_registry_export_popolo` writes it) into a registry,
+ * all or nothing, through the same commands and checks as a roster import (the core's
+ * `interchange::import_popolo`); stops at the first problem.
+ *
+ * `options_json`: NULL, or `{"encoding":"utf8"|"gbk"|"gb18030", "drop_masked_resident_ids":
+ * false}` (`auto`, the default, reads UTF-8).
+ *
+ * \param reg              non-NULL handle; mutated on success only.
+ * \param meta_json        `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"…"}` for every command.
+ * \param json             `json_len` bytes of the document (no NUL needed); non-NULL.
+ * \param json_len         its length.
+ * \param options_json     NULL or the options above.
+ * \param out_summary_json non-NULL; receives `{"organizations","enterprises","persons",
+ *                         "memberships"}` (counts added) on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_IMPORT` with the registry unchanged and the core's
+ *         message naming `popolo.json`, the JSON path of the field as the column (e.g.
+ *         `persons[3].tongxin.party`) and, for malformed JSON, the line;
+ *         `TX_STATUS_INVALID_JSON` for bad `meta_json`/`options_json`; binding-level codes.
+ *
+ * Ownership: inputs are borrowed for the call; on success the caller owns
+ * `*out_summary_json` (`tx_string_free`).
+ * Thread safety: mutates `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described; `json` valid for reads of `json_len` bytes.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_import_popolo(struct tx_registry *reg,
+                                         const char *meta_json,
+                                         const uint8_t *json,
+                                         size_t json_len,
+                                         const char *options_json,
+                                         char **out_summary_json);
 
 /**
  * Creates an empty registry.
@@ -863,6 +1138,24 @@ enum tx_status tx_registry_rollup_total(const struct tx_registry *reg,
  * Thread safety: safe to call from any thread at any time.
  */
 const char *tx_status_name(int32_t status);
+
+/**
+ * Releases a byte buffer this library handed out (a `tx_bytes`).
+ *
+ * \param data the buffer's `data`, or NULL (a no-op).
+ * \param len  the buffer's `len`, exactly as handed out.
+ *
+ * Ownership: takes back ownership of `data`; it must not be used afterwards. Never pass such a
+ * buffer to `free()`, and never pass this function memory the library did not hand out, a
+ * buffer twice, or another length.
+ * Thread safety: any thread may free a buffer, whichever thread received it.
+ *
+ * # Safety
+ * `data` must be NULL or the `data` of a `tx_bytes` from this library, not yet freed, with
+ * its `len`.
+ */
+void tx_bytes_free(uint8_t *data,
+                   size_t len);
 
 /**
  * Releases a string this library handed out (`char**` out-parameters).

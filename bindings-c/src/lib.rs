@@ -20,6 +20,11 @@
 //!   [`tx_registry_rollup_total`]) and identifier checks ([`tx_resident_id_check`],
 //!   [`tx_credit_code_check`], [`tx_division_code_check`]) hand back the core's own results;
 //!   an identifier the core refuses gives `TX_STATUS_INVALID_IDENTIFIER`.
+//! - Interchange ([`tx_registry_import_rosters`], [`tx_registry_check_rosters`],
+//!   [`tx_registry_export_rosters`], [`tx_registry_export_popolo`],
+//!   [`tx_registry_import_popolo`]) hands bytes to and from the core's `interchange` functions;
+//!   a rejected import gives `TX_STATUS_IMPORT` with the core's file/line/column message, and
+//!   exported files are owned [`tx_bytes`] released with [`tx_bytes_free`].
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
@@ -29,6 +34,7 @@ mod macros;
 
 pub mod error;
 pub mod ids;
+pub mod interchange;
 mod query;
 pub mod registry;
 pub mod stats;
@@ -40,6 +46,7 @@ mod tests;
 
 pub use error::*;
 pub use ids::*;
+pub use interchange::*;
 pub use registry::*;
 pub use stats::*;
 pub use status::*;

@@ -87,3 +87,24 @@ macro_rules! try_out {
         }
     };
 }
+
+/// Reads a `(const uint8_t*, size_t)` pair as `Option<&[u8]>`: `None` for NULL with length 0,
+/// a null-argument failure for NULL with a length.
+macro_rules! try_bytes {
+    ($p:ident, $len:ident) => {
+        // SAFETY: the caller promises a non-NULL pointer is valid for reads of `$len` bytes
+        // for the call.
+        match unsafe { $crate::strings::read_bytes($p, $len, stringify!($p)) } {
+            Ok(b) => b,
+            Err(f) => return Err(f),
+        }
+    };
+}
+
+/// Like `try_out!` for an out-parameter that may be NULL: gives `Option<Out<T>>`.
+macro_rules! opt_out {
+    ($p:ident) => {
+        // SAFETY: the caller promises a non-NULL out-pointer is valid for writes of its type.
+        unsafe { $crate::error::Out::new($p) }
+    };
+}

@@ -8,7 +8,7 @@ use std::ffi::c_char;
 /// | range | family |
 /// |---|---|
 /// | 0 | success |
-/// | 1–99 | binding level: the arguments as C passed them, identifiers, buffers, panics |
+/// | 1–99 | binding level: the arguments as C passed them, identifiers, imports and exports, buffers, panics |
 /// | 100–199 | lookups (the core's numbers, the core's `ErrorCode::number`) |
 /// | 200–299 | field and date checks |
 /// | 300–399 | tree structure |
@@ -41,6 +41,20 @@ pub enum tx_status {
     /// stable snake_case reason in parentheses, e.g. `(resident_id_check)`. A binding-level
     /// number: the core reports these as typed identifier errors, not as `ErrorCode`s.
     InvalidIdentifier = 5,
+    /// Roster or Popolo files were not imported (`tx_registry_import_rosters`,
+    /// `tx_registry_import_popolo`): a file cannot be read (encoding, CSV, `.xlsx`, JSON), a
+    /// header or cell is wrong, rows refer to records that do not exist, or the registry's
+    /// rules reject a row. The registry is unchanged. The message is the core's interchange
+    /// error, naming file, line (header = 1), column and value, e.g. "orgs.csv, line 3, column
+    /// `founded`, value `2010-13-01`: is not a date YYYY-MM-DD (or YYYY/M/D)"; the optional
+    /// report (`out_report_json`) lists every problem with the core's stable code and number
+    /// (1000s). A binding-level number: the core reports these as interchange errors, not as
+    /// `ErrorCode`s.
+    Import = 6,
+    /// The registry cannot be exported as asked (`tx_registry_export_rosters`): e.g. a name
+    /// with a character the chosen encoding (GBK) lacks. The message is the core's interchange
+    /// error naming the file. A binding-level number.
+    Export = 7,
     /// A core error this version of the binding does not know (a newer core); the message
     /// carries its name and number.
     UnknownError = 98,
@@ -103,6 +117,8 @@ impl tx_status {
         tx_status::InvalidArgument,
         tx_status::BufferTooSmall,
         tx_status::InvalidIdentifier,
+        tx_status::Import,
+        tx_status::Export,
         tx_status::UnknownError,
         tx_status::Panic,
         tx_status::DuplicateId,
@@ -151,6 +167,8 @@ impl tx_status {
             tx_status::InvalidArgument => "invalid_argument\0",
             tx_status::BufferTooSmall => "buffer_too_small\0",
             tx_status::InvalidIdentifier => "invalid_identifier\0",
+            tx_status::Import => "import\0",
+            tx_status::Export => "export\0",
             tx_status::UnknownError => "unknown_error\0",
             tx_status::Panic => "panic\0",
             tx_status::DuplicateId => "duplicate_id\0",

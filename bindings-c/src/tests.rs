@@ -210,7 +210,7 @@ fn every_core_code_maps_to_a_status_with_its_number_and_name() {
         );
     }
     // Unknown numbers map to the catch-all.
-    for n in [-1, 6, 97, 100, 103, 777, 999, i32::MAX, i32::MIN] {
+    for n in [-1, 8, 97, 100, 103, 777, 999, i32::MAX, i32::MIN] {
         assert_eq!(tx_status::from_number(i64::from(n)), None, "{n}");
         let name = unsafe { CStr::from_ptr(tx_status_name(n)) };
         assert_eq!(name.to_str().unwrap(), "unknown_error");
@@ -308,7 +308,7 @@ fn every_export_runs_inside_exactly_one_panic_boundary() {
         }
     }
     assert_eq!(exports, boundaries);
-    assert_eq!(exports, 24, "update this count when adding an export");
+    assert_eq!(exports, 30, "update this count when adding an export");
 }
 
 #[test]
@@ -1853,4 +1853,977 @@ fn identifier_checks_refuse_null_and_invalid_utf8() {
         }
     }
     assert!(out.is_null());
+}
+
+// ---------------------------------------------------------------- interchange
+
+use tongxin::interchange as ic;
+
+const IMPORT_META: &str = r#"{"at":"2024-06-01T09:00:00","actor":"import"}"#;
+
+/// Roster files in the core's tables: a child listed before its parents, an enterprise member.
+const ORGS_CSV: &str = "id,parent_id,level,kind,division_code,founded,dissolved,name,relation\n\
+    ft-street,ft,subdistrict,zhilianhui,440304004,2024-05-07,,福田街道分会,part_of\n\
+    sz,,municipal,zhilianhui,4403,2008-06-01,,深圳市知联会,\n\
+    ft,sz,district,zhilianhui,440304,2015-01-01,,福田区知联会,\n";
+const PERSONS_CSV: &str = "id,name,sex,party,title,stratum,birth_year,resident_id\n\
+    p1,李明,male,min_meng,senior,none,1949,11010519491231002X\n\
+    p2,王芳,female,jiu_san,associate_senior,none,1991,\n";
+const MEMBERSHIPS_CSV: &str = "person_id,org_id,role,start,end,member_type\n\
+    p1,ft,president,2015-01-01,,\n\
+    p2,ft-street,member,2024-05-07,,\n\
+    e1,ft,member_unit,2020-01-01,,enterprise\n";
+const ENTERPRISES_CSV: &str = "id,name,credit_code\ne1,示例科技有限公司,91110000600037341L\n";
+
+/// The four roster buffers in the argument order (orgs, persons, memberships, enterprises).
+type Files<'a> = [Option<&'a [u8]>; 4];
+
+fn fixture_files() -> Files<'static> {
+    [
+        Some(ORGS_CSV.as_bytes()),
+        Some(PERSONS_CSV.as_bytes()),
+        Some(MEMBERSHIPS_CSV.as_bytes()),
+        Some(ENTERPRISES_CSV.as_bytes()),
+    ]
+}
+
+fn buf(b: Option<&[u8]>) -> (*const u8, usize) {
+    b.map_or((null(), 0), |b| (b.as_ptr(), b.len()))
+}
+
+/// A failed import: status, message, and the report when one was written.
+type ImportFailure = (tx_status, String, Option<String>);
+
+/// Imports through the C ABI, asking for the report.
+fn import_c(
+    reg: *mut tx_registry,
+    files: Files,
+    options: Option<&str>,
+) -> Result<String, ImportFailure> {
+    let [o, p, m, e] = files.map(buf);
+    let options = options.map(c);
+    let mut out: *mut c_char = null_mut();
+    let mut report: *mut c_char = null_mut();
+    let st = unsafe {
+        tx_registry_import_rosters(
+            reg,
+            c(IMPORT_META).as_ptr(),
+            o.0,
+            o.1,
+            p.0,
+            p.1,
+            m.0,
+            m.1,
+            e.0,
+            e.1,
+            options.as_ref().map_or(null(), |s| s.as_ptr()),
+            &mut out,
+            &mut report,
+        )
+    };
+    if st == tx_status::Ok {
+        assert!(report.is_null(), "report written on success");
+        Ok(take(out))
+    } else {
+        assert!(out.is_null(), "summary written on failure");
+        let msg = last_error();
+        let report = (!report.is_null()).then(|| take(report));
+        assert_eq!(report.is_some(), st == tx_status::Import, "{st:?}");
+        Err((st, msg, report))
+    }
+}
+
+fn check_c(reg: *const tx_registry, files: Files, options: Option<&str>) -> String {
+    let [o, p, m, e] = files.map(buf);
+    let options = options.map(c);
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe {
+        tx_registry_check_rosters(
+            reg,
+            c(IMPORT_META).as_ptr(),
+            o.0,
+            o.1,
+            p.0,
+            p.1,
+            m.0,
+            m.1,
+            e.0,
+            e.1,
+            options.as_ref().map_or(null(), |s| s.as_ptr()),
+            &mut out,
+        )
+    };
+    assert_eq!(st, tx_status::Ok, "{}", last_error());
+    take(out)
+}
+
+/// Takes a `tx_bytes` from the library and frees it.
+fn take_bytes(b: tx_bytes) -> Vec<u8> {
+    let v = if b.len == 0 {
+        assert!(b.data.is_null());
+        Vec::new()
+    } else {
+        unsafe { std::slice::from_raw_parts(b.data, b.len) }.to_vec()
+    };
+    unsafe { tx_bytes_free(b.data, b.len) };
+    v
+}
+
+/// Exports through the C ABI: (orgs, persons, memberships, enterprises).
+fn export_c(
+    reg: *const tx_registry,
+    options: Option<&str>,
+) -> Result<[Vec<u8>; 4], (tx_status, String)> {
+    let options = options.map(c);
+    let empty = tx_bytes {
+        data: null_mut(),
+        len: 0,
+    };
+    let mut outs = [empty; 4];
+    let [o, p, m, e] = &mut outs;
+    let st = unsafe {
+        tx_registry_export_rosters(
+            reg,
+            options.as_ref().map_or(null(), |s| s.as_ptr()),
+            o,
+            p,
+            m,
+            e,
+        )
+    };
+    if st == tx_status::Ok {
+        Ok(outs.map(take_bytes))
+    } else {
+        assert!(outs.iter().all(|b| *b == empty), "out written on failure");
+        Err((st, last_error()))
+    }
+}
+
+fn core_meta() -> tongxin::Meta {
+    serde_json::from_str(IMPORT_META).unwrap()
+}
+
+fn core_rosters<'a>(files: &Files<'a>) -> ic::Rosters<'a> {
+    let [o, p, m, e] = *files;
+    ic::Rosters {
+        orgs: o.map(ic::RosterFile::csv),
+        persons: p.map(ic::RosterFile::csv),
+        memberships: m.map(ic::RosterFile::csv),
+        enterprises: e.map(ic::RosterFile::csv),
+    }
+}
+
+fn snapshot_c(reg: *const tx_registry) -> String {
+    let mut out: *mut c_char = null_mut();
+    assert_eq!(unsafe { tx_registry_to_json(reg, &mut out) }, tx_status::Ok);
+    take(out)
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap()
+}
+
+#[test]
+fn import_rosters_adds_what_the_core_adds() {
+    assert_eq!(tx_status::Import as i32, 6);
+    assert_eq!(tx_status::Export as i32, 7);
+    assert_eq!(status_name(tx_status::Import), "import");
+    assert_eq!(status_name(tx_status::Export), "export");
+
+    let reg = tx_registry_new();
+    let summary = import_c(reg, fixture_files(), None).unwrap();
+    assert_eq!(
+        summary,
+        r#"{"organizations":3,"enterprises":1,"persons":2,"memberships":3}"#
+    );
+    // The same registry, byte for byte, as the core's own import.
+    let mut core = tongxin::Registry::new();
+    let s = ic::import_rosters(
+        &mut core,
+        &core_meta(),
+        &core_rosters(&fixture_files()),
+        &ic::ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!((s.organizations, s.memberships), (3, 3));
+    assert_eq!(snapshot_c(reg), core.to_json());
+    assert_eq!(
+        query(reg, r#"{"type":"subtree","org":"sz","date":"2024-06-01"}"#).unwrap(),
+        r#"["sz","ft","ft-street"]"#
+    );
+    // Report mode succeeds the same way; files may be left out (NULL, 0).
+    let reg2 = tx_registry_new();
+    let s2 = import_c(
+        reg2,
+        [Some(ORGS_CSV.as_bytes()), None, None, None],
+        Some(r#"{"report":true,"encoding":"utf8"}"#),
+    )
+    .unwrap();
+    assert_eq!(
+        s2,
+        r#"{"organizations":3,"enterprises":0,"persons":0,"memberships":0}"#
+    );
+    // The out_report_json may be NULL.
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe {
+        tx_registry_import_rosters(
+            reg2,
+            c(IMPORT_META).as_ptr(),
+            null(),
+            0,
+            PERSONS_CSV.as_ptr(),
+            PERSONS_CSV.len(),
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            &mut out,
+            null_mut(),
+        )
+    };
+    assert_eq!(st, tx_status::Ok, "{}", last_error());
+    assert_eq!(
+        take(out),
+        r#"{"organizations":0,"enterprises":0,"persons":2,"memberships":0}"#
+    );
+    unsafe {
+        tx_registry_free(reg);
+        tx_registry_free(reg2);
+    }
+}
+
+#[test]
+fn import_rosters_refuses_bad_arguments() {
+    let reg = tx_registry_new();
+    let meta = c(IMPORT_META);
+    let orgs = ORGS_CSV.as_bytes();
+    let mut out: *mut c_char = null_mut();
+    let mut report: *mut c_char = null_mut();
+    let call = |reg: *mut tx_registry,
+                meta: *const c_char,
+                orgs: *const u8,
+                orgs_len: usize,
+                options: *const c_char,
+                out: *mut *mut c_char,
+                report: *mut *mut c_char| unsafe {
+        tx_registry_import_rosters(
+            reg,
+            meta,
+            orgs,
+            orgs_len,
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            0,
+            options,
+            out,
+            report,
+        )
+    };
+    let o = orgs.as_ptr();
+    let n = orgs.len();
+    assert_eq!(
+        call(
+            null_mut(),
+            meta.as_ptr(),
+            o,
+            n,
+            null(),
+            &mut out,
+            &mut report
+        ),
+        tx_status::NullArgument
+    );
+    assert_eq!(last_error(), "argument `reg` is NULL");
+    assert_eq!(
+        call(reg, null(), o, n, null(), &mut out, &mut report),
+        tx_status::NullArgument
+    );
+    assert_eq!(last_error(), "argument `meta_json` is NULL");
+    assert_eq!(
+        call(reg, meta.as_ptr(), o, n, null(), null_mut(), &mut report),
+        tx_status::NullArgument
+    );
+    assert_eq!(last_error(), "argument `out_summary_json` is NULL");
+    // NULL data with a length.
+    assert_eq!(
+        call(reg, meta.as_ptr(), null(), 5, null(), &mut out, &mut report),
+        tx_status::NullArgument
+    );
+    assert_eq!(last_error(), "argument `orgs` is NULL but `orgs_len` is 5");
+    let st = unsafe {
+        tx_registry_import_rosters(
+            reg,
+            meta.as_ptr(),
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            3,
+            null(),
+            &mut out,
+            &mut report,
+        )
+    };
+    assert_eq!(st, tx_status::NullArgument);
+    assert_eq!(
+        last_error(),
+        "argument `enterprises` is NULL but `enterprises_len` is 3"
+    );
+    // Options: bad UTF-8, not JSON, an unknown field, an unknown value, a sheet with CSV.
+    let bad = CString::new(vec![b'{', 0xff]).unwrap();
+    assert_eq!(
+        call(
+            reg,
+            meta.as_ptr(),
+            o,
+            n,
+            bad.as_ptr(),
+            &mut out,
+            &mut report
+        ),
+        tx_status::InvalidUtf8
+    );
+    assert_eq!(
+        last_error(),
+        "argument `options_json` is not valid UTF-8 (invalid byte at offset 1)"
+    );
+    for (options, status, has) in [
+        (
+            "{not json",
+            tx_status::InvalidJson,
+            "argument `options_json`",
+        ),
+        (r#"{"repot":true}"#, tx_status::InvalidJson, "repot"),
+        (r#"{"encoding":"latin1"}"#, tx_status::InvalidJson, "latin1"),
+        (r#"{"format":"ods"}"#, tx_status::InvalidJson, "ods"),
+        (
+            r#"{"sheet":"orgs"}"#,
+            tx_status::InvalidArgument,
+            "apply only with \"format\":\"xlsx\"",
+        ),
+    ] {
+        let opt = c(options);
+        assert_eq!(
+            call(
+                reg,
+                meta.as_ptr(),
+                o,
+                n,
+                opt.as_ptr(),
+                &mut out,
+                &mut report
+            ),
+            status,
+            "{options}"
+        );
+        let msg = last_error();
+        assert!(msg.contains(has), "{options}: {msg}");
+    }
+    let bad_meta = c(r#"{"at":"yesterday"}"#);
+    assert_eq!(
+        call(reg, bad_meta.as_ptr(), o, n, null(), &mut out, &mut report),
+        tx_status::InvalidJson
+    );
+    assert!(last_error().starts_with("argument `meta_json`"));
+    assert!(out.is_null() && report.is_null(), "out written on failure");
+    let mut n_orgs = 9usize;
+    assert_eq!(
+        unsafe { tx_registry_organization_count(reg, &mut n_orgs) },
+        tx_status::Ok
+    );
+    assert_eq!(n_orgs, 0);
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn import_errors_name_file_line_and_leave_the_registry_unchanged() {
+    let reg = scenario();
+    let before = snapshot_c(reg);
+    // A bad date on line 3.
+    let orgs = "id,parent_id,level,kind,division_code,founded,dissolved\n\
+                sz,,municipal,zhilianhui,4403,2010-01-01,\n\
+                ft,sz,district,zhilianhui,440304,2010-13-01,\n";
+    let (st, msg, report) =
+        import_c(reg, [Some(orgs.as_bytes()), None, None, None], None).unwrap_err();
+    assert_eq!(st, tx_status::Import);
+    assert_eq!(
+        msg,
+        "orgs.csv, line 3, column `founded`, value `2010-13-01`: \
+         is not a date YYYY-MM-DD (or YYYY/M/D)"
+    );
+    let report = json(&report.unwrap());
+    assert_eq!(
+        report,
+        serde_json::json!({"errors":[{"file":"orgs.csv","line":3,"column":"founded",
+            "value":"2010-13-01","code":"invalid_value","number":1202,"message":msg,
+            "rule":null}],"rows_ok":0,"rows_skipped":0})
+    );
+    assert_eq!(snapshot_c(reg), before);
+
+    // A rule the registry enforces: a municipal organization cannot be part of a district one.
+    let orgs = "id,parent_id,level,kind,division_code,founded,dissolved,relation\n\
+                ok,sz-zlh,district,zhilianhui,440305,2024-06-01,,\n\
+                bad,ft-zlh,municipal,zhilianhui,4403,2024-06-01,,part_of\n";
+    let (st, msg, report) =
+        import_c(reg, [Some(orgs.as_bytes()), None, None, None], None).unwrap_err();
+    assert_eq!(st, tx_status::Import);
+    assert!(msg.starts_with("orgs.csv, line 3"), "{msg}");
+    let report = json(&report.unwrap());
+    let e = &report["errors"][0];
+    assert_eq!(e["code"], "rule_violation");
+    assert_eq!(e["number"], 1401);
+    assert_eq!(
+        e["rule"],
+        serde_json::json!({"code":"level_order","number":302})
+    );
+    assert_eq!(
+        snapshot_c(reg),
+        before,
+        "all or nothing: `ok` was not added"
+    );
+
+    // The error equals the core's.
+    let mut core = tongxin::Registry::new();
+    let core_err = ic::import_rosters(
+        &mut core,
+        &core_meta(),
+        &core_rosters(&[Some(b"id,parent_id\n"), None, None, None]),
+        &ic::ImportOptions::default(),
+    )
+    .unwrap_err();
+    let (_, msg, _) = import_c(reg, [Some(b"id,parent_id\n"), None, None, None], None).unwrap_err();
+    assert_eq!(msg, core_err.to_string());
+    // A non-NULL empty buffer is an empty file, not an absent one.
+    let (_, msg, report) = import_c(reg, [Some(b""), None, None, None], None).unwrap_err();
+    assert!(msg.contains("the file is empty"), "{msg}");
+    assert_eq!(json(&report.unwrap())["errors"][0]["code"], "empty_file");
+    assert_eq!(snapshot_c(reg), before);
+    unsafe { tx_registry_free(reg) };
+}
+
+/// Files with three independent problems and one dependent row.
+const BAD_ORGS: &str = "id,parent_id,level,kind,division_code,founded,dissolved\n\
+    sz,,municipal,zhilianhui,4403,2010-01-01,\n\
+    ft,sz,district,zhilianhui,440304,2010-13-01,\n";
+const BAD_PERSONS: &str = "id,party,title,stratum,birth_year\n\
+    p1,min_meng,senior,none,1975\n\
+    p2,teapot,senior,none,1980\n";
+const BAD_MEMBERSHIPS: &str = "person_id,org_id,role,start,end\n\
+    p1,sz,president,2020-01-01,\n\
+    p2,sz,member,2020-01-01,\n\
+    p9,sz,member,2020-01-01,\n";
+
+#[test]
+fn report_mode_lists_every_problem() {
+    let reg = scenario();
+    let before = snapshot_c(reg);
+    let files: Files = [
+        Some(BAD_ORGS.as_bytes()),
+        Some(BAD_PERSONS.as_bytes()),
+        Some(BAD_MEMBERSHIPS.as_bytes()),
+        None,
+    ];
+    let (st, msg, report) = import_c(reg, files, Some(r#"{"report":true}"#)).unwrap_err();
+    assert_eq!(st, tx_status::Import);
+    let report = json(&report.unwrap());
+    let errors = report["errors"].as_array().unwrap();
+    assert!(errors.len() >= 3, "{report}");
+    let at: Vec<(String, u64)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(at.contains(&("orgs.csv".into(), 3)), "{at:?}");
+    assert!(at.contains(&("persons.csv".into(), 3)), "{at:?}");
+    assert!(at.contains(&("memberships.csv".into(), 4)), "{at:?}");
+    assert!(
+        msg.starts_with(errors[0]["message"].as_str().unwrap()),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with(&format!(
+            "(and {} more problem(s); see the report)",
+            errors.len() - 1
+        )),
+        "{msg}"
+    );
+    // The same report as the core's, and as the dry run.
+    let mut core = reg_clone(reg);
+    let core_report = ic::import_rosters_report(
+        &mut core,
+        &core_meta(),
+        &core_rosters(&files),
+        &ic::ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(errors.len(), core_report.errors.len());
+    assert_eq!(report["rows_ok"], core_report.rows_ok);
+    assert_eq!(report["rows_skipped"], core_report.rows_skipped);
+    for (e, c) in errors.iter().zip(&core_report.errors) {
+        assert_eq!(e["message"], c.to_string());
+        assert_eq!(e["number"], c.number());
+    }
+    assert_eq!(json(&check_c(reg, files, None)), report);
+    assert_eq!(snapshot_c(reg), before);
+    unsafe { tx_registry_free(reg) };
+}
+
+fn reg_clone(reg: *const tx_registry) -> tongxin::Registry {
+    unsafe { &*reg }.inner.clone()
+}
+
+#[test]
+fn check_rosters_is_a_dry_run() {
+    let reg = tx_registry_new();
+    let report = check_c(reg, fixture_files(), None);
+    assert_eq!(report, r#"{"errors":[],"rows_ok":9,"rows_skipped":0}"#);
+    assert_eq!(snapshot_c(reg), tongxin::Registry::new().to_json());
+    // Arguments are checked as for the import.
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe {
+        tx_registry_check_rosters(
+            null(),
+            c(IMPORT_META).as_ptr(),
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            &mut out,
+        )
+    };
+    assert_eq!(st, tx_status::NullArgument);
+    assert_eq!(last_error(), "argument `reg` is NULL");
+    let st = unsafe {
+        tx_registry_check_rosters(
+            reg,
+            c(IMPORT_META).as_ptr(),
+            null(),
+            0,
+            null(),
+            1,
+            null(),
+            0,
+            null(),
+            0,
+            c("[]").as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(st, tx_status::NullArgument);
+    assert_eq!(
+        last_error(),
+        "argument `persons` is NULL but `persons_len` is 1"
+    );
+    let st = unsafe {
+        tx_registry_check_rosters(
+            reg,
+            c(IMPORT_META).as_ptr(),
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            0,
+            null(),
+            0,
+            c("[]").as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(st, tx_status::InvalidJson);
+    assert!(out.is_null());
+    unsafe { tx_registry_free(reg) };
+}
+
+/// The scenario, with an enterprise member and a person with a resident ID.
+fn export_scenario() -> *mut tx_registry {
+    let reg = scenario();
+    let commands = r#"[
+        {"type":"add_person","person":{"id":"p5","name":"赵敏","sex":"female","birth":"1949-12-31",
+         "party":"cpc","title":"senior","stratum":"freelancer",
+         "resident_id":"11010519491231002X"}},
+        {"type":"add_enterprise","enterprise":{"id":"e1","name":"深圳某科技有限公司",
+         "credit_code":"91110000600037341L"}},
+        {"type":"join","membership":{"member":{"enterprise":"e1"},"org":"ft-zlh",
+         "role":"member_unit","start":"2024-01-01"}}
+    ]"#;
+    let (mut applied, mut failed) = (0usize, usize::MAX);
+    let st = unsafe {
+        tx_registry_apply_batch_json(
+            reg,
+            c(IMPORT_META).as_ptr(),
+            c(commands).as_ptr(),
+            &mut applied,
+            &mut failed,
+        )
+    };
+    assert_eq!(st, tx_status::Ok, "[{failed}] {}", last_error());
+    reg
+}
+
+fn core_export(reg: *const tx_registry, options: ic::ExportOptions) -> [Vec<u8>; 4] {
+    let e = ic::export_rosters(&unsafe { &*reg }.inner, &options).unwrap();
+    [e.orgs, e.persons, e.memberships, e.enterprises]
+}
+
+#[test]
+fn export_equals_the_core_bytes_and_round_trips() {
+    let reg = export_scenario();
+    // Masked by default.
+    let masked = export_c(reg, None).unwrap();
+    assert_eq!(masked, core_export(reg, ic::ExportOptions::default()));
+    let persons = String::from_utf8(masked[1].clone()).unwrap();
+    assert!(persons.contains("110105********002X"), "{persons}");
+    assert!(!persons.contains("11010519491231002X"));
+    assert!(String::from_utf8(masked[0].clone())
+        .unwrap()
+        .starts_with("id,parent_id,level,kind,"));
+    // Unmasked, with a BOM.
+    let full = export_c(reg, Some(r#"{"unmask_resident_ids":true,"bom":true}"#)).unwrap();
+    assert_eq!(
+        full,
+        core_export(
+            reg,
+            ic::ExportOptions {
+                bom: true,
+                unmask_resident_ids: true,
+                ..Default::default()
+            }
+        )
+    );
+    assert!(full.iter().all(|f| f.starts_with(b"\xEF\xBB\xBF")));
+    // Export -> import into an empty registry -> export: the same bytes.
+    let plain = export_c(reg, Some(r#"{"unmask_resident_ids":true}"#)).unwrap();
+    let copy = tx_registry_new();
+    let [o, p, m, e] = &plain;
+    let summary = import_c(
+        copy,
+        [
+            Some(o.as_slice()),
+            Some(p.as_slice()),
+            Some(m.as_slice()),
+            Some(e.as_slice()),
+        ],
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        summary,
+        r#"{"organizations":3,"enterprises":1,"persons":5,"memberships":7}"#
+    );
+    assert_eq!(
+        export_c(copy, Some(r#"{"unmask_resident_ids":true}"#)).unwrap(),
+        plain
+    );
+    // Masked numbers import only when dropped.
+    let again = tx_registry_new();
+    let [o, p, m, e] = &masked;
+    let files: Files = [Some(o), Some(p), Some(m), Some(e)];
+    let (st, msg, _) = import_c(again, files, None).unwrap_err();
+    assert_eq!(st, tx_status::Import);
+    assert!(msg.contains("column `resident_id`"), "{msg}");
+    import_c(again, files, Some(r#"{"drop_masked_resident_ids":true}"#)).unwrap();
+    unsafe {
+        tx_registry_free(reg);
+        tx_registry_free(copy);
+        tx_registry_free(again);
+    }
+}
+
+#[test]
+fn gbk_export_and_import_round_trip() {
+    let reg = export_scenario();
+    let gbk = export_c(
+        reg,
+        Some(r#"{"encoding":"gbk","unmask_resident_ids":true}"#),
+    )
+    .unwrap();
+    assert_eq!(
+        gbk,
+        core_export(
+            reg,
+            ic::ExportOptions {
+                encoding: ic::TextEncoding::Gbk,
+                unmask_resident_ids: true,
+                ..Default::default()
+            }
+        )
+    );
+    assert!(std::str::from_utf8(&gbk[0]).is_err(), "GBK, not UTF-8");
+    let utf8 = export_c(reg, Some(r#"{"unmask_resident_ids":true}"#)).unwrap();
+    let [o, p, m, e] = &gbk;
+    let files: Files = [Some(o), Some(p), Some(m), Some(e)];
+    for options in [r#"{"encoding":"gbk"}"#, r#"{"encoding":"gb18030"}"#, "{}"] {
+        let copy = tx_registry_new();
+        import_c(copy, files, Some(options)).unwrap();
+        assert_eq!(
+            export_c(copy, Some(r#"{"unmask_resident_ids":true}"#)).unwrap(),
+            utf8,
+            "{options}"
+        );
+        unsafe { tx_registry_free(copy) };
+    }
+    // Declared UTF-8, the GBK bytes are an encoding problem with its line.
+    let copy = tx_registry_new();
+    let (st, msg, report) = import_c(copy, files, Some(r#"{"encoding":"utf8"}"#)).unwrap_err();
+    assert_eq!(st, tx_status::Import);
+    assert!(msg.starts_with("orgs.csv, line 2"), "{msg}");
+    assert!(msg.contains("are not valid UTF-8"), "{msg}");
+    assert_eq!(json(&report.unwrap())["errors"][0]["number"], 1001);
+    // A character GBK lacks cannot be exported in GBK.
+    let (mut applied, mut failed) = (0usize, 0usize);
+    let st = unsafe {
+        tx_registry_apply_batch_json(
+            reg,
+            c(IMPORT_META).as_ptr(),
+            c(
+                r#"[{"type":"add_person","person":{"id":"p6","name":"😀","party":"cpc",
+                "title":"none","stratum":"none"}}]"#,
+            )
+            .as_ptr(),
+            &mut applied,
+            &mut failed,
+        )
+    };
+    assert_eq!(st, tx_status::Ok, "{}", last_error());
+    let (st, msg) = export_c(reg, Some(r#"{"encoding":"gbk"}"#)).unwrap_err();
+    assert_eq!(st, tx_status::Export);
+    assert!(msg.starts_with("persons.csv"), "{msg}");
+    assert!(export_c(reg, Some(r#"{"encoding":"gb18030"}"#)).is_ok());
+    unsafe {
+        tx_registry_free(reg);
+        tx_registry_free(copy);
+    }
+}
+
+#[test]
+fn export_refuses_bad_arguments() {
+    let reg = scenario();
+    let mut b = [tx_bytes {
+        data: null_mut(),
+        len: 0,
+    }; 4];
+    let [o, p, m, e] = &mut b;
+    let st = unsafe { tx_registry_export_rosters(reg, null(), o, p, null_mut(), e) };
+    assert_eq!(st, tx_status::NullArgument);
+    assert_eq!(last_error(), "argument `out_memberships` is NULL");
+    let st = unsafe { tx_registry_export_rosters(null(), null(), o, p, m, e) };
+    assert_eq!(st, tx_status::NullArgument);
+    assert_eq!(last_error(), "argument `reg` is NULL");
+    let bad = CString::new(vec![b'{', 0xfe]).unwrap();
+    let st = unsafe { tx_registry_export_rosters(reg, bad.as_ptr(), o, p, m, e) };
+    assert_eq!(st, tx_status::InvalidUtf8);
+    for options in ["nope", r#"{"encoding":"ascii"}"#, r#"{"mask":false}"#] {
+        assert_eq!(
+            export_c(reg, Some(options)).unwrap_err().0,
+            tx_status::InvalidJson,
+            "{options}"
+        );
+    }
+    assert!(b.iter().all(|x| x.data.is_null() && x.len == 0));
+    // Freeing NULL is a no-op.
+    unsafe { tx_bytes_free(null_mut(), 0) };
+    unsafe { tx_registry_free(reg) };
+}
+
+const XLSX: &[u8] = include_bytes!("../../core/tests/fixtures/rosters.xlsx");
+
+#[test]
+fn xlsx_sheets_import_like_the_core() {
+    let reg = tx_registry_new();
+    let files: Files = [Some(XLSX); 4];
+    let options = r#"{"format":"xlsx","sheets":{"persons":"persons",
+        "memberships":"memberships","enterprises":"enterprises"}}"#;
+    let summary = import_c(reg, files, Some(options)).unwrap();
+    let mut core = tongxin::Registry::new();
+    let s = ic::import_rosters(
+        &mut core,
+        &core_meta(),
+        &ic::Rosters {
+            orgs: Some(ic::RosterFile::xlsx(XLSX, None)),
+            persons: Some(ic::RosterFile::xlsx(XLSX, Some("persons"))),
+            memberships: Some(ic::RosterFile::xlsx(XLSX, Some("memberships"))),
+            enterprises: Some(ic::RosterFile::xlsx(XLSX, Some("enterprises"))),
+        },
+        &ic::ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        json(&summary),
+        serde_json::json!({"organizations":s.organizations,"enterprises":s.enterprises,
+            "persons":s.persons,"memberships":s.memberships})
+    );
+    assert_eq!(snapshot_c(reg), core.to_json());
+    // A missing sheet and bytes that are no workbook.
+    let empty = tx_registry_new();
+    let (st, msg, report) = import_c(
+        empty,
+        [Some(XLSX), None, None, None],
+        Some(r#"{"format":"xlsx","sheet":"nope"}"#),
+    )
+    .unwrap_err();
+    assert_eq!(st, tx_status::Import);
+    assert!(msg.contains("no such sheet"), "{msg}");
+    assert_eq!(
+        json(&report.unwrap())["errors"][0]["code"],
+        "sheet_not_found"
+    );
+    let (_, _, report) = import_c(
+        empty,
+        [Some(b"not a workbook"), None, None, None],
+        Some(r#"{"format":"xlsx"}"#),
+    )
+    .unwrap_err();
+    assert_eq!(json(&report.unwrap())["errors"][0]["number"], 1005);
+    unsafe {
+        tx_registry_free(reg);
+        tx_registry_free(empty);
+    }
+}
+
+fn export_popolo_c(
+    reg: *const tx_registry,
+    options: Option<&str>,
+) -> Result<String, (tx_status, String)> {
+    let options = options.map(c);
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe {
+        tx_registry_export_popolo(
+            reg,
+            options.as_ref().map_or(null(), |s| s.as_ptr()),
+            &mut out,
+        )
+    };
+    if st == tx_status::Ok {
+        Ok(take(out))
+    } else {
+        assert!(out.is_null());
+        Err((st, last_error()))
+    }
+}
+
+fn import_popolo_c(
+    reg: *mut tx_registry,
+    doc: Option<&[u8]>,
+    options: Option<&str>,
+) -> Result<String, (tx_status, String)> {
+    let (p, n) = buf(doc);
+    let options = options.map(c);
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe {
+        tx_registry_import_popolo(
+            reg,
+            c(IMPORT_META).as_ptr(),
+            p,
+            n,
+            options.as_ref().map_or(null(), |s| s.as_ptr()),
+            &mut out,
+        )
+    };
+    if st == tx_status::Ok {
+        Ok(take(out))
+    } else {
+        assert!(out.is_null());
+        Err((st, last_error()))
+    }
+}
+
+#[test]
+fn popolo_export_and_import() {
+    let reg = export_scenario();
+    let doc = export_popolo_c(reg, None).unwrap();
+    assert_eq!(
+        doc,
+        ic::export_popolo(&unsafe { &*reg }.inner, &ic::ExportOptions::default())
+    );
+    assert!(doc.contains("110105********002X"));
+    let full = export_popolo_c(reg, Some(r#"{"unmask_resident_ids":true}"#)).unwrap();
+    assert!(full.contains("11010519491231002X"));
+    let copy = tx_registry_new();
+    let summary = import_popolo_c(copy, Some(full.as_bytes()), None).unwrap();
+    assert_eq!(
+        summary,
+        r#"{"organizations":3,"enterprises":1,"persons":5,"memberships":7}"#
+    );
+    assert_eq!(
+        export_popolo_c(copy, Some(r#"{"unmask_resident_ids":true}"#)).unwrap(),
+        full
+    );
+    // Failures: a bad document leaves the registry unchanged.
+    let before = snapshot_c(copy);
+    let bad = full.replacen("\"party\": \"cpc\"", "\"party\": \"teapot\"", 1);
+    assert_ne!(bad, full);
+    let empty = tx_registry_new();
+    let (st, msg) = import_popolo_c(empty, Some(bad.as_bytes()), None).unwrap_err();
+    assert_eq!(st, tx_status::Import);
+    assert!(msg.starts_with("popolo.json"), "{msg}");
+    assert!(msg.contains("tongxin.party"), "{msg}");
+    assert_eq!(snapshot_c(empty), tongxin::Registry::new().to_json());
+    let (st, msg) = import_popolo_c(copy, Some(full.as_bytes()), None).unwrap_err();
+    assert_eq!(st, tx_status::Import, "{msg}");
+    assert_eq!(snapshot_c(copy), before);
+    let (st, msg) = import_popolo_c(empty, Some(b"{\n  \"persons\": ["), None).unwrap_err();
+    assert_eq!(st, tx_status::Import);
+    assert!(msg.starts_with("popolo.json, line 2"), "{msg}");
+    // Arguments.
+    assert_eq!(
+        import_popolo_c(empty, None, None).unwrap_err(),
+        (
+            tx_status::NullArgument,
+            "argument `json` is NULL".to_string()
+        )
+    );
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe {
+        tx_registry_import_popolo(empty, c(IMPORT_META).as_ptr(), null(), 7, null(), &mut out)
+    };
+    assert_eq!(st, tx_status::NullArgument);
+    assert_eq!(last_error(), "argument `json` is NULL but `json_len` is 7");
+    for options in ["[", r#"{"unknown_columns":"ignore"}"#] {
+        assert_eq!(
+            import_popolo_c(empty, Some(b"{}"), Some(options))
+                .unwrap_err()
+                .0,
+            tx_status::InvalidJson
+        );
+    }
+    assert_eq!(
+        export_popolo_c(reg, Some(r#"{"bom":true}"#)).unwrap_err().0,
+        tx_status::InvalidJson
+    );
+    assert_eq!(
+        export_popolo_c(null(), None).unwrap_err(),
+        (
+            tx_status::NullArgument,
+            "argument `reg` is NULL".to_string()
+        )
+    );
+    let bad = CString::new(vec![0xc3]).unwrap();
+    let st = unsafe { tx_registry_export_popolo(reg, bad.as_ptr(), &mut out) };
+    assert_eq!(st, tx_status::InvalidUtf8);
+    assert_eq!(
+        import_popolo_c(empty, Some(b"{}"), None).unwrap(),
+        r#"{"organizations":0,"enterprises":0,"persons":0,"memberships":0}"#
+    );
+    unsafe {
+        tx_registry_free(reg);
+        tx_registry_free(copy);
+        tx_registry_free(empty);
+    }
 }

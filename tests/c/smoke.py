@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """ctypes smoke test: loads libtongxin.so and runs the quickstart scenario (examples/c/quickstart.c),
-asserting the same numbers (member counts, the rollup by party), plus the identifier checks.
+asserting the same numbers (member counts, the rollup by party), plus the identifier checks and a
+roster CSV import and export.
 Standard library only, no compiler needed.
 
 Usage: python3 tests/c/smoke.py [path/to/libtongxin.so]
@@ -10,16 +11,22 @@ import ctypes
 import json
 import os
 import sys
-from ctypes import POINTER, byref, c_bool, c_char_p, c_int32, c_size_t, c_void_p
+from ctypes import POINTER, Structure, byref, c_bool, c_char_p, c_int32, c_size_t, c_uint8, c_void_p
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OK = 0
 NOT_FOUND = 102
 LEVEL_ORDER = 302
 INVALID_IDENTIFIER = 5
+IMPORT = 6
 UNSUPPORTED_SCHEMA_VERSION = 901
 
 checks = 0
+
+
+class TxBytes(Structure):
+    """`tx_bytes`: an owned buffer, released with tx_bytes_free(data, len)."""
+    _fields_ = [("data", POINTER(c_uint8)), ("len", c_size_t)]
 
 
 def check(cond, what):
@@ -63,6 +70,14 @@ def load(path):
     fn("tx_resident_id_check", c_int32, s, POINTER(c_void_p))
     fn("tx_credit_code_check", c_int32, s, POINTER(c_void_p))
     fn("tx_division_code_check", c_int32, s, POINTER(c_void_p))
+    buf = (c_char_p, c_size_t)
+    fn("tx_registry_import_rosters", c_int32, c_void_p, s, *buf, *buf, *buf, *buf, s,
+       POINTER(c_void_p), POINTER(c_void_p))
+    fn("tx_registry_check_rosters", c_int32, c_void_p, s, *buf, *buf, *buf, *buf, s,
+       POINTER(c_void_p))
+    bytes_out = POINTER(TxBytes)
+    fn("tx_registry_export_rosters", c_int32, c_void_p, s, bytes_out, bytes_out, bytes_out, bytes_out)
+    fn("tx_bytes_free", None, POINTER(c_uint8), c_size_t)
     return lib
 
 
@@ -222,6 +237,59 @@ def main():
         check(lib.tx_registry_member_count(reg, None, day, b"direct", byref(n)) == 1, "null")
         check(tx.message() == "argument `org_id` is NULL", tx.message())
         check(lib.tx_registry_member_count(reg, b"\xff", day, b"direct", byref(n)) == 2, "utf8")
+
+        # Roster CSV: import small files into a new registry, then export them again.
+        orgs_csv = ("id,parent_id,level,kind,division_code,founded,dissolved,name\n"
+                    "ns-street,ns,subdistrict,zhilianhui,440305001,2024-05-07,,南头街道分会\n"
+                    "ns,,district,zhilianhui,440305,2014-03-01,,南山区知联会\n").encode()
+        persons_csv = "id,name,party,title,stratum,birth_year\nq1,周洁,jiu_san,senior,none,1980\n".encode()
+        memberships_csv = "person_id,org_id,role,start,end\nq1,ns-street,president,2024-05-07,\n".encode()
+        meta = b(json.dumps({"at": "2024-06-01T09:00:00", "actor": "clerk"}))
+        imported = lib.tx_registry_new()
+        try:
+            out = c_void_p()
+            # No enterprises file (NULL, 0), default options, no report wanted (NULL).
+            tx.call("tx_registry_import_rosters", imported, meta, orgs_csv, len(orgs_csv),
+                    persons_csv, len(persons_csv), memberships_csv, len(memberships_csv), None, 0,
+                    None, byref(out), None)
+            try:
+                summary = json.loads(ctypes.string_at(out.value).decode())
+            finally:
+                lib.tx_string_free(out)
+            check(summary == {"organizations": 2, "enterprises": 0, "persons": 1, "memberships": 1},
+                  str(summary))
+            n = c_size_t()
+            tx.call("tx_registry_member_count", imported, b"ns", day, b"subtree", byref(n))
+            check(n.value == 1, "imported member")
+            print(f"roster import: {summary}")
+            # A bad row: import status, file/line in the message, a report, nothing added.
+            bad = orgs_csv.replace(b"2014-03-01", b"2014-13-01")
+            out, report = c_void_p(), c_void_p()
+            st = lib.tx_registry_import_rosters(imported, meta, bad, len(bad), None, 0, None, 0,
+                                                None, 0, b'{"report":true}', byref(out), byref(report))
+            check(st == IMPORT and out.value is None and report.value, "import failure")
+            try:
+                rep = json.loads(ctypes.string_at(report.value).decode())
+            finally:
+                lib.tx_string_free(report)
+            check(rep["errors"][0]["line"] == 3 and rep["errors"][0]["code"] == "invalid_value", str(rep))
+            check(tx.message().startswith("orgs.csv, line 3, column `founded`"), tx.message())
+            files = [TxBytes() for _ in range(4)]
+            tx.call("tx_registry_export_rosters", imported, b'{"encoding":"gbk"}', *[byref(f) for f in files])
+            try:
+                data = [ctypes.string_at(f.data, f.len) for f in files]
+            finally:
+                for f in files:
+                    lib.tx_bytes_free(f.data, f.len)
+            orgs_out = data[0].decode("gbk").splitlines()
+            check(orgs_out[0].startswith("id,parent_id,level,kind,division_code,founded,dissolved,name"),
+                  orgs_out[0])
+            check(any("南山区知联会" in line for line in orgs_out), str(orgs_out))
+            check(data[3].decode() == "id,name,credit_code\n", str(data[3]))
+            print(f"roster export: {len(orgs_out) - 1} organizations, "
+                  f"{len(data[1].decode('gbk').splitlines()) - 1} person(s) in GBK")
+        finally:
+            lib.tx_registry_free(imported)
 
         # Snapshot round trip.
         text = tx.take_string("tx_registry_to_json", reg)

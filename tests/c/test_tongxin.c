@@ -179,6 +179,10 @@ static void test_status_names_and_numbers(void) {
     CHECK_STR(tx_status_name(TX_STATUS_INVALID_ARGUMENT), "invalid_argument");
     CHECK_STR(tx_status_name(TX_STATUS_BUFFER_TOO_SMALL), "buffer_too_small");
     CHECK_STR(tx_status_name(TX_STATUS_PANIC), "panic");
+    CHECK_STR(tx_status_name(TX_STATUS_IMPORT), "import");
+    CHECK_STR(tx_status_name(TX_STATUS_EXPORT), "export");
+    CHECK(TX_STATUS_IMPORT == 6);
+    CHECK(TX_STATUS_EXPORT == 7);
     CHECK_STR(tx_status_name(TX_STATUS_LEVEL_ORDER), "level_order");
     CHECK_STR(tx_status_name(TX_STATUS_INVALID_JSON), "invalid_json");
     CHECK_STR(tx_status_name(TX_STATUS_REPLAY_FAILED), "replay_failed");
@@ -1158,6 +1162,370 @@ static void test_division_code_check(void) {
     check_id_null_args(tx_division_code_check, "out_json");
 }
 
+/* ---------------------------------------------------------------- interchange */
+
+static const char *const ORGS_CSV =
+    "id,parent_id,level,kind,division_code,founded,dissolved,name,relation\n"
+    "ft-street,ft,subdistrict,zhilianhui,440304004,2024-05-07,,福田街道分会,part_of\n"
+    "sz,,municipal,zhilianhui,4403,2008-06-01,,深圳市知联会,\n"
+    "ft,sz,district,zhilianhui,440304,2015-01-01,,福田区知联会,\n";
+static const char *const PERSONS_CSV =
+    "id,name,sex,party,title,stratum,birth_year,resident_id\n"
+    "p1,李明,male,min_meng,senior,none,1949,11010519491231002X\n"
+    "p2,王芳,female,jiu_san,associate_senior,none,1991,\n";
+static const char *const MEMBERSHIPS_CSV =
+    "person_id,org_id,role,start,end,member_type\n"
+    "p1,ft,president,2015-01-01,,\n"
+    "p2,ft-street,member,2024-05-07,,\n"
+    "e1,ft,member_unit,2020-01-01,,enterprise\n";
+static const char *const ENTERPRISES_CSV =
+    "id,name,credit_code\ne1,示例科技有限公司,91110000600037341L\n";
+static const char *const BAD_ORGS_CSV =
+    "id,parent_id,level,kind,division_code,founded,dissolved\n"
+    "sz,,municipal,zhilianhui,4403,2010-01-01,\n"
+    "ft,sz,district,zhilianhui,440304,2010-13-01,\n";
+static const char *const BAD_PERSONS_CSV =
+    "id,party,title,stratum,birth_year\np1,min_meng,senior,none,1975\np2,teapot,senior,none,1980\n";
+static const char *const IMPORT_SUMMARY =
+    "{\"organizations\":3,\"enterprises\":1,\"persons\":2,\"memberships\":3}";
+
+#define BYTES(s) (const uint8_t *)(s), strlen(s)
+
+/* Counts the occurrences of `needle` in `text`. */
+static size_t occurrences(const char *text, const char *needle) {
+    size_t n = 0;
+    const char *at = text;
+    while (at != NULL && (at = strstr(at, needle)) != NULL) {
+        n++;
+        at += strlen(needle);
+    }
+    return n;
+}
+
+static tx_registry *imported(void) {
+    tx_registry *reg = tx_registry_new();
+    char *summary = NULL;
+    CHECK_OK(tx_registry_import_rosters(reg, META, BYTES(ORGS_CSV), BYTES(PERSONS_CSV),
+                                        BYTES(MEMBERSHIPS_CSV), BYTES(ENTERPRISES_CSV), NULL,
+                                        &summary, NULL));
+    CHECK_STR(summary, IMPORT_SUMMARY);
+    tx_string_free(summary);
+    return reg;
+}
+
+static void test_import_rosters(void) {
+    tx_registry *reg = imported();
+    tx_registry *other = scenario();
+    char *summary = NULL;
+    char *report = NULL;
+    char *before = snapshot(other);
+    char *after = NULL;
+
+    CHECK(org_count(reg) == 3);
+    check_query(reg, "{\"type\":\"subtree\",\"org\":\"sz\",\"date\":\"2024-06-01\"}",
+                "[\"sz\",\"ft\",\"ft-street\"]");
+    CHECK(members(reg, "ft", DAY, "with_branches") == 3);
+
+    /* A bad date: TX_STATUS_IMPORT, file/line/column/value, a report of one, no change. */
+    CHECK_STATUS(tx_registry_import_rosters(other, META, BYTES(BAD_ORGS_CSV), NULL, 0, NULL, 0,
+                                            NULL, 0, NULL, &summary, &report),
+                 TX_STATUS_IMPORT);
+    CHECK_STR(last_error(), "orgs.csv, line 3, column `founded`, value `2010-13-01`: is not a "
+                            "date YYYY-MM-DD (or YYYY/M/D)");
+    CHECK(summary == NULL);
+    CHECK(report != NULL && strstr(report, "\"file\":\"orgs.csv\",\"line\":3,\"column\":"
+                                           "\"founded\",\"value\":\"2010-13-01\","
+                                           "\"code\":\"invalid_value\",\"number\":1202") != NULL);
+    tx_string_free(report);
+    report = NULL;
+    /* Without a report pointer, nothing is handed out on failure. */
+    CHECK_STATUS(tx_registry_import_rosters(other, META, BYTES(BAD_ORGS_CSV), NULL, 0, NULL, 0,
+                                            NULL, 0, NULL, &summary, NULL),
+                 TX_STATUS_IMPORT);
+    CHECK_MESSAGE_HAS("orgs.csv, line 3");
+    /* A rule of the registry: a municipal organization part of a district one. */
+    CHECK_STATUS(tx_registry_import_rosters(
+                     other, META,
+                     BYTES("id,parent_id,level,kind,division_code,founded,dissolved,relation\n"
+                           "bad,ft-zlh,municipal,zhilianhui,4403,2024-06-01,,part_of\n"),
+                     NULL, 0, NULL, 0, NULL, 0, NULL, &summary, &report),
+                 TX_STATUS_IMPORT);
+    CHECK(report != NULL && strstr(report, "\"rule\":{\"code\":\"level_order\",\"number\":302}"));
+    tx_string_free(report);
+    report = NULL;
+
+    /* Report mode: every problem. */
+    CHECK_STATUS(tx_registry_import_rosters(other, META, BYTES(BAD_ORGS_CSV),
+                                            BYTES(BAD_PERSONS_CSV), NULL, 0, NULL, 0,
+                                            "{\"report\":true}", &summary, &report),
+                 TX_STATUS_IMPORT);
+    CHECK_MESSAGE_HAS("more problem(s); see the report)");
+    CHECK(report != NULL && occurrences(report, "\"file\":") >= 2);
+    CHECK(report != NULL && strstr(report, "\"file\":\"persons.csv\",\"line\":3") != NULL);
+    tx_string_free(report);
+    report = NULL;
+    after = snapshot(other);
+    CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
+
+    /* Arguments. */
+    CHECK_STATUS(tx_registry_import_rosters(NULL, META, BYTES(ORGS_CSV), NULL, 0, NULL, 0, NULL,
+                                            0, NULL, &summary, &report),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_import_rosters(other, NULL, BYTES(ORGS_CSV), NULL, 0, NULL, 0, NULL,
+                                            0, NULL, &summary, &report),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_import_rosters(other, META, NULL, 10, NULL, 0, NULL, 0, NULL, 0,
+                                            NULL, &summary, &report),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `orgs` is NULL but `orgs_len` is 10");
+    CHECK_STATUS(tx_registry_import_rosters(other, META, BYTES(ORGS_CSV), NULL, 0, NULL, 0, NULL,
+                                            0, NULL, NULL, &report),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_import_rosters(other, META, BYTES(ORGS_CSV), NULL, 0, NULL, 0, NULL,
+                                            0, BAD_UTF8, &summary, &report),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_import_rosters(other, META, BYTES(ORGS_CSV), NULL, 0, NULL, 0, NULL,
+                                            0, "{\"encoding\":\"latin1\"}", &summary, &report),
+                 TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("options_json");
+    CHECK_STATUS(tx_registry_import_rosters(other, META, BYTES(ORGS_CSV), NULL, 0, NULL, 0, NULL,
+                                            0, "{\"sheet\":\"orgs\"}", &summary, &report),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(tx_registry_import_rosters(other, META, BYTES("not a workbook"), NULL, 0, NULL,
+                                            0, NULL, 0, "{\"format\":\"xlsx\"}", &summary,
+                                            &report),
+                 TX_STATUS_IMPORT);
+    CHECK(report != NULL && strstr(report, "\"code\":\"xlsx\",\"number\":1005") != NULL);
+    tx_string_free(report);
+    report = NULL;
+    CHECK(summary == NULL);
+
+    tx_string_free(after);
+    tx_string_free(before);
+    tx_registry_free(other);
+    tx_registry_free(reg);
+}
+
+static void test_check_rosters(void) {
+    tx_registry *reg = tx_registry_new();
+    char *report = NULL;
+    char *before = snapshot(reg);
+    char *after = NULL;
+
+    CHECK_OK(tx_registry_check_rosters(reg, META, BYTES(ORGS_CSV), BYTES(PERSONS_CSV),
+                                       BYTES(MEMBERSHIPS_CSV), BYTES(ENTERPRISES_CSV), NULL,
+                                       &report));
+    CHECK_STR(report, "{\"errors\":[],\"rows_ok\":9,\"rows_skipped\":0}");
+    tx_string_free(report);
+    report = NULL;
+    CHECK_OK(tx_registry_check_rosters(reg, META, BYTES(BAD_ORGS_CSV), BYTES(BAD_PERSONS_CSV),
+                                       NULL, 0, NULL, 0, NULL, &report));
+    CHECK(report != NULL && occurrences(report, "\"file\":") >= 2);
+    tx_string_free(report);
+    report = NULL;
+    after = snapshot(reg);
+    CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
+    CHECK(org_count(reg) == 0);
+
+    CHECK_STATUS(tx_registry_check_rosters(NULL, META, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL,
+                                           &report),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_check_rosters(reg, META, NULL, 0, NULL, 2, NULL, 0, NULL, 0, NULL,
+                                           &report),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `persons` is NULL but `persons_len` is 2");
+    CHECK_STATUS(tx_registry_check_rosters(reg, META, NULL, 0, NULL, 0, NULL, 0, NULL, 0, "[",
+                                           &report),
+                 TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_registry_check_rosters(reg, META, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL,
+                                           NULL),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK(report == NULL);
+    tx_string_free(after);
+    tx_string_free(before);
+    tx_registry_free(reg);
+}
+
+static void free_all(tx_bytes *files, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        tx_bytes_free(files[i].data, files[i].len);
+        files[i].data = NULL;
+        files[i].len = 0;
+    }
+}
+
+static int same_bytes(const tx_bytes *a, const tx_bytes *b) {
+    return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+static void test_export_rosters(void) {
+    tx_registry *reg = imported();
+    tx_registry *copy = tx_registry_new();
+    tx_bytes f[4] = {{NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    tx_bytes g[4] = {{NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    char *summary = NULL;
+    char *persons = NULL;
+    int i;
+
+    /* Masked by default. */
+    CHECK_OK(tx_registry_export_rosters(reg, NULL, &f[0], &f[1], &f[2], &f[3]));
+    CHECK(f[0].len > 0 && memcmp(f[0].data, "id,parent_id,", 13) == 0);
+    persons = malloc(f[1].len + 1);
+    if (persons != NULL && f[1].data != NULL) {
+        memcpy(persons, f[1].data, f[1].len);
+        persons[f[1].len] = '\0';
+        CHECK(strstr(persons, "110105********002X") != NULL);
+        CHECK(strstr(persons, "11010519491231002X") == NULL);
+    }
+    free(persons);
+    free_all(f, 4);
+
+    /* Unmasked: export -> import -> export gives the same bytes. */
+    CHECK_OK(tx_registry_export_rosters(reg, "{\"unmask_resident_ids\":true}", &f[0], &f[1],
+                                        &f[2], &f[3]));
+    CHECK_OK(tx_registry_import_rosters(copy, META, f[0].data, f[0].len, f[1].data, f[1].len,
+                                        f[2].data, f[2].len, f[3].data, f[3].len, NULL, &summary,
+                                        NULL));
+    CHECK_STR(summary, IMPORT_SUMMARY);
+    tx_string_free(summary);
+    summary = NULL;
+    CHECK_OK(tx_registry_export_rosters(copy, "{\"unmask_resident_ids\":true}", &g[0], &g[1],
+                                        &g[2], &g[3]));
+    for (i = 0; i < 4; i++) {
+        CHECK(same_bytes(&f[i], &g[i]));
+    }
+    free_all(g, 4);
+
+    /* GBK: not UTF-8 bytes, and they import back to the same registry. */
+    CHECK_OK(tx_registry_export_rosters(reg, "{\"encoding\":\"gbk\",\"unmask_resident_ids\":true}",
+                                        &g[0], &g[1], &g[2], &g[3]));
+    CHECK(g[0].len < f[0].len); /* two bytes per Chinese character instead of three */
+    tx_registry_free(copy);
+    copy = tx_registry_new();
+    CHECK_OK(tx_registry_import_rosters(copy, META, g[0].data, g[0].len, g[1].data, g[1].len,
+                                        g[2].data, g[2].len, g[3].data, g[3].len,
+                                        "{\"encoding\":\"gbk\"}", &summary, NULL));
+    CHECK_STR(summary, IMPORT_SUMMARY);
+    tx_string_free(summary);
+    free_all(g, 4);
+    CHECK_OK(tx_registry_export_rosters(copy, "{\"unmask_resident_ids\":true}", &g[0], &g[1],
+                                        &g[2], &g[3]));
+    for (i = 0; i < 4; i++) {
+        CHECK(same_bytes(&f[i], &g[i]));
+    }
+    free_all(g, 4);
+    /* With a BOM. */
+    CHECK_OK(tx_registry_export_rosters(reg, "{\"bom\":true}", &g[0], &g[1], &g[2], &g[3]));
+    CHECK(g[3].len > 3 && memcmp(g[3].data, "\xEF\xBB\xBF", 3) == 0);
+    free_all(g, 4);
+
+    /* A character GBK lacks. */
+    CHECK_OK(tx_registry_add_person(copy, AT, ACTOR, "p9", "\xF0\x9F\x98\x80", "cpc", "none",
+                                    "none"));
+    CHECK_STATUS(tx_registry_export_rosters(copy, "{\"encoding\":\"gbk\"}", &g[0], &g[1], &g[2],
+                                            &g[3]),
+                 TX_STATUS_EXPORT);
+    CHECK_MESSAGE_HAS("persons.csv");
+    /* Arguments. */
+    CHECK_STATUS(tx_registry_export_rosters(NULL, NULL, &g[0], &g[1], &g[2], &g[3]),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_export_rosters(reg, NULL, &g[0], &g[1], &g[2], NULL),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out_enterprises` is NULL");
+    CHECK_STATUS(tx_registry_export_rosters(reg, BAD_UTF8, &g[0], &g[1], &g[2], &g[3]),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_export_rosters(reg, "{\"mask\":1}", &g[0], &g[1], &g[2], &g[3]),
+                 TX_STATUS_INVALID_JSON);
+    for (i = 0; i < 4; i++) {
+        CHECK(g[i].data == NULL && g[i].len == 0);
+    }
+    tx_bytes_free(NULL, 0);
+
+    free_all(f, 4);
+    tx_registry_free(copy);
+    tx_registry_free(reg);
+}
+
+static void test_popolo(void) {
+    tx_registry *reg = imported();
+    tx_registry *copy = tx_registry_new();
+    char *doc = NULL;
+    char *again = NULL;
+    char *summary = NULL;
+    char *before = NULL;
+    char *after = NULL;
+    char *bad = NULL;
+
+    CHECK_OK(tx_registry_export_popolo(reg, NULL, &doc));
+    CHECK(doc != NULL && strstr(doc, "110105********002X") != NULL);
+    tx_string_free(doc);
+    doc = NULL;
+    CHECK_OK(tx_registry_export_popolo(reg, "{\"unmask_resident_ids\":true}", &doc));
+    CHECK(doc != NULL && strstr(doc, "11010519491231002X") != NULL);
+    if (doc != NULL) {
+        CHECK_OK(tx_registry_import_popolo(copy, META, BYTES(doc), NULL, &summary));
+    }
+    CHECK_STR(summary, IMPORT_SUMMARY);
+    tx_string_free(summary);
+    summary = NULL;
+    CHECK_OK(tx_registry_export_popolo(copy, "{\"unmask_resident_ids\":true}", &again));
+    CHECK(doc != NULL && again != NULL && strcmp(doc, again) == 0);
+
+    /* A second import of the same ids fails; the registry is unchanged. */
+    before = snapshot(copy);
+    if (doc != NULL) {
+        CHECK_STATUS(tx_registry_import_popolo(copy, META, BYTES(doc), NULL, &summary),
+                     TX_STATUS_IMPORT);
+        CHECK_MESSAGE_HAS("popolo.json");
+        bad = replace_first(doc, "\"party\": \"min_meng\"", "\"party\": \"teapot\"");
+    }
+    after = snapshot(copy);
+    CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
+    tx_registry_free(copy);
+    copy = tx_registry_new();
+    CHECK(bad != NULL);
+    if (bad != NULL) {
+        CHECK_STATUS(tx_registry_import_popolo(copy, META, BYTES(bad), NULL, &summary),
+                     TX_STATUS_IMPORT);
+        CHECK_MESSAGE_HAS("tongxin.party");
+    }
+    CHECK(org_count(copy) == 0);
+    CHECK_STATUS(tx_registry_import_popolo(copy, META, BYTES("{\n  \"persons\": ["), NULL,
+                                           &summary),
+                 TX_STATUS_IMPORT);
+    CHECK_MESSAGE_HAS("popolo.json, line 2");
+
+    /* Arguments. */
+    CHECK_STATUS(tx_registry_import_popolo(copy, META, NULL, 0, NULL, &summary),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `json` is NULL");
+    CHECK_STATUS(tx_registry_import_popolo(copy, META, NULL, 4, NULL, &summary),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_import_popolo(NULL, META, BYTES("{}"), NULL, &summary),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_import_popolo(copy, META, BYTES("{}"), "{\"report\":true}", &summary),
+                 TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_registry_import_popolo(copy, META, BYTES("{}"), BAD_UTF8, &summary),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_import_popolo(copy, META, BYTES("{}"), NULL, NULL),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK(summary == NULL);
+    CHECK_STATUS(tx_registry_export_popolo(NULL, NULL, &summary), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_export_popolo(reg, NULL, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_export_popolo(reg, "{\"bom\":true}", &summary),
+                 TX_STATUS_INVALID_JSON);
+    CHECK(summary == NULL);
+
+    free(bad);
+    tx_string_free(after);
+    tx_string_free(before);
+    tx_string_free(again);
+    tx_string_free(doc);
+    tx_registry_free(copy);
+    tx_registry_free(reg);
+}
+
 /* ---------------------------------------------------------------- threads */
 
 struct worker {
@@ -1237,7 +1605,9 @@ int main(void) {
         T(test_organization_count), T(test_apply_json),             T(test_apply_batch_json),
         T(test_query_json),       T(test_snapshot_round_trip),      T(test_stats_json),
         T(test_stats_csv),        T(test_rollup_total),             T(test_resident_id_check),
-        T(test_credit_code_check), T(test_division_code_check),     T(test_threads),
+        T(test_credit_code_check), T(test_division_code_check),     T(test_import_rosters),
+        T(test_check_rosters),    T(test_export_rosters),           T(test_popolo),
+        T(test_threads),
     };
     size_t i;
     int passed = 0;

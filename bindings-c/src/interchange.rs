@@ -1,0 +1,636 @@
+//! Roster files (CSV or `.xlsx`, UTF-8 or GBK/GB18030) and Popolo JSON, in and out.
+//!
+//! A mapping of C arguments and small JSON option objects onto the core's
+//! `tongxin::interchange` functions, and of their results back to JSON or owned bytes. Every
+//! reading, checking, ordering and writing rule lives in the core.
+
+use crate::error::{Failure, Out};
+use crate::registry::tx_registry;
+use crate::status::tx_status;
+use crate::strings::{tx_bytes, write_string};
+use serde::{Deserialize, Serialize};
+use std::ffi::c_char;
+use tongxin::interchange::{
+    check_rosters, export_popolo, export_rosters, import_popolo, import_rosters,
+    import_rosters_report, ExportOptions, ImportOptions, ImportReport, ImportSummary,
+    InterchangeError, RosterFile, Rosters, TextEncoding, UnknownColumns,
+};
+use tongxin::Meta;
+
+/// `"encoding"` of the options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Encoding {
+    #[default]
+    Auto,
+    #[serde(alias = "utf-8")]
+    Utf8,
+    Gbk,
+    Gb18030,
+}
+
+impl From<Encoding> for TextEncoding {
+    fn from(e: Encoding) -> Self {
+        match e {
+            Encoding::Auto => TextEncoding::Auto,
+            Encoding::Utf8 => TextEncoding::Utf8,
+            Encoding::Gbk => TextEncoding::Gbk,
+            Encoding::Gb18030 => TextEncoding::Gb18030,
+        }
+    }
+}
+
+/// `"unknown_columns"` of the import options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Unknown {
+    #[default]
+    Reject,
+    Ignore,
+}
+
+/// `"format"` of the import options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Format {
+    #[default]
+    Csv,
+    Xlsx,
+}
+
+/// `"sheets"` of the import options: a sheet name per table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sheets {
+    #[serde(default)]
+    orgs: Option<String>,
+    #[serde(default)]
+    persons: Option<String>,
+    #[serde(default)]
+    memberships: Option<String>,
+    #[serde(default)]
+    enterprises: Option<String>,
+}
+
+/// The options of `tx_registry_import_rosters` and `tx_registry_check_rosters`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RosterImportOptions {
+    #[serde(default)]
+    format: Format,
+    #[serde(default)]
+    sheet: Option<String>,
+    #[serde(default)]
+    sheets: Sheets,
+    #[serde(default)]
+    encoding: Encoding,
+    #[serde(default)]
+    unknown_columns: Unknown,
+    #[serde(default)]
+    drop_masked_resident_ids: bool,
+    #[serde(default)]
+    report: bool,
+}
+
+impl RosterImportOptions {
+    fn core(&self) -> ImportOptions {
+        ImportOptions {
+            encoding: self.encoding.into(),
+            unknown_columns: match self.unknown_columns {
+                Unknown::Reject => UnknownColumns::Reject,
+                Unknown::Ignore => UnknownColumns::Ignore,
+            },
+            drop_masked_resident_ids: self.drop_masked_resident_ids,
+        }
+    }
+
+    /// One given file as the core's `RosterFile`.
+    fn file<'a>(
+        &'a self,
+        data: Option<&'a [u8]>,
+        sheet: &'a Option<String>,
+    ) -> Option<RosterFile<'a>> {
+        let data = data?;
+        Some(match self.format {
+            Format::Csv => RosterFile::csv(data),
+            Format::Xlsx => RosterFile::xlsx(data, sheet.as_deref().or(self.sheet.as_deref())),
+        })
+    }
+}
+
+/// The caller's four buffers, each `None` when not given.
+struct Files<'a> {
+    orgs: Option<&'a [u8]>,
+    persons: Option<&'a [u8]>,
+    memberships: Option<&'a [u8]>,
+    enterprises: Option<&'a [u8]>,
+}
+
+impl<'a> Files<'a> {
+    fn rosters(&self, o: &'a RosterImportOptions) -> Rosters<'a> {
+        Rosters {
+            orgs: o.file(self.orgs, &o.sheets.orgs),
+            enterprises: o.file(self.enterprises, &o.sheets.enterprises),
+            persons: o.file(self.persons, &o.sheets.persons),
+            memberships: o.file(self.memberships, &o.sheets.memberships),
+        }
+    }
+}
+
+/// The options of `tx_registry_export_rosters`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RosterExportOptions {
+    #[serde(default)]
+    encoding: Encoding,
+    #[serde(default)]
+    bom: bool,
+    #[serde(default)]
+    unmask_resident_ids: bool,
+}
+
+/// The options of `tx_registry_export_popolo`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PopoloExportOptions {
+    #[serde(default)]
+    unmask_resident_ids: bool,
+}
+
+/// The options of `tx_registry_import_popolo`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PopoloImportOptions {
+    #[serde(default)]
+    encoding: Encoding,
+    #[serde(default)]
+    drop_masked_resident_ids: bool,
+}
+
+/// Parses optional options JSON (`NULL` → the defaults).
+fn options<T: Default + for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<T, Failure> {
+    match text {
+        None => Ok(T::default()),
+        Some(t) => {
+            // An object only: serde would also read a struct from an array.
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(t).map_err(|e| Failure::json("options_json", &e))?;
+            serde_json::from_value(serde_json::Value::Object(map))
+                .map_err(|e| Failure::json("options_json", &e))
+        }
+    }
+}
+
+fn parse_meta(text: &str) -> Result<Meta, Failure> {
+    serde_json::from_str(text).map_err(|e| Failure::json("meta_json", &e))
+}
+
+fn check_import_options(o: &RosterImportOptions) -> Result<(), Failure> {
+    if o.format == Format::Csv && (o.sheet.is_some() || o.sheets != Sheets::default()) {
+        return Err(Failure::invalid(
+            "options_json",
+            "`sheet` and `sheets` apply only with \"format\":\"xlsx\"",
+        ));
+    }
+    Ok(())
+}
+
+/// `ImportSummary` as JSON.
+#[derive(Serialize)]
+struct SummaryJson {
+    organizations: usize,
+    enterprises: usize,
+    persons: usize,
+    memberships: usize,
+}
+
+fn summary_json(s: &ImportSummary) -> Result<String, Failure> {
+    serde_json::to_string(&SummaryJson {
+        organizations: s.organizations,
+        enterprises: s.enterprises,
+        persons: s.persons,
+        memberships: s.memberships,
+    })
+    .map_err(|e| Failure::json("summary", &e))
+}
+
+/// The registry's own error behind a `rule_violation`.
+#[derive(Serialize)]
+struct RuleJson {
+    code: &'static str,
+    number: u32,
+}
+
+/// One `InterchangeError` as JSON.
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    file: &'a str,
+    line: Option<u64>,
+    column: Option<&'a str>,
+    value: Option<&'a str>,
+    code: &'static str,
+    number: u32,
+    message: String,
+    rule: Option<RuleJson>,
+}
+
+impl<'a> From<&'a InterchangeError> for ErrorJson<'a> {
+    fn from(e: &'a InterchangeError) -> Self {
+        ErrorJson {
+            file: &e.file,
+            line: e.line,
+            column: e.column.as_deref(),
+            value: e.value.as_deref(),
+            code: e.code(),
+            number: e.number(),
+            message: e.to_string(),
+            rule: e.kind.rule().map(|r| RuleJson {
+                code: r.code().as_str(),
+                number: r.code().number(),
+            }),
+        }
+    }
+}
+
+/// `ImportReport` as JSON.
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    errors: Vec<ErrorJson<'a>>,
+    rows_ok: usize,
+    rows_skipped: usize,
+}
+
+fn report_json(r: &ImportReport) -> Result<String, Failure> {
+    serde_json::to_string(&ReportJson {
+        errors: r.errors.iter().map(ErrorJson::from).collect(),
+        rows_ok: r.rows_ok,
+        rows_skipped: r.rows_skipped,
+    })
+    .map_err(|e| Failure::json("report", &e))
+}
+
+/// The failure for a rejected import: the first problem's message, and how many more.
+fn import_failure(r: &ImportReport) -> Failure {
+    let message = match r.errors.as_slice() {
+        [] => "the import was rejected without a reported problem".to_string(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!(
+            "{first} (and {} more problem(s); see the report)",
+            rest.len()
+        ),
+    };
+    Failure::new(tx_status::Import, message)
+}
+
+/// A stop-at-first-problem error as a report of one.
+fn single(e: InterchangeError) -> ImportReport {
+    ImportReport {
+        errors: vec![e],
+        rows_ok: 0,
+        rows_skipped: 0,
+    }
+}
+
+/// Imports roster files into a registry, all or nothing: organizations (parents first),
+/// enterprises, persons, then memberships, through the same validated commands as
+/// `tx_registry_apply_json` (the core's `interchange::import_rosters`, or
+/// `import_rosters_report` with `"report": true`).
+///
+/// The files are the core's roster tables (a header row, columns in any order, matched by
+/// name): `orgs` (`id, parent_id, level, kind, division_code, founded, dissolved` + optional
+/// `name, name_en, carrier, category, relation, area_m2, rooms`), `persons` (`id, party,
+/// title, stratum`, `birth_year` or `birth` + optional `name, sex, ethnicity, resident_id,
+/// returned_overseas, education, employer, profession`), `memberships` (`person_id, org_id,
+/// role, start, end` + optional `founding, source, member_type`), `enterprises` (`id, name,
+/// credit_code`). Each buffer is `(pointer, length)`; the bytes need no NUL. A NULL pointer
+/// with length 0 means "no such file"; a non-NULL pointer with length 0 is an empty file (an
+/// `empty_file` problem).
+///
+/// `options_json` (NULL for the defaults), every field optional:
+/// `{"format":"csv"|"xlsx", "sheet":"…", "sheets":{"orgs":"…","persons":"…","memberships":"…",
+/// "enterprises":"…"}, "encoding":"auto"|"utf8"|"gbk"|"gb18030", "unknown_columns":
+/// "reject"|"ignore", "drop_masked_resident_ids":false, "report":false}`.
+/// - `format` `xlsx`: each buffer is an `.xlsx` workbook (the same one may be given for every
+///   table); the table is read from its sheet in `sheets`, else `sheet`, else the first sheet.
+///   `sheet`/`sheets` with `csv` are an invalid argument.
+/// - `encoding` of CSV: `auto` (default) reads a BOM or valid UTF-8 as UTF-8, anything else as
+///   GB18030 (which reads GBK).
+/// - `unknown_columns`: a header column a table does not know is a problem (`reject`, default)
+///   or skipped (`ignore`).
+/// - `drop_masked_resident_ids`: a masked resident ID (as exports write) becomes no resident ID
+///   instead of a problem.
+/// - `report`: `false` stops at the first problem; `true` reads every row and reports every
+///   problem (rows depending on a rejected row are counted as skipped, not checked).
+///
+/// On success `*out_summary_json` receives `{"organizations":n,"enterprises":n,"persons":n,
+/// "memberships":n}`: what was added.
+///
+/// On `TX_STATUS_IMPORT` the registry is unchanged, the message (`tx_last_error_message`) is
+/// the first problem as the core words it — file, line (header = 1; an `.xlsx` sheet's row),
+/// column, value and reason, e.g. "orgs.csv, line 3, column `founded`, value `2010-13-01`: is
+/// not a date YYYY-MM-DD (or YYYY/M/D)" — followed by "(and N more problem(s); see the
+/// report)" when there are more, and, when `out_report_json` is not NULL, `*out_report_json`
+/// receives the report: `{"errors":[{"file","line","column","value","code","number",
+/// "message","rule"}…],"rows_ok":n,"rows_skipped":n}`. `line`, `column`, `value` are `null`
+/// when the problem has none; `code`/`number` are the core's stable interchange codes
+/// (`encoding` 1001 … `invalid_value` 1202 … `rule_violation` 1401); `rule` is
+/// `{"code","number"}` of the registry's own error (e.g. `level_order`, 302) for a
+/// `rule_violation`, else `null`; `message` is the problem's full text. Without `"report":true`
+/// the report holds the one problem found and `rows_ok`/`rows_skipped` are 0 (not counted).
+///
+/// \param reg                 non-NULL handle; mutated on success only.
+/// \param meta_json           `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"…"}` for every command.
+/// \param orgs                `orgs_len` bytes, or NULL with 0 (no file); likewise `persons`,
+///                            `memberships`, `enterprises`.
+/// \param options_json        NULL or the options above.
+/// \param out_summary_json    non-NULL; receives the summary on success.
+/// \param out_report_json     NULL (no report wanted) or receives the report, written only
+///                            when the function returns `TX_STATUS_IMPORT` — a documented
+///                            exception to "out-params only on success".
+/// \return `TX_STATUS_OK`; `TX_STATUS_IMPORT`; `TX_STATUS_INVALID_JSON` for `meta_json` or
+///         `options_json` that is not JSON or has an unknown field or value;
+///         `TX_STATUS_INVALID_ARGUMENT` (a sheet with CSV); `TX_STATUS_NULL_ARGUMENT`
+///         (including a NULL buffer with a non-zero length); `TX_STATUS_INVALID_UTF8`.
+///
+/// Ownership: the buffers and strings are borrowed for the call. The caller owns
+/// `*out_summary_json` after success and `*out_report_json` after `TX_STATUS_IMPORT`; release
+/// each with `tx_string_free`, never `free()`.
+/// Thread safety: mutates `reg`; see `tx_registry`.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described; each non-NULL buffer valid for reads of its
+/// length.
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tx_registry_import_rosters(
+    reg: *mut tx_registry,
+    meta_json: *const c_char,
+    orgs: *const u8,
+    orgs_len: usize,
+    persons: *const u8,
+    persons_len: usize,
+    memberships: *const u8,
+    memberships_len: usize,
+    enterprises: *const u8,
+    enterprises_len: usize,
+    options_json: *const c_char,
+    out_summary_json: *mut *mut c_char,
+    out_report_json: *mut *mut c_char,
+) -> tx_status {
+    ffi_boundary!(status {
+        let reg = try_mut!(reg);
+        let meta_json = try_str!(meta_json);
+        let files = Files {
+            orgs: try_bytes!(orgs, orgs_len),
+            persons: try_bytes!(persons, persons_len),
+            memberships: try_bytes!(memberships, memberships_len),
+            enterprises: try_bytes!(enterprises, enterprises_len),
+        };
+        let options_json = try_opt_str!(options_json);
+        let out = try_out!(out_summary_json);
+        let report_out = opt_out!(out_report_json);
+        let meta = parse_meta(meta_json)?;
+        let opts: RosterImportOptions = options(options_json)?;
+        check_import_options(&opts)?;
+        let rosters = files.rosters(&opts);
+        let core = opts.core();
+        let result = if opts.report {
+            import_rosters_report(&mut reg.inner, &meta, &rosters, &core)
+        } else {
+            import_rosters(&mut reg.inner, &meta, &rosters, &core).map_err(single)
+        };
+        match result {
+            Ok(summary) => write_string(out, summary_json(&summary)?),
+            Err(report) => {
+                if let Some(report_out) = report_out {
+                    write_string(report_out, report_json(&report)?)?;
+                }
+                Err(import_failure(&report))
+            }
+        }
+    })
+}
+
+/// Checks roster files against a registry without changing it (a dry run of
+/// `tx_registry_import_rosters` in report mode; the core's `interchange::check_rosters`) and
+/// lists every problem.
+///
+/// Arguments as `tx_registry_import_rosters` (the `report` option has no effect: a check
+/// always reports everything). On success `*out_report_json` receives the report in the shape
+/// `tx_registry_import_rosters` documents, `{"errors":[…],"rows_ok":n,"rows_skipped":n}`;
+/// `errors` is empty exactly when the import would succeed. Problems in the files are not a
+/// failure of this function: it returns `TX_STATUS_OK` with them in the report.
+///
+/// \param reg             non-NULL handle; only read.
+/// \param meta_json       `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"…"}` the commands are checked
+///                        with.
+/// \param orgs            `orgs_len` bytes, or NULL with 0 (no file); likewise the others.
+/// \param options_json    NULL or the options of `tx_registry_import_rosters`.
+/// \param out_report_json non-NULL; receives the report on success.
+/// \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON`; `TX_STATUS_INVALID_ARGUMENT`;
+///         binding-level codes.
+///
+/// Ownership: inputs are borrowed for the call; on success the caller owns `*out_report_json`
+/// (`tx_string_free`).
+/// Thread safety: reads `reg` (the check works on a copy); see `tx_registry`.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described; each non-NULL buffer valid for reads of its
+/// length.
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tx_registry_check_rosters(
+    reg: *const tx_registry,
+    meta_json: *const c_char,
+    orgs: *const u8,
+    orgs_len: usize,
+    persons: *const u8,
+    persons_len: usize,
+    memberships: *const u8,
+    memberships_len: usize,
+    enterprises: *const u8,
+    enterprises_len: usize,
+    options_json: *const c_char,
+    out_report_json: *mut *mut c_char,
+) -> tx_status {
+    ffi_boundary!(status {
+        let reg = try_ref!(reg);
+        let meta_json = try_str!(meta_json);
+        let files = Files {
+            orgs: try_bytes!(orgs, orgs_len),
+            persons: try_bytes!(persons, persons_len),
+            memberships: try_bytes!(memberships, memberships_len),
+            enterprises: try_bytes!(enterprises, enterprises_len),
+        };
+        let options_json = try_opt_str!(options_json);
+        let out = try_out!(out_report_json);
+        let meta = parse_meta(meta_json)?;
+        let opts: RosterImportOptions = options(options_json)?;
+        check_import_options(&opts)?;
+        let report = check_rosters(&reg.inner, &meta, &files.rosters(&opts), &opts.core());
+        write_string(out, report_json(&report)?)
+    })
+}
+
+/// Writes the registry as the four roster CSV files (the core's `interchange::export_rosters`):
+/// the tables `tx_registry_import_rosters` reads, so that exporting with unmasked resident IDs
+/// and importing into an empty registry gives the same organizations, persons, enterprises and
+/// memberships. The files do not carry designations, activities, advice, affiliations, terms,
+/// tags, political posts, parent histories (an organization is written with its current
+/// parent) or the journal.
+///
+/// `options_json` (NULL for the defaults), every field optional:
+/// `{"encoding":"utf8"|"gbk"|"gb18030", "bom":false, "unmask_resident_ids":false}`.
+/// `encoding` `auto` (the default) writes UTF-8; `bom` starts UTF-8 files with a byte-order
+/// mark (Excel needs one). Resident IDs are masked (`440305********123X`) unless
+/// `unmask_resident_ids` is true — masked numbers cannot be imported again except with
+/// `drop_masked_resident_ids`.
+///
+/// \param reg             non-NULL handle; only read.
+/// \param options_json    NULL or the options above.
+/// \param out_orgs        non-NULL; receives `orgs.csv` on success; likewise `out_persons`,
+///                        `out_memberships`, `out_enterprises` (`enterprises.csv` is a header
+///                        only when the registry has no enterprise). Nothing is written on
+///                        failure.
+/// \return `TX_STATUS_OK`; `TX_STATUS_EXPORT` (e.g. a character GBK lacks; the message names
+///         the file); `TX_STATUS_INVALID_JSON` for bad options; binding-level codes.
+///
+/// Ownership: on success the caller owns the four buffers and must release each with
+/// `tx_bytes_free(b.data, b.len)`, never `free()`. Resident IDs unmasked are sensitive
+/// personal data.
+/// Thread safety: reads `reg`; see `tx_registry`.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tx_registry_export_rosters(
+    reg: *const tx_registry,
+    options_json: *const c_char,
+    out_orgs: *mut tx_bytes,
+    out_persons: *mut tx_bytes,
+    out_memberships: *mut tx_bytes,
+    out_enterprises: *mut tx_bytes,
+) -> tx_status {
+    ffi_boundary!(status {
+        let reg = try_ref!(reg);
+        let options_json = try_opt_str!(options_json);
+        let outs: [Out<tx_bytes>; 4] = [
+            try_out!(out_orgs),
+            try_out!(out_persons),
+            try_out!(out_memberships),
+            try_out!(out_enterprises),
+        ];
+        let o: RosterExportOptions = options(options_json)?;
+        let export = export_rosters(
+            &reg.inner,
+            &ExportOptions {
+                encoding: o.encoding.into(),
+                bom: o.bom,
+                unmask_resident_ids: o.unmask_resident_ids,
+            },
+        )
+        .map_err(|e| Failure::new(tx_status::Export, e.to_string()))?;
+        let files = [export.orgs, export.persons, export.memberships, export.enterprises];
+        for (out, bytes) in outs.into_iter().zip(files) {
+            out.write(tx_bytes::from_vec(bytes));
+        }
+        Ok(())
+    })
+}
+
+/// Writes the registry as a Popolo JSON document (the core's `interchange::export_popolo`,
+/// pretty-printed): persons, organizations (enterprises classified `enterprise`) and
+/// memberships as Popolo names them, with what Popolo lacks under each record's `"tongxin"`
+/// key, so `tx_registry_import_popolo` restores it.
+///
+/// `options_json`: NULL, or `{"unmask_resident_ids":false}` (resident IDs are masked unless
+/// true).
+///
+/// \param reg          non-NULL handle; only read.
+/// \param options_json NULL or the options above.
+/// \param out_json     non-NULL; receives the document on success.
+/// \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` for bad options; binding-level codes.
+///
+/// Ownership: on success the caller owns `*out_json` (`tx_string_free`).
+/// Thread safety: reads `reg`; see `tx_registry`.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tx_registry_export_popolo(
+    reg: *const tx_registry,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> tx_status {
+    ffi_boundary!(status {
+        let reg = try_ref!(reg);
+        let options_json = try_opt_str!(options_json);
+        let out = try_out!(out_json);
+        let o: PopoloExportOptions = options(options_json)?;
+        let options = ExportOptions {
+            unmask_resident_ids: o.unmask_resident_ids,
+            ..ExportOptions::default()
+        };
+        write_string(out, export_popolo(&reg.inner, &options))
+    })
+}
+
+/// Imports a Popolo JSON document (as `tx_registry_export_popolo` writes it) into a registry,
+/// all or nothing, through the same commands and checks as a roster import (the core's
+/// `interchange::import_popolo`); stops at the first problem.
+///
+/// `options_json`: NULL, or `{"encoding":"utf8"|"gbk"|"gb18030", "drop_masked_resident_ids":
+/// false}` (`auto`, the default, reads UTF-8).
+///
+/// \param reg              non-NULL handle; mutated on success only.
+/// \param meta_json        `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"…"}` for every command.
+/// \param json             `json_len` bytes of the document (no NUL needed); non-NULL.
+/// \param json_len         its length.
+/// \param options_json     NULL or the options above.
+/// \param out_summary_json non-NULL; receives `{"organizations","enterprises","persons",
+///                         "memberships"}` (counts added) on success.
+/// \return `TX_STATUS_OK`; `TX_STATUS_IMPORT` with the registry unchanged and the core's
+///         message naming `popolo.json`, the JSON path of the field as the column (e.g.
+///         `persons[3].tongxin.party`) and, for malformed JSON, the line;
+///         `TX_STATUS_INVALID_JSON` for bad `meta_json`/`options_json`; binding-level codes.
+///
+/// Ownership: inputs are borrowed for the call; on success the caller owns
+/// `*out_summary_json` (`tx_string_free`).
+/// Thread safety: mutates `reg`; see `tx_registry`.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described; `json` valid for reads of `json_len` bytes.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tx_registry_import_popolo(
+    reg: *mut tx_registry,
+    meta_json: *const c_char,
+    json: *const u8,
+    json_len: usize,
+    options_json: *const c_char,
+    out_summary_json: *mut *mut c_char,
+) -> tx_status {
+    ffi_boundary!(status {
+        let reg = try_mut!(reg);
+        let meta_json = try_str!(meta_json);
+        let Some(json) = try_bytes!(json, json_len) else {
+            return Err(Failure::null("json"));
+        };
+        let options_json = try_opt_str!(options_json);
+        let out = try_out!(out_summary_json);
+        let meta = parse_meta(meta_json)?;
+        let o: PopoloImportOptions = options(options_json)?;
+        let core = ImportOptions {
+            encoding: o.encoding.into(),
+            drop_masked_resident_ids: o.drop_masked_resident_ids,
+            ..ImportOptions::default()
+        };
+        let summary = import_popolo(&mut reg.inner, &meta, json, &core)
+            .map_err(|e| Failure::new(tx_status::Import, e.to_string()))?;
+        write_string(out, summary_json(&summary)?)
+    })
+}
