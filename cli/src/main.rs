@@ -16,6 +16,7 @@ use tongxin::interchange::{
     ImportOptions, RosterFile, Rosters, TextEncoding,
 };
 use tongxin::prelude::*;
+use tongxin::rules::{CandidateOrder, CompiledBook, RuleBook};
 use tongxin::stats::{self, Dimension, Every, Table};
 
 #[derive(Parser)]
@@ -55,6 +56,11 @@ enum Command_ {
         #[command(subcommand)]
         command: StatsCommand,
     },
+    /// Membership rules: eligibility with its explanation, audits, candidates.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// Export the registry the rosters make: CSV rosters, Popolo JSON, or a snapshot.
     Export {
         /// Directory holding the roster files.
@@ -71,6 +77,65 @@ enum Command_ {
         /// Write CSV in GBK instead of UTF-8.
         #[arg(long)]
         gbk: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Whether a person may belong to an organization, with the explanation (exit 0 eligible,
+    /// 1 not).
+    Check {
+        /// Directory holding the roster files.
+        dir: PathBuf,
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// The organization's id.
+        #[arg(long)]
+        org: String,
+        /// The day (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: NaiveDate,
+        /// A rule book (JSON); default: the standard one.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Every violation, one line each: org, rule id, severity, member, message (exit 1 if any).
+    Audit {
+        /// Directory holding the roster files.
+        dir: PathBuf,
+        /// The day (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: NaiveDate,
+        /// A rule book (JSON); default: the standard one.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Only this organization's subtree.
+        #[arg(long)]
+        root: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+    /// Persons eligible for an organization and not yet members, best first (title, then age).
+    Candidates {
+        /// Directory holding the roster files.
+        dir: PathBuf,
+        /// The organization's id.
+        #[arg(long)]
+        org: String,
+        /// The day (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: NaiveDate,
+        /// A rule book (JSON); default: the standard one.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
     },
 }
 
@@ -380,6 +445,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
             }
         }
+        Command_::Rules { command } => rules_command(cli, command),
         Command_::Export {
             dir,
             to,
@@ -573,6 +639,133 @@ fn stats_command(reg: &Registry, command: &StatsCommand, format: Format) -> Resu
                 rows: Vec::new(),
             });
             print(format, table, serde_json::to_string_pretty(&series))
+        }
+    }
+}
+
+/// The standard rule book, or the one in `path`, compiled.
+fn rule_book(path: Option<&Path>) -> Result<CompiledBook, Failure> {
+    match path {
+        None => Ok(CompiledBook::standard()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| usage(format!("{}: {e}", p.display())))?;
+            RuleBook::from_json(&text)
+                .and_then(|b| b.compile())
+                .map_err(|e| data(vec![format!("{}: {e}", p.display())]))
+        }
+    }
+}
+
+fn rules_command(cli: &Cli, command: &RulesCommand) -> Result<(), Failure> {
+    match command {
+        RulesCommand::Check {
+            dir,
+            person,
+            org,
+            as_of,
+            rules,
+        } => {
+            let book = rule_book(rules.as_deref())?;
+            let reg = load(cli, dir)?;
+            let c =
+                tongxin::rules::check(&reg, &book, &MemberRef::Person(person.clone()), org, *as_of)
+                    .map_err(|e| usage(e.to_string()))?;
+            println!("{}\n{}", c.explanation_zh, c.explanation_en);
+            if c.eligible {
+                Ok(())
+            } else {
+                Err(Failure {
+                    code: 1,
+                    lines: Vec::new(),
+                })
+            }
+        }
+        RulesCommand::Audit {
+            dir,
+            as_of,
+            rules,
+            root,
+            format,
+        } => {
+            let book = rule_book(rules.as_deref())?;
+            let reg = load(cli, dir)?;
+            let started = Instant::now();
+            let audit = tongxin::rules::audit(&reg, &book, root.as_deref(), *as_of)
+                .map_err(|e| usage(e.to_string()))?;
+            if cli.timings {
+                eprintln!("query: {:.3} s", started.elapsed().as_secs_f64());
+            }
+            match format {
+                Format::Csv => audit
+                    .violations
+                    .iter()
+                    .for_each(|v| println!("{}", v.line())),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&audit).map_err(|e| usage(e.to_string()))?
+                ),
+            }
+            eprintln!(
+                "{} violation(s) in {} organization(s), {} membership(s) checked",
+                audit.violations.len(),
+                audit.organizations,
+                audit.memberships
+            );
+            if audit.violations.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure {
+                    code: 1,
+                    lines: Vec::new(),
+                })
+            }
+        }
+        RulesCommand::Candidates {
+            dir,
+            org,
+            as_of,
+            rules,
+            limit,
+            format,
+        } => {
+            let book = rule_book(rules.as_deref())?;
+            let reg = load(cli, dir)?;
+            let order = CandidateOrder {
+                limit: *limit,
+                ..CandidateOrder::default()
+            };
+            let list = tongxin::rules::candidates(&reg, &book, org, *as_of, &order)
+                .map_err(|e| usage(e.to_string()))?;
+            let table = Table {
+                columns: [
+                    "rank",
+                    "id",
+                    "type",
+                    "title",
+                    "education",
+                    "age",
+                    "warnings",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        vec![
+                            (i + 1).to_string(),
+                            c.id.to_string(),
+                            if c.enterprise { "enterprise" } else { "person" }.to_string(),
+                            c.title.map_or(String::new(), |t| t.to_string()),
+                            c.education.map_or(String::new(), |e| e.to_string()),
+                            c.age.map_or(String::new(), |a| a.to_string()),
+                            c.warnings.to_string(),
+                        ]
+                    })
+                    .collect(),
+            };
+            print(*format, table, serde_json::to_string_pretty(&list))
         }
     }
 }

@@ -30,7 +30,7 @@ fn validate_accepts_good_rosters() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "ok: 5 organizations, 0 enterprises, 4 persons, 6 memberships\n"
+        "ok: 5 organizations, 0 enterprises, 5 persons, 6 memberships\n"
     );
 }
 
@@ -298,4 +298,115 @@ fn export_round_trips_through_validate() {
     let snap = std::fs::read_to_string(out_dir.join("snapshot.json")).expect("snapshot");
     assert!(snap.contains("\"schema_version\": 1"));
     let _ = std::fs::remove_dir_all(&out_dir);
+}
+
+#[test]
+fn rules_check_explains_and_sets_the_exit_code() {
+    // p5 is a CPC member without a title: not eligible for a zhilianhui, and told why.
+    let out = tongxin(&[
+        "rules",
+        "check",
+        &small(),
+        "--person",
+        "p5",
+        "--org",
+        "futian",
+        "--as-of",
+        "2024-06-01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text_out = text(&out.stdout);
+    assert!(
+        text_out.contains("不符合") && text_out.contains("党派 = 中共党员"),
+        "{text_out}"
+    );
+    assert!(
+        text_out.contains("party is cpc, required not cpc"),
+        "{text_out}"
+    );
+    // p3 (九三学社, associate senior) is.
+    let out = tongxin(&[
+        "rules",
+        "check",
+        &small(),
+        "--person",
+        "p3",
+        "--org",
+        "futian",
+        "--as-of",
+        "2024-06-01",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("is eligible"));
+    // Unknown organization: a usage error.
+    let out = tongxin(&[
+        "rules",
+        "check",
+        &small(),
+        "--person",
+        "p3",
+        "--org",
+        "nowhere",
+        "--as-of",
+        "2024-06-01",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_audit_and_candidates() {
+    // Every member of the fixture is a non-CPC intellectual: no violation.
+    let out = tongxin(&["rules", "audit", &small(), "--as-of", "2024-06-01"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("0 violation(s) in 4 organization(s), 4 membership(s) checked")
+    );
+    // Candidates for nanshan: eligible persons not already members (p2 is one; p5 is CPC),
+    // best title first.
+    let out = tongxin(&[
+        "rules",
+        "candidates",
+        &small(),
+        "--org",
+        "nanshan",
+        "--as-of",
+        "2024-06-01",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let ids: Vec<String> = text(&out.stdout)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap_or("").to_string())
+        .collect();
+    assert_eq!(ids, ["p1", "p3", "p4"]);
+    // A rule book that also rejects members over 60 finds p4 (born 1962) in sz.
+    let dir = std::env::temp_dir().join(format!("tongxin-cli-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let book = dir.join("book.json");
+    let mut standard: serde_json::Value =
+        serde_json::from_str(&tongxin::rules::RuleBook::standard().to_json()).expect("book");
+    standard["defaults"]["zhilianhui"].as_array_mut().expect("rules").push(serde_json::json!({
+        "id": "age.limit", "severity": "reject", "message_zh": "年龄不超过60岁", "message_en": "at most 60 years old",
+        "body": { "type": "eligibility", "when": "age <= 60" }
+    }));
+    std::fs::write(&book, standard.to_string()).expect("write");
+    let out = tongxin(&[
+        "rules",
+        "audit",
+        &small(),
+        "--as-of",
+        "2024-06-01",
+        "--rules",
+        &book.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let lines = text(&out.stdout);
+    assert!(
+        lines
+            .lines()
+            .any(|l| l.starts_with("sz\tage.limit\treject\tperson:p4")),
+        "{lines}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -60,6 +60,7 @@ pub mod ids;
 pub mod interchange;
 pub mod model;
 pub mod registry;
+pub mod rules;
 pub mod snapshot;
 pub mod stats;
 pub mod tree;

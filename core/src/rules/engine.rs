@@ -1,0 +1,1366 @@
+//! The questions: [`check`], [`audit`], [`candidates`] and [`check_join`].
+
+use super::compile::{Day, EnterpriseFacts, Explanation, MembershipFact, RowRef, Subject};
+use super::error::{RuleError, RuleViolation};
+use super::index::{id_prefix, pack_birth, PersonIndex, NONE8};
+use super::{Body, CompiledBook, CompiledRule, Family, Inherit, Rule, Severity};
+use crate::error::ErrorCode;
+use crate::model::{active_on, Enterprise, MemberRef, Membership, Person, Term};
+use crate::registry::{MemberIdx, Registry};
+use crate::tree::{Forest, OrgIdx};
+use crate::vocab::{Education, OrgKind, Relation, Role, Title};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+// ---------------------------------------------------------------------------------------------
+// Which rules apply where
+
+/// Parent links of one day.
+trait Parents {
+    fn parent(&self, org: OrgIdx) -> Option<(OrgIdx, Relation)>;
+}
+
+impl Parents for Forest {
+    fn parent(&self, org: OrgIdx) -> Option<(OrgIdx, Relation)> {
+        Forest::parent(self, org)
+    }
+}
+
+/// Parent links of one day read from the histories, for single questions (no forest built).
+struct History<'r> {
+    reg: &'r Registry,
+    day: NaiveDate,
+}
+
+impl Parents for History<'_> {
+    fn parent(&self, org: OrgIdx) -> Option<(OrgIdx, Relation)> {
+        let o = self.reg.organization_at(org)?;
+        if !o.active_on(self.day) {
+            return None;
+        }
+        let history = self.reg.parent_history(&o.id).ok()?;
+        let link = history.iter().find(|l| active_on(l.from, l.to, self.day))?;
+        let p = self.reg.org_index(link.parent.as_deref()?)?;
+        // As in `Forest::build`: a parent that does not exist that day makes a root.
+        self.reg
+            .organization_at(p)?
+            .active_on(self.day)
+            .then_some((p, link.relation))
+    }
+}
+
+/// What decides an organization's rules: the base kind and the overrides that apply, farthest
+/// first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SetKey {
+    kind: usize,
+    overrides: Vec<usize>,
+}
+
+impl CompiledBook {
+    fn key(&self, reg: &Registry, tree: &dyn Parents, org: OrgIdx) -> SetKey {
+        let kind_of = |o: OrgIdx| reg.organization_at(o).map_or(OrgKind::Other, |o| o.kind);
+        let mut kind = kind_of(org);
+        let mut overrides = Vec::new();
+        let mut all_part_of = true;
+        let mut cur = org;
+        let mut distance = 0usize;
+        loop {
+            if !self.overrides.is_empty() {
+                if let Some(&i) = reg
+                    .organization_at(cur)
+                    .and_then(|o| self.override_ids.get(&o.id))
+                {
+                    let applies = distance == 0
+                        || match self.overrides[i].inherit {
+                            Inherit::Branches => all_part_of,
+                            Inherit::Subtree => true,
+                            Inherit::None => false,
+                        };
+                    if applies {
+                        overrides.push(i);
+                    }
+                }
+            }
+            let Some((parent, relation)) = tree.parent(cur) else {
+                break;
+            };
+            if all_part_of && relation == Relation::PartOf {
+                kind = kind_of(parent);
+            } else {
+                all_part_of = false;
+            }
+            cur = parent;
+            distance += 1;
+            if distance > reg.organization_count() || (self.overrides.is_empty() && !all_part_of) {
+                break;
+            }
+        }
+        overrides.reverse();
+        SetKey {
+            kind: kind.index(),
+            overrides,
+        }
+    }
+
+    fn set(&self, key: &SetKey) -> Vec<u32> {
+        let mut set: Vec<u32> = self.common.clone();
+        set.extend(self.defaults.get(key.kind).into_iter().flatten());
+        for &o in &key.overrides {
+            let o = &self.overrides[o];
+            set.retain(|&r| !o.remove.contains(&self.rules[r as usize].rule.id));
+            for &r in &o.rules {
+                let id = &self.rules[r as usize].rule.id;
+                match set
+                    .iter_mut()
+                    .find(|x| self.rules[**x as usize].rule.id == *id)
+                {
+                    Some(slot) => *slot = r,
+                    None => set.push(r),
+                }
+            }
+        }
+        set
+    }
+
+    fn rule(&self, i: u32) -> &CompiledRule {
+        &self.rules[i as usize]
+    }
+
+    /// The rules that apply to an organization on a day, in order: common rules, the defaults of
+    /// its kind, then overrides (see the module docs on inheritance).
+    pub fn rules_for(
+        &self,
+        reg: &Registry,
+        org_id: &str,
+        day: NaiveDate,
+    ) -> Result<Vec<&Rule>, RuleError> {
+        let org = reg
+            .org_index(org_id)
+            .ok_or_else(|| not_found("organization", org_id))?;
+        let key = self.key(reg, &History { reg, day }, org);
+        Ok(self
+            .set(&key)
+            .into_iter()
+            .map(|i| &self.rule(i).rule)
+            .collect())
+    }
+}
+
+fn not_found(entity: &'static str, id: &str) -> RuleError {
+    RuleError::NotFound {
+        entity,
+        id: id.chars().take(128).collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// check and check_join
+
+/// The outcome of one rule for one member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleOutcome {
+    /// The rule's id.
+    pub rule: String,
+    /// Its family.
+    pub family: Family,
+    /// Its severity.
+    pub severity: Severity,
+    /// Whether the member satisfies it.
+    pub passed: bool,
+    /// The rule's message in Chinese.
+    pub message_zh: String,
+    /// The rule's message in English.
+    pub message_en: String,
+    /// Every clause with the value seen.
+    pub clauses: Vec<super::ClauseOutcome>,
+    /// One line in Chinese: mark, id, severity, message and clauses.
+    pub explanation_zh: String,
+    /// One line in English.
+    pub explanation_en: String,
+}
+
+impl RuleOutcome {
+    fn new(r: &Rule, ex: Explanation) -> Self {
+        let mark = if ex.passed { "✓" } else { "✗" };
+        RuleOutcome {
+            explanation_zh: format!(
+                "{mark} {}【{}】{}：{}",
+                r.id,
+                r.severity.zh(),
+                r.message_zh,
+                ex.zh()
+            ),
+            explanation_en: format!(
+                "{mark} {} [{}] {}: {}",
+                r.id,
+                r.severity.as_str(),
+                r.message_en,
+                ex.en()
+            ),
+            rule: r.id.clone(),
+            family: r.family(),
+            severity: r.severity,
+            passed: ex.passed,
+            message_zh: r.message_zh.clone(),
+            message_en: r.message_en.clone(),
+            clauses: ex.clauses,
+        }
+    }
+}
+
+/// Whether a member may belong to an organization on a day, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// The member.
+    pub member: MemberRef,
+    /// The organization.
+    pub org: String,
+    /// The day.
+    pub as_of: NaiveDate,
+    /// True when no `reject` eligibility rule fails (warnings do not count).
+    pub eligible: bool,
+    /// Whether the member already has a membership in the organization active that day.
+    pub already_member: bool,
+    /// Every eligibility rule of the organization, in order.
+    pub rules: Vec<RuleOutcome>,
+    /// The verdict and one line per rule, in Chinese.
+    pub explanation_zh: String,
+    /// The verdict and one line per rule, in English.
+    pub explanation_en: String,
+}
+
+/// The member's record, loaded by id.
+enum Loaded<'r> {
+    Person(&'r Person),
+    Enterprise(&'r Enterprise),
+}
+
+fn load<'r>(reg: &'r Registry, member: &MemberRef) -> Option<Loaded<'r>> {
+    match member {
+        MemberRef::Person(id) => reg.person(id).map(Loaded::Person),
+        MemberRef::Enterprise(id) => reg.enterprise(id).map(Loaded::Enterprise),
+    }
+}
+
+/// Evaluates the eligibility rules of `org` for `member` on `day`, calling `f` with each rule
+/// and its subject until `f` returns false. Returns whether the member is already active there,
+/// or `None` when the member or organization does not exist.
+fn with_eligibility<'b>(
+    reg: &Registry,
+    book: &'b CompiledBook,
+    member: &MemberRef,
+    org: OrgIdx,
+    day: NaiveDate,
+    mut f: impl FnMut(&'b CompiledRule, &super::Condition, &Subject<'_>) -> bool,
+) -> Option<bool> {
+    let loaded = load(reg, member)?;
+    let org_id = &reg.organization_at(org)?.id;
+    let records = reg.memberships_of(member).ok()?;
+    let already = records.iter().any(|m| m.org == *org_id && m.active_on(day));
+    let facts: Vec<MembershipFact<'_>> = records
+        .iter()
+        .filter(|m| m.org != *org_id && m.active_on(day))
+        .filter_map(|m| {
+            let o = reg.organization(&m.org)?;
+            Some(MembershipFact {
+                org: &o.id,
+                kind: o.kind,
+                level: o.level,
+                role: m.role,
+                carrier: o.carrier,
+                category: o.category,
+                founding: m.founding,
+            })
+        })
+        .collect();
+    let subject = match loaded {
+        Loaded::Person(p) => Subject::person(p, day),
+        Loaded::Enterprise(e) => Subject::enterprise(e, day),
+    }
+    .with_memberships(&facts);
+    let key = book.key(reg, &History { reg, day }, org);
+    for i in book.set(&key) {
+        let r = book.rule(i);
+        if let Body::Eligibility(c) = &r.body {
+            if !f(r, c, &subject) {
+                break;
+            }
+        }
+    }
+    Some(already)
+}
+
+fn describe_member(m: &MemberRef) -> (String, String) {
+    match m {
+        MemberRef::Person(id) => (format!("person `{id}`"), format!("人士 {id}")),
+        MemberRef::Enterprise(id) => (format!("enterprise `{id}`"), format!("企业 {id}")),
+    }
+}
+
+/// Whether `member` may belong to `org_id` on `day`: every eligibility rule of the organization
+/// (after defaults, inheritance and overrides), each clause with the value seen, and the
+/// explanation in Chinese and English.
+///
+/// The member's other memberships (for `member_of` and `count_memberships`) are those active on
+/// `day` in other organizations.
+pub fn check(
+    reg: &Registry,
+    book: &CompiledBook,
+    member: &MemberRef,
+    org_id: &str,
+    day: NaiveDate,
+) -> Result<Check, RuleError> {
+    let org = reg
+        .org_index(org_id)
+        .ok_or_else(|| not_found("organization", org_id))?;
+    let mut rules = Vec::new();
+    let mut eligible = true;
+    let already = with_eligibility(reg, book, member, org, day, |r, c, s| {
+        let ex = c.explain(s);
+        if !ex.passed && r.rule.severity == Severity::Reject {
+            eligible = false;
+        }
+        rules.push(RuleOutcome::new(&r.rule, ex));
+        true
+    })
+    .ok_or_else(|| match member {
+        MemberRef::Person(id) => not_found("person", id),
+        MemberRef::Enterprise(id) => not_found("enterprise", id),
+    })?;
+    let (who_en, who_zh) = describe_member(member);
+    let mut en = format!(
+        "{who_en} is {}eligible for `{org_id}` on {day}",
+        if eligible { "" } else { "not " }
+    );
+    let mut zh = format!(
+        "{who_zh} 于 {day} {}符合 {org_id} 的入会条件",
+        if eligible { "" } else { "不" }
+    );
+    if rules.is_empty() {
+        en.push_str(" (no eligibility rule applies)");
+        zh.push_str("（无适用的入会条件）");
+    }
+    for r in &rules {
+        en.push('\n');
+        en.push_str(&r.explanation_en);
+        zh.push('\n');
+        zh.push_str(&r.explanation_zh);
+    }
+    Ok(Check {
+        member: member.clone(),
+        org: org_id.to_string(),
+        as_of: day,
+        eligible,
+        already_member: already,
+        rules,
+        explanation_zh: zh,
+        explanation_en: en,
+    })
+}
+
+/// What the registry runs when `membership` is about to be recorded: the eligibility rules of the
+/// organization on the membership's start day. Pure: reads, never changes.
+///
+/// Returns the `warn` rules the member fails, or the first `reject` rule it fails (rules in
+/// order). An unknown member or organization passes here: the registry reports it itself.
+// The error is large, but a refused join is rare and the signature is what the registry expects.
+#[allow(clippy::result_large_err)]
+pub fn check_join(
+    book: &CompiledBook,
+    reg: &Registry,
+    membership: &Membership,
+) -> Result<Vec<RuleOutcome>, RuleViolation> {
+    let Some(org) = reg.org_index(&membership.org) else {
+        return Ok(Vec::new());
+    };
+    let mut warnings = Vec::new();
+    let mut violation = None;
+    with_eligibility(
+        reg,
+        book,
+        &membership.member,
+        org,
+        membership.start,
+        |r, c, s| {
+            if c.eval(s) {
+                return true;
+            }
+            let ex = c.explain(s);
+            match r.rule.severity {
+                Severity::Warn => {
+                    warnings.push(RuleOutcome::new(&r.rule, ex));
+                    true
+                }
+                Severity::Reject => {
+                    violation = Some(RuleViolation {
+                        member: membership.member.clone(),
+                        org: membership.org.clone(),
+                        rule: r.rule.id.clone(),
+                        message_zh: r.rule.message_zh.clone(),
+                        message_en: r.rule.message_en.clone(),
+                        explanation_zh: ex.zh(),
+                        explanation_en: ex.en(),
+                    });
+                    false
+                }
+            }
+        },
+    );
+    match violation {
+        Some(v) => Err(v),
+        None => Ok(warnings),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// audit
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// The organization.
+    pub org: String,
+    /// The rule's id.
+    pub rule: String,
+    /// Its family.
+    pub family: Family,
+    /// Its severity.
+    pub severity: Severity,
+    /// The member concerned, if the rule is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<MemberRef>,
+    /// The rule's message in Chinese.
+    pub message_zh: String,
+    /// The rule's message in English.
+    pub message_en: String,
+    /// What was found, in Chinese (empty for eligibility: [`check`] explains a member).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail_zh: String,
+    /// What was found, in English (empty for eligibility).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail_en: String,
+}
+
+impl Violation {
+    /// One tab-separated line: organization, rule, severity, member (or `-`), message, detail.
+    pub fn line(&self) -> String {
+        let member = self.member.as_ref().map_or_else(
+            || "-".to_string(),
+            |m| match m {
+                MemberRef::Person(id) => format!("person:{id}"),
+                MemberRef::Enterprise(id) => format!("enterprise:{id}"),
+            },
+        );
+        let mut line = format!(
+            "{}\t{}\t{}\t{}\t{}",
+            self.org,
+            self.rule,
+            self.severity.as_str(),
+            member,
+            self.message_en
+        );
+        if !self.detail_en.is_empty() {
+            line.push('\t');
+            line.push_str(&self.detail_en);
+        }
+        line
+    }
+}
+
+/// Every violation in a subtree (or the whole registry) on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audit {
+    /// The day.
+    pub as_of: NaiveDate,
+    /// The subtree's root, `None` for the whole registry.
+    pub root: Option<String>,
+    /// Organizations audited (those existing that day in the subtree).
+    pub organizations: usize,
+    /// Active memberships whose eligibility was checked.
+    pub memberships: usize,
+    /// Violations: organizations in pre-order of the day's tree; within one, rules in order;
+    /// within a rule, members in the order they were added to the registry.
+    pub violations: Vec<Violation>,
+}
+
+impl Audit {
+    /// Violations of one organization.
+    pub fn of_org<'a>(&'a self, org: &'a str) -> impl Iterator<Item = &'a Violation> + 'a {
+        self.violations.iter().filter(move |v| v.org == org)
+    }
+
+    /// Number of violations of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.violations
+            .iter()
+            .filter(|v| v.severity == severity)
+            .count()
+    }
+}
+
+fn member_ref(reg: &Registry, m: MemberIdx) -> MemberRef {
+    reg.member_ref(m)
+}
+
+struct Auditor<'r, 'b> {
+    reg: &'r Registry,
+    book: &'b CompiledBook,
+    day: NaiveDate,
+    dayc: Day,
+    forest: Forest,
+    /// Active membership records by organization (CSR).
+    start: Vec<u32>,
+    records: Vec<u32>,
+    enterprises: Vec<EnterpriseFacts<'r>>,
+    out: Vec<Violation>,
+}
+
+impl<'r> Auditor<'r, '_> {
+    fn bucket(&self, org: OrgIdx) -> &[u32] {
+        let i = org.get();
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.records[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn subject(&self, m: MemberIdx, exclude: OrgIdx) -> Option<Subject<'r>> {
+        let reg = self.reg;
+        Some(match m {
+            MemberIdx::Person(p) => Subject::person_on(reg.person_at(p), self.dayc).with_records(
+                reg,
+                reg.person_membership_lists().get(p as usize)?,
+                Some(exclude),
+            ),
+            MemberIdx::Enterprise(e) => {
+                Subject::enterprise_on(*self.enterprises.get(e as usize)?, self.dayc).with_records(
+                    reg,
+                    reg.enterprise_membership_lists().get(e as usize)?,
+                    Some(exclude),
+                )
+            }
+        })
+    }
+
+    fn push(
+        &mut self,
+        org: &str,
+        r: &Rule,
+        member: Option<MemberRef>,
+        detail_en: String,
+        detail_zh: String,
+    ) {
+        self.out.push(Violation {
+            org: org.to_string(),
+            rule: r.id.clone(),
+            family: r.family(),
+            severity: r.severity,
+            member,
+            message_zh: r.message_zh.clone(),
+            message_en: r.message_en.clone(),
+            detail_zh,
+            detail_en,
+        });
+    }
+
+    /// Distinct active members of `org` and its part-of branches, in arena order.
+    fn members_with_branches(&self, org: OrgIdx) -> Vec<MemberIdx> {
+        let mut members = Vec::new();
+        let mut stack = vec![org];
+        while let Some(o) = stack.pop() {
+            members.extend(
+                self.bucket(o)
+                    .iter()
+                    .map(|&i| self.reg.membership_record(i).member),
+            );
+            stack.extend(
+                self.forest
+                    .children(o)
+                    .filter(|&c| matches!(self.forest.parent(c), Some((_, Relation::PartOf)))),
+            );
+        }
+        members.sort_unstable();
+        members.dedup();
+        members
+    }
+
+    fn org(&mut self, org: OrgIdx, set: &[u32]) {
+        let reg = self.reg;
+        let book = self.book;
+        let Some(o) = reg.organization_at(org) else {
+            return;
+        };
+        let id = o.id.as_str();
+        let mut composition_members: Option<Vec<MemberIdx>> = None;
+        for &ri in set {
+            let r = book.rule(ri);
+            match &r.body {
+                Body::Eligibility(c) => {
+                    for k in 0..self.bucket(org).len() {
+                        let m = reg.membership_record(self.bucket(org)[k]).member;
+                        let Some(s) = self.subject(m, org) else {
+                            continue;
+                        };
+                        if !c.eval(&s) {
+                            self.push(
+                                id,
+                                &r.rule,
+                                Some(member_ref(reg, m)),
+                                String::new(),
+                                String::new(),
+                            );
+                        }
+                    }
+                }
+                Body::Composition(c) => {
+                    let members =
+                        composition_members.get_or_insert_with(|| self.members_with_branches(org));
+                    let subjects: Vec<Subject<'_>> = members
+                        .iter()
+                        .filter_map(|&m| self.subject(m, org))
+                        .collect();
+                    if !c.eval_members(&subjects) {
+                        let ex = c.explain_members(&subjects);
+                        self.push(id, &r.rule, None, ex.en(), ex.zh());
+                    }
+                }
+                Body::PresidentTermLimit(max) => {
+                    if let Some((p, k, from, to)) = president_streak(reg, id, self.day) {
+                        if k > u32::from(*max) {
+                            self.push(
+                                id,
+                                &r.rule,
+                                Some(MemberRef::Person(p.clone())),
+                                format!("person `{p}` has presided {k} consecutive terms (terms {from}–{to}); at most {max} allowed"),
+                                format!("{p} 已连续 {k} 届担任会长（第 {from}–{to} 届），上限 {max} 届"),
+                            );
+                        }
+                    }
+                }
+                Body::CouncilSeats { max, role } => {
+                    if let Some(t) = current_term(reg, id, self.day) {
+                        let k = t
+                            .posts
+                            .iter()
+                            .filter(|p| role.is_none_or(|r| p.role == r))
+                            .count();
+                        if k > *max as usize {
+                            let (what_en, what_zh) = role.map_or_else(
+                                || ("council posts".to_string(), "理事会职位".to_string()),
+                                |r: Role| (format!("{r} posts"), format!("{}职位", r.zh())),
+                            );
+                            self.push(
+                                id,
+                                &r.rule,
+                                None,
+                                format!(
+                                    "term {} has {k} {what_en}; at most {max} allowed",
+                                    t.number
+                                ),
+                                format!("第 {} 届有 {k} 个{what_zh}，上限 {max} 个", t.number),
+                            );
+                        }
+                    }
+                }
+                Body::OverdueTerm => {
+                    if let Some(t) = current_term(reg, id, self.day) {
+                        if t.overdue_on(self.day) {
+                            self.push(
+                                id,
+                                &r.rule,
+                                None,
+                                format!(
+                                    "term {} started {} for {} years; re-election was due {}",
+                                    t.number,
+                                    t.start,
+                                    t.statutory_years,
+                                    t.due()
+                                ),
+                                format!(
+                                    "第 {} 届自 {} 起，任期 {} 年，应于 {} 换届",
+                                    t.number,
+                                    t.start,
+                                    t.statutory_years,
+                                    t.due()
+                                ),
+                            );
+                        }
+                    }
+                }
+                Body::Registry(code) => self.structural(org, id, &r.rule, *code),
+            }
+        }
+    }
+
+    fn structural(&mut self, org: OrgIdx, id: &str, r: &Rule, code: ErrorCode) {
+        let reg = self.reg;
+        match code {
+            ErrorCode::PresidentConflict => {
+                let presidents: Vec<MemberRef> = self
+                    .bucket(org)
+                    .iter()
+                    .map(|&i| reg.membership_record(i))
+                    .filter(|m| m.role == Role::President)
+                    .map(|m| member_ref(reg, m.member))
+                    .collect();
+                if presidents.len() > 1 {
+                    let names = presidents
+                        .iter()
+                        .map(|m| m.id())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.push(
+                        id,
+                        r,
+                        None,
+                        format!(
+                            "{} presidents active on {}: {names}",
+                            presidents.len(),
+                            self.day
+                        ),
+                        format!("{} 有 {} 位会长：{names}", self.day, presidents.len()),
+                    );
+                }
+            }
+            ErrorCode::OverlappingMembership => {
+                let mut members: Vec<MemberIdx> = self
+                    .bucket(org)
+                    .iter()
+                    .map(|&i| reg.membership_record(i).member)
+                    .collect();
+                members.sort_unstable();
+                let mut i = 0;
+                while i < members.len() {
+                    let j = members[i..]
+                        .iter()
+                        .take_while(|m| **m == members[i])
+                        .count();
+                    if j > 1 {
+                        self.push(
+                            id,
+                            r,
+                            Some(member_ref(reg, members[i])),
+                            format!("{j} memberships active on {}", self.day),
+                            format!("{} 有 {j} 条同时有效的任职", self.day),
+                        );
+                    }
+                    i += j;
+                }
+            }
+            ErrorCode::LevelOrder | ErrorCode::KindMismatch => {
+                let Some((p, relation)) = self.forest.parent(org) else {
+                    return;
+                };
+                let (Some(child), Some(parent)) =
+                    (reg.organization_at(org), reg.organization_at(p))
+                else {
+                    return;
+                };
+                let broken = if code == ErrorCode::LevelOrder {
+                    match relation {
+                        Relation::Guidance => child.level <= parent.level,
+                        Relation::PartOf => child.level < parent.level,
+                    }
+                } else {
+                    relation == Relation::PartOf
+                        && child.kind != parent.kind
+                        && child.kind != OrgKind::SpecialCommittee
+                };
+                if broken {
+                    self.push(
+                        id,
+                        r,
+                        None,
+                        format!(
+                            "{} {} `{}` is {relation} `{}` ({} {})",
+                            child.level, child.kind, child.id, parent.id, parent.level, parent.kind
+                        ),
+                        format!(
+                            "{}{} {} {} {}（{}{}）",
+                            child.level.zh(),
+                            child.kind.zh(),
+                            child.id,
+                            relation.zh(),
+                            parent.id,
+                            parent.level.zh(),
+                            parent.kind.zh()
+                        ),
+                    );
+                }
+            }
+            // Memberships outside a lifetime are found in the pass over all records; the other
+            // codes are refused by every command and cannot be read off the records.
+            _ => {}
+        }
+    }
+}
+
+/// The term of `org` running on `day`.
+fn current_term<'r>(reg: &'r Registry, org: &str, day: NaiveDate) -> Option<&'r Term> {
+    reg.terms(org)
+        .ok()?
+        .iter()
+        .rev()
+        .find(|t| active_on(t.start, t.end, day))
+}
+
+/// The president of the current term and how many consecutive terms (numbered consecutively,
+/// ending with the current one) they have presided: (person, count, first term, current term).
+fn president_streak(reg: &Registry, org: &str, day: NaiveDate) -> Option<(String, u32, u16, u16)> {
+    let terms = reg.terms(org).ok()?;
+    let pos = terms.iter().rposition(|t| active_on(t.start, t.end, day))?;
+    let president = |t: &Term| {
+        t.posts
+            .iter()
+            .find(|p| p.role == Role::President)
+            .map(|p| p.person.clone())
+    };
+    let p = president(&terms[pos])?;
+    let mut k = 1u32;
+    let mut first = terms[pos].number;
+    for i in (0..pos).rev() {
+        let t = &terms[i];
+        if t.number + 1 != first || president(t).as_deref() != Some(p.as_str()) {
+            break;
+        }
+        first = t.number;
+        k += 1;
+    }
+    Some((p, k, first, terms[pos].number))
+}
+
+/// Every violation on `day` in the subtree of `root` (the tree of that day), or in the whole
+/// registry: eligibility of each active membership (against the rules of the organization it is
+/// recorded in, the member's other memberships excluding that organization), composition
+/// conditions over each organization's distinct active members (branches included), term rules
+/// (overdue, seats, president streaks) and the structural rules that can be re-verified on
+/// records ([`REVERIFIED_CODES`](super::REVERIFIED_CODES)).
+///
+/// A root that does not exist on `day` gives an empty audit; an unknown root is an error.
+/// Cost: one pass over the membership records plus one evaluation per active membership and
+/// eligibility rule.
+pub fn audit(
+    reg: &Registry,
+    book: &CompiledBook,
+    root: Option<&str>,
+    day: NaiveDate,
+) -> Result<Audit, RuleError> {
+    let root_idx = match root {
+        Some(id) => Some(
+            reg.org_index(id)
+                .ok_or_else(|| not_found("organization", id))?,
+        ),
+        None => None,
+    };
+    let forest = reg.tree_at(day);
+    let orgs: Vec<OrgIdx> = match root_idx {
+        Some(r) => forest.subtree(r).to_vec(),
+        None => forest.order().to_vec(),
+    };
+    let n = reg.organization_count();
+    let mut in_scope = vec![false; n];
+    for o in &orgs {
+        in_scope[o.get()] = true;
+    }
+    // Active records by organization, counting sort.
+    let mut start = vec![0u32; n + 1];
+    let mut outside = Vec::new();
+    let total = reg.membership_count() as u32;
+    for i in 0..total {
+        let m = reg.membership_record(i);
+        if m.active_on(day) {
+            if in_scope[m.org.get()] {
+                start[m.org.get() + 1] += 1;
+            } else if root.is_none() && !forest.contains(m.org) {
+                outside.push(i);
+            }
+        }
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut records = vec![0u32; start[n] as usize];
+    for i in 0..total {
+        let m = reg.membership_record(i);
+        if m.active_on(day) && in_scope[m.org.get()] {
+            let slot = &mut fill[m.org.get()];
+            records[*slot as usize] = i;
+            *slot += 1;
+        }
+    }
+    let memberships = records.len();
+    let credit = book.rules.iter().any(|r| match &r.body {
+        Body::Eligibility(c) | Body::Composition(c) => c.reads_credit(),
+        _ => false,
+    });
+    let enterprises: Vec<EnterpriseFacts<'_>> = reg
+        .enterprises()
+        .map(|e| EnterpriseFacts::checked(e, credit))
+        .collect();
+    let mut a = Auditor {
+        reg,
+        book,
+        day,
+        dayc: Day::new(day),
+        forest,
+        start,
+        records,
+        enterprises,
+        out: Vec::new(),
+    };
+    // Memberships active in an organization that does not exist that day.
+    if let Some(&ri) = book.common.iter().find(|&&ri| {
+        matches!(
+            book.rule(ri).body,
+            Body::Registry(ErrorCode::OutsideLifetime)
+        )
+    }) {
+        let r = &book.rule(ri).rule;
+        for i in outside {
+            let m = reg.membership_record(i);
+            if let Some(o) = reg.organization_at(m.org) {
+                a.push(
+                    &o.id,
+                    r,
+                    Some(member_ref(reg, m.member)),
+                    format!("membership active on {day}, when the organization does not exist"),
+                    format!("{day} 任职有效，但组织当日不存在"),
+                );
+            }
+        }
+    }
+    let mut sets: HashMap<SetKey, Vec<u32>> = HashMap::new();
+    for &org in &orgs {
+        let key = book.key(reg, &a.forest, org);
+        let set = match sets.get(&key) {
+            Some(s) => s.clone(),
+            None => {
+                let s = book.set(&key);
+                sets.insert(key, s.clone());
+                s
+            }
+        };
+        a.org(org, &set);
+    }
+    Ok(Audit {
+        as_of: day,
+        root: root.map(str::to_string),
+        organizations: orgs.len(),
+        memberships,
+        violations: a.out,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// candidates
+
+/// A key candidates are ranked by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderKey {
+    /// Higher professional title first.
+    TitleDesc,
+    /// Lower professional title first.
+    TitleAsc,
+    /// Higher education first.
+    EducationDesc,
+    /// Lower education first.
+    EducationAsc,
+    /// Younger first (later earliest birth day first).
+    AgeAsc,
+    /// Older first.
+    AgeDesc,
+    /// By id (byte order of the UTF-8 text). Ids are unique, so keys after it never matter.
+    Id,
+}
+
+/// How [`candidates`] ranks: by the keys in order; values not recorded (and enterprises, which
+/// have no title or age) come last for every key; remaining ties keep the order in which the
+/// members were added to the registry (persons before enterprises).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateOrder {
+    /// The keys, most significant first. At most three attribute keys count (title,
+    /// education and age make three); `id` ends the ranking (ids are unique).
+    pub keys: Vec<OrderKey>,
+    /// Keep only the first `limit` candidates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}
+
+impl Default for CandidateOrder {
+    /// Title descending, then age ascending, then id; no limit.
+    fn default() -> Self {
+        CandidateOrder {
+            keys: vec![OrderKey::TitleDesc, OrderKey::AgeAsc, OrderKey::Id],
+            limit: None,
+        }
+    }
+}
+
+/// A member who could join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Candidate<'r> {
+    /// The person's or enterprise's id.
+    pub id: &'r str,
+    /// Whether it is an enterprise.
+    pub enterprise: bool,
+    /// Professional title (persons).
+    pub title: Option<Title>,
+    /// Education, when recorded.
+    pub education: Option<Education>,
+    /// Age on the day, when the birth date is recorded.
+    pub age: Option<u32>,
+    /// Number of `warn` eligibility rules not met.
+    pub warnings: u32,
+}
+
+const KEY_BITS: u32 = 20;
+const KEY_MISSING: u64 = (1 << KEY_BITS) - 1;
+/// Ranking keys used besides `id` (three attributes fit a 64-bit key).
+const MAX_KEYS: usize = 3;
+
+/// What ranking reads of a member: title, education (indices) and packed birth day (0: none).
+#[derive(Clone, Copy)]
+struct RankInput {
+    title: Option<u8>,
+    education: Option<u8>,
+    birth: u32,
+}
+
+/// The rank key of a member: each order key in 20 bits, most significant first.
+fn rank(keys: &[OrderKey], r: RankInput) -> u64 {
+    let mut key = 0u64;
+    for k in keys
+        .iter()
+        .take_while(|k| **k != OrderKey::Id)
+        .take(MAX_KEYS)
+    {
+        let comp = match k {
+            OrderKey::TitleDesc => r
+                .title
+                .map(|t| ((Title::ALL.len() - 1) as u64).saturating_sub(u64::from(t))),
+            OrderKey::TitleAsc => r.title.map(u64::from),
+            OrderKey::EducationDesc => r
+                .education
+                .map(|e| ((Education::ALL.len() - 1) as u64).saturating_sub(u64::from(e))),
+            OrderKey::EducationAsc => r.education.map(u64::from),
+            OrderKey::AgeAsc | OrderKey::AgeDesc => (r.birth != 0).then(|| {
+                // Years from 1890 (clamped) and month-day: calendar order in 20 bits.
+                let year = (i64::from(r.birth >> 9) - 32768 - 1890).clamp(0, 2047) as u64;
+                let days = (year << 9 | u64::from(r.birth & 511)).min(KEY_MISSING - 1);
+                if *k == OrderKey::AgeAsc {
+                    KEY_MISSING - 1 - days
+                } else {
+                    days
+                }
+            }),
+            OrderKey::Id => None,
+        };
+        key = key << KEY_BITS | comp.unwrap_or(KEY_MISSING);
+    }
+    key
+}
+
+/// A candidate with its sort keys: rank key, first bytes of the id (when ranking by id), who it
+/// is (person index, or enterprise index with [`ENTERPRISE`] set: registration order), and what
+/// the answer shows besides the id, packed (`u8::MAX`: none) to keep entries at 24 bytes.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u64,
+    id: u64,
+    who: u32,
+    warnings: u8,
+    title: u8,
+    education: u8,
+    age: u8,
+}
+
+const ENTERPRISE: u32 = 1 << 31;
+
+/// A subject, or an index row.
+enum Either<'a> {
+    Subject(Subject<'a>),
+    Row(RowRef<'a>),
+}
+
+/// Sorts entries by key with an LSD radix sort on 16-bit digits, skipping digits that are the
+/// same in every entry; stable, so equal keys keep the order they were found in.
+fn radix_sort(v: &mut Vec<Entry>) {
+    let (mut and, mut or) = (u64::MAX, 0u64);
+    for e in v.iter() {
+        and &= e.key;
+        or |= e.key;
+    }
+    let varying = and ^ or;
+    if varying == 0 {
+        return;
+    }
+    let mut tmp = v.clone();
+    let mut count = vec![0usize; (1 << 16) + 1];
+    for digit in 0..4 {
+        let shift = digit * 16;
+        if (varying >> shift) & 0xFFFF == 0 {
+            continue;
+        }
+        count.iter_mut().for_each(|c| *c = 0);
+        for e in v.iter() {
+            count[((e.key >> shift) & 0xFFFF) as usize + 1] += 1;
+        }
+        for i in 0..1 << 16 {
+            count[i + 1] += count[i];
+        }
+        for e in v.iter() {
+            let slot = &mut count[((e.key >> shift) & 0xFFFF) as usize];
+            tmp[*slot] = *e;
+            *slot += 1;
+        }
+        std::mem::swap(v, &mut tmp);
+    }
+}
+
+/// Persons and enterprises eligible for `org_id` on `day` (no `reject` eligibility rule fails)
+/// who are not already active members of it or of its part-of branches, ranked by `order`
+/// ([`CandidateOrder::default`]: title descending, age ascending, id). Each candidate counts the
+/// `warn` eligibility rules it fails. Their other memberships (for `member_of`) exclude the
+/// organization itself.
+///
+/// Unknown organization: an error; one that does not exist on `day`: no candidates. Cost: one
+/// pass over the membership records (who is a member already), one evaluation per person and
+/// enterprise, and a radix sort of the candidates on integer keys (with `limit`, a selection).
+/// Reading a million person records dominates; to ask about several organizations, build a
+/// [`PersonIndex`] once and use [`candidates_indexed`].
+pub fn candidates<'r>(
+    reg: &'r Registry,
+    book: &CompiledBook,
+    org_id: &str,
+    day: NaiveDate,
+    order: &CandidateOrder,
+) -> Result<Vec<Candidate<'r>>, RuleError> {
+    candidates_in(reg, None, book, org_id, day, order)
+}
+
+/// [`candidates`] on a prepared [`PersonIndex`]: the same answer, reading dense columns
+/// instead of person records (build the index once, then ask for any number of organizations).
+pub fn candidates_indexed<'r>(
+    index: &PersonIndex<'r>,
+    book: &CompiledBook,
+    org_id: &str,
+    day: NaiveDate,
+    order: &CandidateOrder,
+) -> Result<Vec<Candidate<'r>>, RuleError> {
+    candidates_in(index.registry(), Some(index), book, org_id, day, order)
+}
+
+fn candidates_in<'r>(
+    reg: &'r Registry,
+    index: Option<&PersonIndex<'r>>,
+    book: &CompiledBook,
+    org_id: &str,
+    day: NaiveDate,
+    order: &CandidateOrder,
+) -> Result<Vec<Candidate<'r>>, RuleError> {
+    let org = reg
+        .org_index(org_id)
+        .ok_or_else(|| not_found("organization", org_id))?;
+    let forest = reg.tree_at(day);
+    if !forest.contains(org) {
+        return Ok(Vec::new());
+    }
+    let set = book.set(&book.key(reg, &forest, org));
+    let (mut rejects, mut warns) = (Vec::new(), Vec::new());
+    for &i in &set {
+        if let Body::Eligibility(c) = &book.rule(i).body {
+            match book.rule(i).rule.severity {
+                Severity::Reject => rejects.push(c),
+                Severity::Warn => warns.push(c),
+            }
+        }
+    }
+    let credit = rejects.iter().chain(&warns).any(|c| c.reads_credit());
+    // The organization and its part-of branches: their members are already members.
+    let mut scope = vec![false; reg.organization_count()];
+    let mut stack = vec![org];
+    while let Some(o) = stack.pop() {
+        scope[o.get()] = true;
+        stack.extend(
+            forest
+                .children(o)
+                .filter(|&c| matches!(forest.parent(c), Some((_, Relation::PartOf)))),
+        );
+    }
+    // One sequential pass over the records marks who is a member already.
+    let persons = reg.person_count();
+    let member_persons = persons;
+    let plists = reg.person_membership_lists();
+    let elists = reg.enterprise_membership_lists();
+    let mut member = vec![false; persons + elists.len()];
+    for i in 0..reg.membership_count() as u32 {
+        let m = reg.membership_record(i);
+        if scope[m.org.get()] && m.active_on(day) {
+            let slot = match m.member {
+                MemberIdx::Person(p) => p as usize,
+                MemberIdx::Enterprise(e) => persons + e as usize,
+            };
+            if let Some(x) = member.get_mut(slot) {
+                *x = true;
+            }
+        }
+    }
+    let dayc = Day::new(day);
+    let by_id = order
+        .keys
+        .iter()
+        .take_while(|k| **k != OrderKey::Id)
+        .count()
+        < order.keys.len();
+    let enterprises: Vec<&'r Enterprise> = reg.enterprises().collect();
+    let mut entries: Vec<Entry> = Vec::with_capacity(persons + enterprises.len());
+    let mut consider = |s: Either<'_>, r: RankInput, who: u32, id: &dyn Fn() -> u64| {
+        let ok = |c: &&super::Condition| match &s {
+            Either::Subject(s) => c.eval(s),
+            Either::Row(row) => c.eval_row(row),
+        };
+        if !rejects.iter().all(ok) {
+            return;
+        }
+        let warnings = warns.iter().filter(|w| !ok(w)).count();
+        entries.push(Entry {
+            key: rank(&order.keys, r),
+            id: if by_id { id() } else { 0 },
+            who,
+            warnings: u8::try_from(warnings).unwrap_or(u8::MAX),
+            title: r.title.unwrap_or(NONE8),
+            education: r.education.unwrap_or(NONE8),
+            age: dayc
+                .age_packed(r.birth)
+                .and_then(|a| u8::try_from(a).ok())
+                .filter(|&a| a != NONE8)
+                .unwrap_or(NONE8),
+        });
+    };
+    let persons = match index {
+        Some(ix) => ix.len().min(persons),
+        None => persons,
+    };
+    for (i, _) in member
+        .iter()
+        .enumerate()
+        .take(persons)
+        .filter(|(_, m)| !**m)
+    {
+        let i = i as u32;
+        match index {
+            Some(ix) => {
+                let s = Either::Row(RowRef {
+                    ix,
+                    i,
+                    day: dayc,
+                    exclude: Some(org),
+                });
+                let r = RankInput {
+                    title: PersonIndex::byte(&ix.title, i),
+                    education: PersonIndex::byte(&ix.education, i),
+                    birth: ix.birth.get(i as usize).copied().unwrap_or(0),
+                };
+                consider(s, r, i, &|| ix.id8.get(i as usize).copied().unwrap_or(0));
+            }
+            None => {
+                let p = reg.person_at(i);
+                let Some(list) = plists.get(i as usize) else {
+                    continue;
+                };
+                let s =
+                    Either::Subject(Subject::person_on(p, dayc).with_records(reg, list, Some(org)));
+                let r = RankInput {
+                    title: Some(p.title.index() as u8),
+                    education: p.education.map(|e| e.index() as u8),
+                    birth: pack_birth(p),
+                };
+                consider(s, r, i, &|| id_prefix(&p.id));
+            }
+        }
+    }
+    for (i, (e, list)) in enterprises.iter().zip(elists).enumerate() {
+        if member.get(member_persons + i).copied().unwrap_or(true) {
+            continue;
+        }
+        let s = Subject::enterprise_on(EnterpriseFacts::checked(e, credit), dayc).with_records(
+            reg,
+            list,
+            Some(org),
+        );
+        let r = RankInput {
+            title: None,
+            education: None,
+            birth: 0,
+        };
+        consider(Either::Subject(s), r, ENTERPRISE | i as u32, &|| {
+            id_prefix(&e.id)
+        });
+    }
+    let id_of = |e: &Entry| -> &'r str {
+        if e.who & ENTERPRISE != 0 {
+            enterprises
+                .get((e.who & !ENTERPRISE) as usize)
+                .map_or("", |x| x.id.as_str())
+        } else {
+            match index {
+                Some(ix) => ix.ids.get(e.who as usize).copied().unwrap_or(""),
+                None => &reg.person_at(e.who).id,
+            }
+        }
+    };
+    // Found in registration order (persons, then enterprises), hence `who` breaks the last ties.
+    let cmp = |a: &Entry, b: &Entry| {
+        (a.key, a.id)
+            .cmp(&(b.key, b.id))
+            .then_with(|| {
+                if by_id {
+                    id_of(a).cmp(id_of(b))
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .then(a.who.cmp(&b.who))
+    };
+    match order.limit {
+        Some(0) => return Ok(Vec::new()),
+        Some(limit) if limit < entries.len() => {
+            entries.select_nth_unstable_by(limit - 1, cmp);
+            entries.truncate(limit);
+            entries.sort_unstable_by(cmp);
+        }
+        _ => {
+            radix_sort(&mut entries);
+            if by_id {
+                // Runs of equal keys by id (integer prefixes first).
+                let mut i = 0;
+                while i < entries.len() {
+                    let key = entries[i].key;
+                    let j = i + entries[i..].iter().take_while(|e| e.key == key).count();
+                    if j - i > 1 {
+                        entries[i..j].sort_unstable_by(cmp);
+                    }
+                    i = j;
+                }
+            }
+        }
+    }
+    let byte = |b: u8| (b != NONE8).then_some(b as usize);
+    Ok(entries
+        .iter()
+        .map(|e| Candidate {
+            id: id_of(e),
+            enterprise: e.who & ENTERPRISE != 0,
+            title: byte(e.title).and_then(|t| Title::ALL.get(t)).copied(),
+            education: byte(e.education)
+                .and_then(|t| Education::ALL.get(t))
+                .copied(),
+            age: byte(e.age).map(|a| a as u32),
+            warnings: u32::from(e.warnings),
+        })
+        .collect())
+}
