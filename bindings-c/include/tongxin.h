@@ -9,7 +9,7 @@
  *   `tx_registry_from_json()`, released with `tx_registry_free()` (NULL is a no-op).
  * - Status: fallible functions return a `tx_status`; `TX_STATUS_OK` is 0. Numbers are stable:
  *   1-99 are binding-level (NULL argument, invalid UTF-8, invalid argument, buffer too small,
- *   invalid identifier, import, export, unknown error, panic); 100 and up are the core library's error codes, same numbers and
+ *   invalid identifier, import, export, rule, unknown error, panic); 100 and up are the core library's error codes, same numbers and
  *   same snake_case names (`tx_status_name()`): 1xx lookups, 2xx fields and dates, 3xx tree,
  *   4xx memberships, 5xx history, 9xx documents. Retired values are never reused. Functions
  *   returning a status are marked TX_MUST_USE.
@@ -113,7 +113,7 @@
  * | range | family |
  * |---|---|
  * | 0 | success |
- * | 1–99 | binding level: the arguments as C passed them, identifiers, imports and exports, buffers, panics |
+ * | 1–99 | binding level: the arguments as C passed them, identifiers, imports and exports, buffers, panics, rules |
  * | 100–199 | lookups (the core's numbers, the core's `ErrorCode::number`) |
  * | 200–299 | field and date checks |
  * | 300–399 | tree structure |
@@ -175,6 +175,14 @@ typedef enum tx_status {
      * error naming the file. A binding-level number.
      */
     TX_STATUS_EXPORT = 7,
+    /**
+     * A membership rule question (`tx_registry_rules_json`) the core's rules engine refuses:
+     * a rule book whose rules do not compile, or an unknown organization or member. The message
+     * is the core's `RuleError`, followed by its stable snake_case code in parentheses, e.g.
+     * `(rule_unknown_attribute)`. A binding-level number: the core reports these as rule
+     * errors, not as `ErrorCode`s.
+     */
+    TX_STATUS_RULE = 8,
     /**
      * A core error this version of the binding does not know (a newer core); the message
      * carries its name and number.
@@ -1011,6 +1019,47 @@ enum tx_status tx_registry_organization_count(const struct tx_registry *reg,
  */
 TX_MUST_USE
 enum tx_status tx_registry_query_json(const struct tx_registry *reg,
+                                      const char *query_json,
+                                      char **out_json);
+
+/**
+ * Answers a question about the membership rules, given as a JSON object tagged by
+ * `"question"`; the answer is the core result's serde JSON (compact; the same bytes as
+ * `serde_json::to_string` of the core's result in Rust).
+ *
+ * | question | fields | answer (core) |
+ * |---|---|---|
+ * | `check` | `member` (`{"person":id}` or `{"enterprise":id}`), `org`, `as_of`, `book`? | `rules::check`: `{"member","org","as_of","eligible","already_member","rules","explanation_zh","explanation_en"}` |
+ * | `audit` | `as_of`, `root`?, `book`? | `rules::audit`: the violations in the subtree (every organization without `root`) |
+ * | `candidates` | `org`, `as_of`, `limit`?, `keys`?, `book`? | `rules::candidates`: `[{"id","enterprise","title","education","age","warnings"}]` |
+ *
+ * - `book` is a rule book as the core's `RuleBook` JSON (`common`, `defaults`, `overrides`;
+ *   conditions as text); without it the core's standard book is used.
+ * - `keys` are the core's `OrderKey` names (`title_desc`, `title_asc`, `education_desc`,
+ *   `education_asc`, `age_asc`, `age_desc`, `id`); default `title_desc, age_asc, id`.
+ * - Example: `{"question":"check","member":{"person":"p1"},"org":"o1","as_of":"2024-06-01"}`.
+ *
+ * Cost: that of the core function, plus compiling `book` when given.
+ *
+ * \param reg        non-NULL handle; only read.
+ * \param query_json the question, NUL-terminated UTF-8; borrowed for the call.
+ * \param out_json   non-NULL; receives the answer on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` for text that is not JSON, an unknown
+ *         `question`, a missing or unknown field, a bad value, or a `book` that is not a rule
+ *         book (including condition text that does not parse); `TX_STATUS_RULE` for a book
+ *         whose rules do not compile (unknown attribute or value, type mismatch …) or an
+ *         unknown organization or member, with the core's message and its stable code in
+ *         parentheses, e.g. `(rule_unknown_attribute)`; binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_json`; release it with `tx_string_free`, never
+ * `free()`.
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_rules_json(const struct tx_registry *reg,
                                       const char *query_json,
                                       char **out_json);
 

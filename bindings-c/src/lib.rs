@@ -25,6 +25,9 @@
 //!   [`tx_registry_import_popolo`]) hands bytes to and from the core's `interchange` functions;
 //!   a rejected import gives `TX_STATUS_IMPORT` with the core's file/line/column message, and
 //!   exported files are owned [`tx_bytes`] released with [`tx_bytes_free`].
+//! - Membership rules ([`tx_registry_rules_json`]) answer the core's `rules::check`,
+//!   `rules::audit` and `rules::candidates` as JSON; a rule book or question the rules engine
+//!   refuses gives `TX_STATUS_RULE` with the core's message and code.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
@@ -37,6 +40,7 @@ pub mod ids;
 pub mod interchange;
 mod query;
 pub mod registry;
+pub mod rules;
 pub mod stats;
 pub mod status;
 pub mod strings;
@@ -48,6 +52,7 @@ pub use error::*;
 pub use ids::*;
 pub use interchange::*;
 pub use registry::*;
+pub use rules::*;
 pub use stats::*;
 pub use status::*;
 pub use strings::*;

@@ -8,7 +8,7 @@ use std::ffi::c_char;
 /// | range | family |
 /// |---|---|
 /// | 0 | success |
-/// | 1–99 | binding level: the arguments as C passed them, identifiers, imports and exports, buffers, panics |
+/// | 1–99 | binding level: the arguments as C passed them, identifiers, imports and exports, buffers, panics, rules |
 /// | 100–199 | lookups (the core's numbers, the core's `ErrorCode::number`) |
 /// | 200–299 | field and date checks |
 /// | 300–399 | tree structure |
@@ -55,6 +55,12 @@ pub enum tx_status {
     /// with a character the chosen encoding (GBK) lacks. The message is the core's interchange
     /// error naming the file. A binding-level number.
     Export = 7,
+    /// A membership rule question (`tx_registry_rules_json`) the core's rules engine refuses:
+    /// a rule book whose rules do not compile, or an unknown organization or member. The message
+    /// is the core's `RuleError`, followed by its stable snake_case code in parentheses, e.g.
+    /// `(rule_unknown_attribute)`. A binding-level number: the core reports these as rule
+    /// errors, not as `ErrorCode`s.
+    Rule = 8,
     /// A core error this version of the binding does not know (a newer core); the message
     /// carries its name and number.
     UnknownError = 98,
@@ -119,6 +125,7 @@ impl tx_status {
         tx_status::InvalidIdentifier,
         tx_status::Import,
         tx_status::Export,
+        tx_status::Rule,
         tx_status::UnknownError,
         tx_status::Panic,
         tx_status::DuplicateId,
@@ -169,6 +176,7 @@ impl tx_status {
             tx_status::InvalidIdentifier => "invalid_identifier\0",
             tx_status::Import => "import\0",
             tx_status::Export => "export\0",
+            tx_status::Rule => "rule\0",
             tx_status::UnknownError => "unknown_error\0",
             tx_status::Panic => "panic\0",
             tx_status::DuplicateId => "duplicate_id\0",

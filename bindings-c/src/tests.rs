@@ -210,7 +210,7 @@ fn every_core_code_maps_to_a_status_with_its_number_and_name() {
         );
     }
     // Unknown numbers map to the catch-all.
-    for n in [-1, 8, 97, 100, 103, 777, 999, i32::MAX, i32::MIN] {
+    for n in [-1, 9, 97, 100, 103, 777, 999, i32::MAX, i32::MIN] {
         assert_eq!(tx_status::from_number(i64::from(n)), None, "{n}");
         let name = unsafe { CStr::from_ptr(tx_status_name(n)) };
         assert_eq!(name.to_str().unwrap(), "unknown_error");
@@ -308,7 +308,7 @@ fn every_export_runs_inside_exactly_one_panic_boundary() {
         }
     }
     assert_eq!(exports, boundaries);
-    assert_eq!(exports, 30, "update this count when adding an export");
+    assert_eq!(exports, 31, "update this count when adding an export");
 }
 
 #[test]
@@ -2826,4 +2826,133 @@ fn popolo_export_and_import() {
         tx_registry_free(copy);
         tx_registry_free(empty);
     }
+}
+
+fn rules_json(reg: *const tx_registry, q: &str) -> Result<String, (tx_status, String)> {
+    take_answer(tx_registry_rules_json, reg, q)
+}
+
+#[test]
+fn rules_json_equals_the_core_results_serialized() {
+    use tongxin::rules::{self, CandidateOrder, CompiledBook, OrderKey};
+    use tongxin::MemberRef;
+    assert_eq!(tx_status::Rule as i32, 8);
+    assert_eq!(status_name(tx_status::Rule), "rule");
+    let reg = rich_scenario();
+    let inner = unsafe { &(*reg).inner };
+    let day = "2024-06-01".parse::<chrono::NaiveDate>().unwrap();
+    let book = CompiledBook::standard();
+
+    // Eligible: p1 is non-party with a senior title.
+    let q =
+        r#"{"question":"check","member":{"person":"p1"},"org":"ft-street","as_of":"2024-06-01"}"#;
+    let answer = rules_json(reg, q).unwrap();
+    let core = rules::check(
+        inner,
+        &book,
+        &MemberRef::Person("p1".into()),
+        "ft-street",
+        day,
+    )
+    .unwrap();
+    assert!(core.eligible);
+    assert_eq!(answer, to(&core));
+
+    // Not eligible: p5 is a CPC member; the explanation names the failing clause.
+    let q = r#"{"question":"check","member":{"person":"p5"},"org":"ft-zlh","as_of":"2024-06-01"}"#;
+    let answer = rules_json(reg, q).unwrap();
+    let core = rules::check(inner, &book, &MemberRef::Person("p5".into()), "ft-zlh", day).unwrap();
+    assert!(!core.eligible);
+    assert_eq!(answer, to(&core));
+    let v = json(&answer);
+    assert_eq!(v["eligible"], false);
+    assert!(
+        v["explanation_zh"]
+            .as_str()
+            .unwrap()
+            .contains("党派 = 中共党员，要求 ≠ 中共党员 ✗"),
+        "{answer}"
+    );
+
+    // Audit, whole registry and one subtree.
+    let answer = rules_json(reg, r#"{"question":"audit","as_of":"2024-06-01"}"#).unwrap();
+    assert_eq!(answer, to(&rules::audit(inner, &book, None, day).unwrap()));
+    let q = r#"{"question":"audit","as_of":"2024-06-01","root":"ft-zlh"}"#;
+    let answer = rules_json(reg, q).unwrap();
+    assert_eq!(
+        answer,
+        to(&rules::audit(inner, &book, Some("ft-zlh"), day).unwrap())
+    );
+
+    // Candidates, default order and with keys and a limit.
+    let q = r#"{"question":"candidates","org":"sz-zlh","as_of":"2024-06-01"}"#;
+    let answer = rules_json(reg, q).unwrap();
+    let core = rules::candidates(inner, &book, "sz-zlh", day, &CandidateOrder::default()).unwrap();
+    assert_eq!(answer, to(&core));
+    let q =
+        r#"{"question":"candidates","org":"sz-zlh","as_of":"2024-06-01","limit":1,"keys":["id"]}"#;
+    let answer = rules_json(reg, q).unwrap();
+    let order = CandidateOrder {
+        keys: vec![OrderKey::Id],
+        limit: Some(1),
+    };
+    let core = rules::candidates(inner, &book, "sz-zlh", day, &order).unwrap();
+    assert!(core.len() <= 1);
+    assert_eq!(answer, to(&core));
+
+    // A custom book: nobody may join.
+    let q = r#"{"question":"check","member":{"person":"p1"},"org":"ft-street","as_of":"2024-06-01",
+        "book":{"common":[{"id":"none","severity":"reject","message_zh":"无","message_en":"none",
+        "body":{"type":"eligibility","when":"party == cpc"}}]}}"#;
+    let v = json(&rules_json(reg, q).unwrap());
+    assert_eq!(v["eligible"], false);
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn rules_json_rejects_bad_questions() {
+    let reg = scenario();
+    let bad_json = [
+        "not json",
+        r#"{"question":"why"}"#,
+        r#"{"question":"audit"}"#,
+        r#"{"question":"audit","as_of":"2024-06-01","extra":1}"#,
+        r#"{"question":"audit","as_of":"2024-06-01","book":5}"#,
+        r#"{"question":"audit","as_of":"2024-06-01","book":{"common":[{"id":"x"}]}}"#,
+    ];
+    for q in bad_json {
+        let (st, msg) = rules_json(reg, q).unwrap_err();
+        assert_eq!(st, tx_status::InvalidJson, "{q}: {msg}");
+        assert!(msg.contains("query_json"), "{msg}");
+    }
+    // Rule text that parses but does not compile.
+    let q = r#"{"question":"audit","as_of":"2024-06-01","book":{"common":[{"id":"x",
+        "severity":"reject","message_zh":"x","message_en":"x",
+        "body":{"type":"eligibility","when":"no_such_attribute >= 3"}}]}}"#;
+    let (st, msg) = rules_json(reg, q).unwrap_err();
+    assert_eq!(st, tx_status::Rule, "{msg}");
+    assert!(
+        msg.contains("no_such_attribute") && msg.contains("(rule_"),
+        "{msg}"
+    );
+    // Unknown organization.
+    let q = r#"{"question":"candidates","org":"nowhere","as_of":"2024-06-01"}"#;
+    let (st, msg) = rules_json(reg, q).unwrap_err();
+    assert_eq!(st, tx_status::Rule, "{msg}");
+    assert!(msg.contains("nowhere"), "{msg}");
+
+    // NULL arguments.
+    let q = c(r#"{"question":"audit","as_of":"2024-06-01"}"#);
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe { tx_registry_rules_json(null(), q.as_ptr(), &mut out) };
+    assert_eq!(st, tx_status::NullArgument);
+    assert!(last_error().contains("`reg`"));
+    let st = unsafe { tx_registry_rules_json(reg, null(), &mut out) };
+    assert_eq!(st, tx_status::NullArgument);
+    assert!(last_error().contains("`query_json`"));
+    let st = unsafe { tx_registry_rules_json(reg, q.as_ptr(), null_mut()) };
+    assert_eq!(st, tx_status::NullArgument);
+    assert!(last_error().contains("`out_json`"));
+    assert!(out.is_null());
+    unsafe { tx_registry_free(reg) };
 }

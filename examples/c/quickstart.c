@@ -4,8 +4,9 @@
  * A municipal zhilianhui (Shenzhen), a district one it guides (Futian), and a street branch
  * that is part of the district one; four persons and their memberships. Prints the subtree,
  * distinct member counts under the three scopes, a rollup by party (distinct persons in each
- * organization's subtree, as the core's CSV table), a command the rules reject (with its status
- * name and message), and a snapshot round trip; frees everything.
+ * organization's subtree, as the core's CSV table), an eligibility explanation from the core's
+ * rules, a command the rules reject (with its status name and message), and a snapshot round
+ * trip; frees everything.
  *
  * Build: make (plain Makefile) or cmake (CMakeLists.txt), see this directory.
  */
@@ -21,6 +22,11 @@ static const char *const DAY = "2024-06-01";
 /* The statistic asked for, as the core names it: `stats::rollup` on a day, by party. */
 static const char *const BY_PARTY =
     "{\"stat\":\"rollup\",\"as_of\":\"2024-06-01\",\"by\":\"party\"}";
+
+/* An eligibility question for the core's rules engine: may p4 join sz-zlh on the day? */
+static const char *const P4_CHECK =
+    "{\"question\":\"check\",\"member\":{\"person\":\"p4\"},\"org\":\"sz-zlh\","
+    "\"as_of\":\"2024-06-01\"}";
 
 /* Prints the status and the thread's last error message, then exits. */
 static void die(tx_status status, const char *what) {
@@ -76,6 +82,8 @@ int main(void) {
     tx_status st;
     char message[1024];
     size_t len = 0;
+    const char *explanation = NULL;
+    const char *last = NULL;
     const char *orgs_to_count[] = {"sz-zlh", "ft-zlh"};
     size_t i;
 
@@ -135,6 +143,25 @@ int main(void) {
     tx_string_free(csv);
     check(tx_registry_rollup_total(reg, "sz-zlh", DAY, &total), "rollup_total");
     printf("rollup total of sz-zlh on %s: %zu distinct persons\n", DAY, total);
+
+    /* Whether p4 may join sz-zlh, with the core rules' explanation (the standard rule book). */
+    check(tx_registry_rules_json(reg, P4_CHECK, &json), "rules_json");
+    /* The check's explanation_en is the answer's last field (each rule outcome has its own
+     * before it): print it as the JSON string it is. */
+    for (explanation = strstr(json, "\"explanation_en\":"); explanation != NULL;
+         explanation = strstr(explanation + 1, "\"explanation_en\":")) {
+        last = explanation;
+    }
+    explanation = last;
+    if (explanation == NULL) {
+        fputs("no explanation_en in the answer\n", stderr);
+        return 1;
+    }
+    explanation += strlen("\"explanation_en\":");
+    printf("eligibility of p4 for sz-zlh on %s: %.*s\n", DAY, (int)(strlen(explanation) - 1),
+           explanation);
+    tx_string_free(json);
+    json = NULL;
 
     /* A branch cannot sit above its parent: rejected, nothing changes. */
     st = tx_registry_add_organization(reg, AT, ACTOR, "bad", "bad", "zhilianhui", "municipal",

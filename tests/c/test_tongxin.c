@@ -183,6 +183,8 @@ static void test_status_names_and_numbers(void) {
     CHECK_STR(tx_status_name(TX_STATUS_EXPORT), "export");
     CHECK(TX_STATUS_IMPORT == 6);
     CHECK(TX_STATUS_EXPORT == 7);
+    CHECK_STR(tx_status_name(TX_STATUS_RULE), "rule");
+    CHECK(TX_STATUS_RULE == 8);
     CHECK_STR(tx_status_name(TX_STATUS_LEVEL_ORDER), "level_order");
     CHECK_STR(tx_status_name(TX_STATUS_INVALID_JSON), "invalid_json");
     CHECK_STR(tx_status_name(TX_STATUS_REPLAY_FAILED), "replay_failed");
@@ -972,6 +974,63 @@ static void test_stats_json(void) {
     tx_registry_free(reg);
 }
 
+static void test_rules_json(void) {
+    tx_registry *reg = rich_scenario();
+    answer_fn f = tx_registry_rules_json;
+    const char *check_p1 = "{\"question\":\"check\",\"member\":{\"person\":\"p1\"},"
+                           "\"org\":\"ft-street\",\"as_of\":\"2024-06-01\"}";
+    char *out = NULL;
+
+    /* Eligible, and not eligible with the failing clause explained. */
+    CHECK_OK(f(reg, check_p1, &out));
+    CHECK(out != NULL && strstr(out, "\"eligible\":true") != NULL);
+    tx_string_free(out);
+    out = NULL;
+    CHECK_OK(f(reg,
+               "{\"question\":\"check\",\"member\":{\"person\":\"p5\"},\"org\":\"ft-zlh\","
+               "\"as_of\":\"2024-06-01\"}",
+               &out));
+    CHECK(out != NULL && strstr(out, "\"eligible\":false") != NULL);
+    CHECK(out != NULL && strstr(out, "party is cpc, required not cpc") != NULL);
+    tx_string_free(out);
+    out = NULL;
+    CHECK_OK(f(reg, "{\"question\":\"audit\",\"as_of\":\"2024-06-01\",\"root\":\"ft-zlh\"}",
+               &out));
+    CHECK(out != NULL && out[0] == '{');
+    tx_string_free(out);
+    out = NULL;
+    CHECK_OK(f(reg,
+               "{\"question\":\"candidates\",\"org\":\"sz-zlh\",\"as_of\":\"2024-06-01\","
+               "\"limit\":1,\"keys\":[\"id\"]}",
+               &out));
+    CHECK(out != NULL && out[0] == '[');
+    tx_string_free(out);
+    out = NULL;
+
+    /* Failures. */
+    check_answer_fails(f, reg, "{not json", TX_STATUS_INVALID_JSON);
+    check_answer_fails(f, reg, "{\"question\":\"audit\",\"as_of\":\"2024-06-01\",\"book\":5}",
+                       TX_STATUS_INVALID_JSON);
+    check_answer_fails(f, reg,
+                       "{\"question\":\"audit\",\"as_of\":\"2024-06-01\",\"book\":{\"common\":"
+                       "[{\"id\":\"x\",\"severity\":\"reject\",\"message_zh\":\"x\","
+                       "\"message_en\":\"x\",\"body\":{\"type\":\"eligibility\","
+                       "\"when\":\"no_such_attribute >= 3\"}}]}}",
+                       TX_STATUS_RULE);
+    CHECK_MESSAGE_HAS("no_such_attribute");
+    check_answer_fails(f, reg,
+                       "{\"question\":\"candidates\",\"org\":\"nowhere\",\"as_of\":\"2024-06-01\"}",
+                       TX_STATUS_RULE);
+    CHECK_MESSAGE_HAS("nowhere");
+    CHECK_STATUS(f(NULL, check_p1, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `reg` is NULL");
+    CHECK_STATUS(f(reg, NULL, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(f(reg, check_p1, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out_json` is NULL");
+    CHECK(out == NULL);
+    tx_registry_free(reg);
+}
+
 static void test_stats_csv(void) {
     tx_registry *reg = rich_scenario();
     answer_fn f = tx_registry_stats_csv;
@@ -1607,7 +1666,7 @@ int main(void) {
         T(test_stats_csv),        T(test_rollup_total),             T(test_resident_id_check),
         T(test_credit_code_check), T(test_division_code_check),     T(test_import_rosters),
         T(test_check_rosters),    T(test_export_rosters),           T(test_popolo),
-        T(test_threads),
+        T(test_threads),          T(test_rules_json),
     };
     size_t i;
     int passed = 0;
