@@ -1702,7 +1702,7 @@ impl Registry {
             .into_iter()
             .flat_map(|o| self.orgs[o.get()].memberships.iter())
             .map(|&i| &self.memberships[i as usize])
-            .filter(|m| m.start <= day && m.end.is_none_or(|e| day < e))
+            .filter(|m| m.active_on(day))
             .map(|m| self.membership_view(m))
             .collect())
     }

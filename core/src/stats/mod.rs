@@ -90,6 +90,13 @@ impl ActivityTotals {
     }
 }
 
+/// Fails with `not_found` unless `root` names an organization.
+pub(crate) fn require_root(reg: &Registry, root: &str) -> Result<(), Error> {
+    reg.org_index(root)
+        .map(|_| ())
+        .ok_or_else(|| Error::not_found(crate::error::Entity::Organization, root))
+}
+
 /// The day a dated record is placed in the tree: its first possible day, but not before the
 /// organization existed.
 fn placement_day(reg: &Registry, org: &str, date: PartialDate) -> NaiveDate {
@@ -105,8 +112,7 @@ pub fn activities_in<'r>(
     period: Period,
     kind: Option<ActivityKind>,
 ) -> Result<Vec<&'r Activity>, Error> {
-    reg.org_index(root)
-        .ok_or_else(|| Error::not_found(crate::error::Entity::Organization, root))?;
+    require_root(reg, root)?;
     Ok(reg
         .activities()
         .filter(|a| kind.is_none_or(|k| a.kind == k))
@@ -136,8 +142,7 @@ pub fn advice_in<'r>(
     period: Period,
     kinds: &[AdviceKind],
 ) -> Result<Vec<&'r Advice>, Error> {
-    reg.org_index(root)
-        .ok_or_else(|| Error::not_found(crate::error::Entity::Organization, root))?;
+    require_root(reg, root)?;
     Ok(reg
         .advice_records()
         .filter(|a| kinds.is_empty() || kinds.contains(&a.kind))
@@ -302,8 +307,7 @@ pub fn designations_by_level_year(
     reg: &Registry,
     root: &str,
 ) -> Result<Vec<DesignationCount>, Error> {
-    reg.org_index(root)
-        .ok_or_else(|| Error::not_found(crate::error::Entity::Organization, root))?;
+    require_root(reg, root)?;
     let mut counts: BTreeMap<(Level, i32), u64> = BTreeMap::new();
     for d in reg.designations() {
         if reg.is_within(&d.org, root, placement_day(reg, &d.org, d.conferred)) {

@@ -4,7 +4,7 @@
 use super::rollup::{Accumulator, Dimension, Rollup};
 use super::Period;
 use crate::command::Command;
-use crate::error::{Entity, Error};
+use crate::error::Error;
 use crate::model::MemberRef;
 use crate::registry::Registry;
 use chrono::{Datelike, Months, NaiveDate};
@@ -143,8 +143,7 @@ pub struct GrowthRow {
 /// membership records alone would suggest). Each is placed in the tree of its own day: a join
 /// on its first day, a leave on the member's last day.
 pub fn growth(reg: &Registry, root: &str, periods: &[Period]) -> Result<Vec<GrowthRow>, Error> {
-    reg.org_index(root)
-        .ok_or_else(|| Error::not_found(Entity::Organization, root))?;
+    super::require_root(reg, root)?;
     let mut rows: Vec<GrowthRow> = periods
         .iter()
         .map(|p| GrowthRow {
