@@ -1231,6 +1231,131 @@ void tx_string_free(char *s);
  */
 const char *tx_version(void);
 
+/**
+ * Whether a person may belong to an organization on a day under the handle's rule book (the
+ * core's `rules::check`): every eligibility rule of the organization, after defaults,
+ * inheritance and overrides; warnings do not count. The answer equals the `eligible` field of
+ * `tx_registry_rules_json` with `{"question":"check","member":{"person":…},"org":…,
+ * "as_of":…}` (plus the same `book` when one was installed with
+ * `tx_registry_set_rule_book_json`).
+ *
+ * The rule book is compiled once per handle (on first use), not on every call.
+ *
+ * \param reg                non-NULL handle; only read (its cached rule book may be filled
+ *                           on first use).
+ * \param person_id          the person.
+ * \param org_id             the organization.
+ * \param date               the day asked, `YYYY-MM-DD`.
+ * \param out_eligible       non-NULL; receives the answer on success.
+ * \param out_explanation_zh may be NULL (not wanted); else receives, on success, the verdict
+ *                           and one line per rule with the values seen, in Chinese.
+ * \param out_explanation_en may be NULL (not wanted); else the same in English.
+ * \return `TX_STATUS_OK`; `TX_STATUS_NOT_FOUND` for an unknown person or organization;
+ *         `TX_STATUS_INVALID_ARGUMENT` for a bad date; binding-level codes.
+ *
+ * Ownership: strings in are borrowed for the call. On success the caller owns
+ * `*out_explanation_zh` and `*out_explanation_en` (when asked for); release each with
+ * `tx_string_free`, never `free()`.
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL (only the explanations may be) or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_check_eligibility(const struct tx_registry *reg,
+                                             const char *person_id,
+                                             const char *org_id,
+                                             const char *date,
+                                             bool *out_eligible,
+                                             char **out_explanation_zh,
+                                             char **out_explanation_en);
+
+/**
+ * Installs the rule book `tx_registry_check_eligibility` uses on this handle, compiled once
+ * here; NULL goes back to the core's standard book. The JSON entry point
+ * `tx_registry_rules_json` is not affected (it takes its book in each question).
+ *
+ * \param reg       non-NULL handle; its rule book is replaced on success only.
+ * \param book_json a rule book as the core's `RuleBook` JSON (`common`, `defaults`,
+ *                  `overrides`; conditions as text), or NULL for the standard book.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` for text that is not a rule book
+ *         (including condition text that does not parse); `TX_STATUS_RULE` for rules that do
+ *         not compile, with the core's message and code; binding-level codes.
+ *
+ * Ownership: `book_json` is borrowed for the call; the handle keeps its own compiled copy.
+ * Thread safety: mutates `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL (only `book_json` may be) or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_set_rule_book_json(struct tx_registry *reg,
+                                              const char *book_json);
+
+/**
+ * The subtree totals of every organization on a day, in one pass (the core's `stats::rollup`):
+ * `out[i]` receives what `tx_registry_rollup_total` gives for the organization at index `i` —
+ * distinct persons active on `date` anywhere in its subtree, 0 when it does not exist that
+ * day.
+ *
+ * Order: the registry's organization indices, i.e. the order organizations were added, dissolved
+ * ones included; `tx_registry_organization_id_at(reg, i, …)` names the organization at `i`,
+ * and `tx_registry_organization_count` gives how many there are. The order does not depend on
+ * the date and is kept by snapshots (`tx_registry_to_json` / `tx_registry_from_json`).
+ *
+ * Cost: one rollup (O(memberships × depth + organizations)), whatever the number of
+ * organizations; no per-organization call.
+ *
+ * \param reg         non-NULL handle; only read.
+ * \param date        the day asked, `YYYY-MM-DD`.
+ * \param out         caller-owned array of `out_len` totals; may be NULL only when `out_len`
+ *                    is 0 (to ask for the length).
+ * \param out_len     capacity of `out`, in elements.
+ * \param out_written non-NULL; on success receives the number of elements written (the
+ *                    number of organizations); on `TX_STATUS_BUFFER_TOO_SMALL` receives the
+ *                    length needed (a documented exception to "out-params only on success").
+ * \return `TX_STATUS_OK`; `TX_STATUS_BUFFER_TOO_SMALL` when `out_len` is less than the number
+ *         of organizations (nothing is computed and `out` is untouched);
+ *         `TX_STATUS_INVALID_ARGUMENT` for a bad date; `TX_STATUS_NULL_ARGUMENT` when `out` is
+ *         NULL with `out_len > 0`; binding-level codes.
+ *
+ * Ownership: nothing changes owner; only the first `*out_written` elements of `out` are
+ * written.
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * `out` must be NULL or valid for writes of `out_len` elements; the other pointers must be
+ * NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_rollup_totals(const struct tx_registry *reg,
+                                         const char *date,
+                                         uint64_t *out,
+                                         size_t out_len,
+                                         size_t *out_written);
+
+/**
+ * The id of the organization at an index of the order `tx_registry_rollup_totals` uses (the
+ * order organizations were added; `0 <= index < tx_registry_organization_count`).
+ *
+ * \param reg    non-NULL handle; only read.
+ * \param index  the index.
+ * \param out_id non-NULL; receives the id on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_ARGUMENT` for an index past the last
+ *         organization; binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_id`; release it with `tx_string_free`, never
+ * `free()`.
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_organization_id_at(const struct tx_registry *reg,
+                                              size_t index,
+                                              char **out_id);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -28,6 +28,10 @@
 //! - Membership rules ([`tx_registry_rules_json`]) answer the core's `rules::check`,
 //!   `rules::audit` and `rules::candidates` as JSON; a rule book or question the rules engine
 //!   refuses gives `TX_STATUS_RULE` with the core's message and code.
+//! - Typed hot paths ([`tx_registry_check_eligibility`], [`tx_registry_rollup_totals`]) answer
+//!   the same questions without JSON: an eligibility check against a rule book compiled once
+//!   per handle ([`tx_registry_set_rule_book_json`]), and every organization's subtree total in
+//!   one pass into a caller array, in the order [`tx_registry_organization_id_at`] names.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
@@ -44,6 +48,7 @@ pub mod rules;
 pub mod stats;
 pub mod status;
 pub mod strings;
+pub mod typed;
 
 #[cfg(test)]
 mod tests;
@@ -56,6 +61,7 @@ pub use rules::*;
 pub use stats::*;
 pub use status::*;
 pub use strings::*;
+pub use typed::*;
 
 /// Major version of this library (the `MAJOR` of the Cargo version). Changes when the ABI
 /// breaks once past 1.0; during 0.x a change of minor version may break it too.

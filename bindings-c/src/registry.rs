@@ -7,6 +7,8 @@ use crate::strings::write_string;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::ffi::c_char;
 use std::str::FromStr;
+use std::sync::OnceLock;
+use tongxin::rules::CompiledBook;
 use tongxin::{
     Command, Level, MemberRef, MemberScope, Membership, Meta, OrgKind, Organization, Party, Person,
     Registry, Relation, Role, Stratum, Title,
@@ -22,6 +24,18 @@ use tongxin::{
 /// on another, free it on a third.
 pub struct tx_registry {
     pub(crate) inner: Registry,
+    /// The rule book of `tx_registry_check_eligibility`: set by
+    /// `tx_registry_set_rule_book_json`, else the standard book compiled on first use.
+    pub(crate) rule_book: OnceLock<CompiledBook>,
+}
+
+impl tx_registry {
+    fn boxed(inner: Registry) -> *mut tx_registry {
+        Box::into_raw(Box::new(tx_registry {
+            inner,
+            rule_book: OnceLock::new(),
+        }))
+    }
 }
 
 /// A handle may move between threads (compile-time check).
@@ -93,9 +107,7 @@ fn meta(at: &str, actor: &str) -> Result<Meta, Failure> {
 #[unsafe(no_mangle)]
 pub extern "C" fn tx_registry_new() -> *mut tx_registry {
     ffi_boundary!(value std::ptr::null_mut(), {
-        Box::into_raw(Box::new(tx_registry {
-            inner: Registry::new(),
-        }))
+        tx_registry::boxed(Registry::new())
     })
 }
 
@@ -143,7 +155,7 @@ pub unsafe extern "C" fn tx_registry_from_json(
         let json = try_str!(json);
         let out = try_out!(out);
         let inner = Registry::from_json(json)?;
-        out.write(Box::into_raw(Box::new(tx_registry { inner })));
+        out.write(tx_registry::boxed(inner));
         Ok(())
     })
 }

@@ -308,7 +308,7 @@ fn every_export_runs_inside_exactly_one_panic_boundary() {
         }
     }
     assert_eq!(exports, boundaries);
-    assert_eq!(exports, 31, "update this count when adding an export");
+    assert_eq!(exports, 35, "update this count when adding an export");
 }
 
 #[test]
@@ -2954,5 +2954,460 @@ fn rules_json_rejects_bad_questions() {
     assert_eq!(st, tx_status::NullArgument);
     assert!(last_error().contains("`out_json`"));
     assert!(out.is_null());
+    unsafe { tx_registry_free(reg) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// typed hot paths: eligibility check, rule book, rollup totals
+
+/// The typed eligibility check: `(eligible, explanation_zh, explanation_en)`, or the status and
+/// message; asserts out-parameters stay untouched on failure.
+fn eligibility(
+    reg: *const tx_registry,
+    person: &str,
+    org: &str,
+    date: &str,
+) -> Result<(bool, String, String), (tx_status, String)> {
+    let (p, o, d) = (c(person), c(org), c(date));
+    let mut eligible = false;
+    let (mut zh, mut en): (*mut c_char, *mut c_char) = (null_mut(), null_mut());
+    let st = unsafe {
+        tx_registry_check_eligibility(
+            reg,
+            p.as_ptr(),
+            o.as_ptr(),
+            d.as_ptr(),
+            &mut eligible,
+            &mut zh,
+            &mut en,
+        )
+    };
+    if st != tx_status::Ok {
+        assert!(
+            zh.is_null() && en.is_null() && !eligible,
+            "outs written on failure"
+        );
+        return Err((st, last_error()));
+    }
+    // Without explanations the answer is the same.
+    let mut bare = !eligible;
+    let st = unsafe {
+        tx_registry_check_eligibility(
+            reg,
+            p.as_ptr(),
+            o.as_ptr(),
+            d.as_ptr(),
+            &mut bare,
+            null_mut(),
+            null_mut(),
+        )
+    };
+    assert_eq!(st, tx_status::Ok);
+    assert_eq!(bare, eligible);
+    Ok((eligible, take(zh), take(en)))
+}
+
+const PERSONS: [&str; 5] = ["p1", "p2", "p3", "p4", "p5"];
+const ORGS: [&str; 3] = ["sz-zlh", "ft-zlh", "ft-street"];
+const DAYS: [&str; 4] = ["2015-06-01", "2024-05-06", "2024-06-01", "2024-06-20"];
+
+#[test]
+fn check_eligibility_equals_the_json_entry_point() {
+    let reg = rich_scenario();
+    let (mut yes, mut no) = (0, 0);
+    for person in PERSONS {
+        for org in ORGS {
+            for day in DAYS {
+                let q = format!(
+                    r#"{{"question":"check","member":{{"person":"{person}"}},"org":"{org}","as_of":"{day}"}}"#
+                );
+                let v = json(&rules_json(reg, &q).unwrap());
+                let (eligible, zh, en) = eligibility(reg, person, org, day).unwrap();
+                assert_eq!(v["eligible"], eligible, "{q}");
+                assert_eq!(v["explanation_zh"], zh.as_str(), "{q}");
+                assert_eq!(v["explanation_en"], en.as_str(), "{q}");
+                if eligible {
+                    yes += 1;
+                } else {
+                    no += 1;
+                }
+            }
+        }
+    }
+    // Both answers occur (p5 is a CPC member).
+    assert!(yes > 0 && no > 0, "{yes} eligible, {no} not");
+    let (eligible, zh, en) = eligibility(reg, "p5", "ft-zlh", "2024-06-01").unwrap();
+    assert!(!eligible);
+    assert!(zh.contains("党派 = 中共党员，要求 ≠ 中共党员 ✗"), "{zh}");
+    assert!(
+        en.starts_with("person `p5` is not eligible for `ft-zlh`"),
+        "{en}"
+    );
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn check_eligibility_compiles_the_book_once_per_handle() {
+    let reg = scenario();
+    let cached = |reg: *mut tx_registry| unsafe { (*reg).rule_book.get().map(|b| b as *const _) };
+    assert!(cached(reg).is_none(), "not compiled before first use");
+    assert!(eligibility(reg, "p1", "sz-zlh", "2024-06-01").unwrap().0);
+    let first = cached(reg).unwrap();
+    assert!(eligibility(reg, "p2", "ft-zlh", "2024-06-01").is_ok());
+    assert_eq!(
+        cached(reg).unwrap(),
+        first,
+        "the same compiled book is reused"
+    );
+    assert_eq!(
+        unsafe { &*first },
+        &tongxin::rules::CompiledBook::standard()
+    );
+    // A reloaded handle starts with its own (lazy) cache.
+    let text = c(&snapshot_c(reg));
+    let mut copy: *mut tx_registry = null_mut();
+    assert_eq!(
+        unsafe { tx_registry_from_json(text.as_ptr(), &mut copy) },
+        tx_status::Ok
+    );
+    assert!(cached(copy).is_none());
+    assert!(eligibility(copy, "p1", "sz-zlh", "2024-06-01").unwrap().0);
+    unsafe {
+        tx_registry_free(reg);
+        tx_registry_free(copy);
+    }
+}
+
+#[test]
+fn check_eligibility_failures() {
+    let reg = rich_scenario();
+    let (st, msg) = eligibility(reg, "nobody", "ft-zlh", "2024-06-01").unwrap_err();
+    assert_eq!(
+        (st, msg.as_str()),
+        (tx_status::NotFound, "person `nobody` not found")
+    );
+    let (st, msg) = eligibility(reg, "p1", "nowhere", "2024-06-01").unwrap_err();
+    assert_eq!(
+        (st, msg.as_str()),
+        (tx_status::NotFound, "organization `nowhere` not found")
+    );
+    let (st, msg) = eligibility(reg, "p1", "ft-zlh", "2024-06-31").unwrap_err();
+    assert_eq!(st, tx_status::InvalidArgument);
+    assert!(msg.starts_with("argument `date`: `2024-06-31`"), "{msg}");
+    let (st, _) = eligibility(reg, "p1", "ft-zlh", "").unwrap_err();
+    assert_eq!(st, tx_status::InvalidArgument);
+
+    let (p, o, d) = (c("p1"), c("ft-zlh"), c("2024-06-01"));
+    let bad = CString::new(vec![b'p', 0xff, 0xfe]).unwrap();
+    let mut eligible = false;
+    let mut zh: *mut c_char = null_mut();
+    let call = |reg: *const tx_registry,
+                p: *const c_char,
+                o: *const c_char,
+                d: *const c_char,
+                out: *mut bool,
+                zh: *mut *mut c_char| unsafe {
+        let st = tx_registry_check_eligibility(reg, p, o, d, out, zh, null_mut());
+        (st, last_error())
+    };
+    let null_cases = [
+        (
+            call(
+                null(),
+                p.as_ptr(),
+                o.as_ptr(),
+                d.as_ptr(),
+                &mut eligible,
+                &mut zh,
+            ),
+            "reg",
+        ),
+        (
+            call(reg, null(), o.as_ptr(), d.as_ptr(), &mut eligible, &mut zh),
+            "person_id",
+        ),
+        (
+            call(reg, p.as_ptr(), null(), d.as_ptr(), &mut eligible, &mut zh),
+            "org_id",
+        ),
+        (
+            call(reg, p.as_ptr(), o.as_ptr(), null(), &mut eligible, &mut zh),
+            "date",
+        ),
+        (
+            call(reg, p.as_ptr(), o.as_ptr(), d.as_ptr(), null_mut(), &mut zh),
+            "out_eligible",
+        ),
+    ];
+    for ((st, msg), param) in null_cases {
+        assert_eq!(st, tx_status::NullArgument);
+        assert_eq!(msg, format!("argument `{param}` is NULL"));
+    }
+    let utf8_cases = [
+        (
+            call(
+                reg,
+                bad.as_ptr(),
+                o.as_ptr(),
+                d.as_ptr(),
+                &mut eligible,
+                &mut zh,
+            ),
+            "person_id",
+        ),
+        (
+            call(
+                reg,
+                p.as_ptr(),
+                bad.as_ptr(),
+                d.as_ptr(),
+                &mut eligible,
+                &mut zh,
+            ),
+            "org_id",
+        ),
+        (
+            call(
+                reg,
+                p.as_ptr(),
+                o.as_ptr(),
+                bad.as_ptr(),
+                &mut eligible,
+                &mut zh,
+            ),
+            "date",
+        ),
+    ];
+    for ((st, msg), param) in utf8_cases {
+        assert_eq!(st, tx_status::InvalidUtf8);
+        assert!(
+            msg.starts_with(&format!("argument `{param}` is not valid UTF-8")),
+            "{msg}"
+        );
+    }
+    assert!(!eligible && zh.is_null(), "outs untouched on failure");
+    unsafe { tx_registry_free(reg) };
+}
+
+/// A book whose only eligibility rule is "must be a CPC member" (so p1 is refused).
+const CPC_ONLY_BOOK: &str = r#"{"common":[{"id":"cpc_only","severity":"reject",
+    "message_zh":"须为中共党员","message_en":"must be a CPC member",
+    "body":{"type":"eligibility","when":"party == cpc"}}]}"#;
+
+fn set_book(reg: *mut tx_registry, book: Option<&str>) -> Result<(), (tx_status, String)> {
+    let text = book.map(c);
+    let st = unsafe {
+        tx_registry_set_rule_book_json(reg, text.as_ref().map_or(null(), |t| t.as_ptr()))
+    };
+    if st == tx_status::Ok {
+        Ok(())
+    } else {
+        Err((st, last_error()))
+    }
+}
+
+#[test]
+fn set_rule_book_json_changes_the_typed_check_only() {
+    let reg = rich_scenario();
+    let check_json = |person: &str, book: Option<&str>| {
+        let book = book.map_or(String::new(), |b| format!(r#","book":{b}"#));
+        let q = format!(
+            r#"{{"question":"check","member":{{"person":"{person}"}},"org":"ft-street","as_of":"2024-06-01"{book}}}"#
+        );
+        json(&rules_json(reg, &q).unwrap())["eligible"]
+            .as_bool()
+            .unwrap()
+    };
+    assert!(eligibility(reg, "p1", "ft-street", "2024-06-01").unwrap().0);
+    set_book(reg, Some(CPC_ONLY_BOOK)).unwrap();
+    for person in PERSONS {
+        let (eligible, _, en) = eligibility(reg, person, "ft-street", "2024-06-01").unwrap();
+        assert_eq!(
+            eligible,
+            check_json(person, Some(CPC_ONLY_BOOK)),
+            "{person}"
+        );
+        assert_eq!(eligible, person == "p5", "{person}: {en}");
+    }
+    // The JSON entry point without a book still uses the standard one.
+    assert!(check_json("p1", None));
+
+    // A refused book leaves the installed one in place.
+    let (st, msg) = set_book(reg, Some("{not json")).unwrap_err();
+    assert_eq!(st, tx_status::InvalidJson);
+    assert!(msg.contains("book_json"), "{msg}");
+    let (st, _) = set_book(reg, Some(r#"{"common":[{"id":"x"}]}"#)).unwrap_err();
+    assert_eq!(st, tx_status::InvalidJson);
+    let broken = CPC_ONLY_BOOK.replace("party == cpc", "no_such_attribute >= 3");
+    let (st, msg) = set_book(reg, Some(&broken)).unwrap_err();
+    assert_eq!(st, tx_status::Rule, "{msg}");
+    assert!(
+        msg.starts_with("argument `book_json`: ") && msg.contains("no_such_attribute"),
+        "{msg}"
+    );
+    assert!(!eligibility(reg, "p1", "ft-street", "2024-06-01").unwrap().0);
+
+    // NULL goes back to the standard book.
+    set_book(reg, None).unwrap();
+    assert!(eligibility(reg, "p1", "ft-street", "2024-06-01").unwrap().0);
+
+    let bad = CString::new(vec![b'{', 0xff]).unwrap();
+    let st = unsafe { tx_registry_set_rule_book_json(reg, bad.as_ptr()) };
+    assert_eq!(st, tx_status::InvalidUtf8);
+    let st = unsafe { tx_registry_set_rule_book_json(null_mut(), null()) };
+    assert_eq!(st, tx_status::NullArgument);
+    assert_eq!(last_error(), "argument `reg` is NULL");
+    unsafe { tx_registry_free(reg) };
+}
+
+/// The typed bulk rollup into a buffer of `len` elements (pre-filled with a sentinel).
+fn rollup_totals(reg: *const tx_registry, date: &str, len: usize) -> (tx_status, Vec<u64>, usize) {
+    let mut out = vec![u64::MAX; len];
+    let mut written = usize::MAX;
+    let st = unsafe {
+        tx_registry_rollup_totals(reg, c(date).as_ptr(), out.as_mut_ptr(), len, &mut written)
+    };
+    (st, out, written)
+}
+
+fn org_id_at(reg: *const tx_registry, i: usize) -> Result<String, (tx_status, String)> {
+    let mut out: *mut c_char = null_mut();
+    let st = unsafe { tx_registry_organization_id_at(reg, i, &mut out) };
+    match st {
+        tx_status::Ok => Ok(take(out)),
+        _ if out.is_null() => Err((st, last_error())),
+        _ => panic!("out written on failure"),
+    }
+}
+
+#[test]
+fn rollup_totals_agree_with_rollup_total_per_organization() {
+    let reg = rich_scenario();
+    let mut n = 0usize;
+    assert_eq!(
+        unsafe { tx_registry_organization_count(reg, &mut n) },
+        tx_status::Ok
+    );
+    let ids: Vec<String> = (0..n).map(|i| org_id_at(reg, i).unwrap()).collect();
+    assert_eq!(ids, ORGS, "the order organizations were added");
+    for day in DAYS
+        .iter()
+        .chain(&["2010-01-01", "2009-12-31", "2030-01-01"])
+    {
+        let (st, totals, written) = rollup_totals(reg, day, n + 2);
+        assert_eq!(st, tx_status::Ok, "{}", last_error());
+        assert_eq!(written, n);
+        assert_eq!(
+            &totals[n..],
+            &[u64::MAX, u64::MAX],
+            "nothing past the organizations"
+        );
+        for (id, &total) in ids.iter().zip(&totals) {
+            let (st, one) = rollup_total(reg, id, day);
+            assert_eq!(st, tx_status::Ok);
+            assert_eq!(total, one as u64, "{id} on {day}");
+        }
+        // And the core's rollup, row by row.
+        let core = tongxin::stats::rollup(unsafe { &(*reg).inner }, day.parse().unwrap(), None);
+        for row in &core.rows {
+            let i = ids.iter().position(|id| *id == row.org_id).unwrap();
+            assert_eq!(totals[i], row.total);
+        }
+    }
+    let (_, totals, _) = rollup_totals(reg, "2024-06-01", n);
+    assert_eq!(totals, [5, 5, 4]);
+    let (_, totals, _) = rollup_totals(reg, "2024-05-06", n);
+    assert_eq!(totals, [2, 2, 0], "ft-street not founded yet");
+
+    // An empty registry: nothing to write, even into no buffer.
+    let empty = tx_registry_new();
+    let mut written = usize::MAX;
+    let st = unsafe {
+        tx_registry_rollup_totals(empty, c("2024-06-01").as_ptr(), null_mut(), 0, &mut written)
+    };
+    assert_eq!((st, written), (tx_status::Ok, 0));
+    unsafe {
+        tx_registry_free(reg);
+        tx_registry_free(empty);
+    }
+}
+
+#[test]
+fn rollup_totals_failures() {
+    let reg = rich_scenario();
+    // Too short: the length needed, the buffer untouched.
+    for len in [0, 1, 2] {
+        let (st, out, written) = rollup_totals(reg, "2024-06-01", len);
+        assert_eq!(st, tx_status::BufferTooSmall);
+        assert_eq!(written, 3);
+        assert!(out.iter().all(|&x| x == u64::MAX));
+        assert_eq!(
+            last_error(),
+            format!("argument `out_len`: {len} is too small, the registry has 3 organizations")
+        );
+    }
+    // Asking for the length with no buffer.
+    let date = c("2024-06-01");
+    let mut written = 0usize;
+    let st = unsafe { tx_registry_rollup_totals(reg, date.as_ptr(), null_mut(), 0, &mut written) };
+    assert_eq!((st, written), (tx_status::BufferTooSmall, 3));
+
+    let (st, out, written) = rollup_totals(reg, "2024-13-01", 3);
+    assert_eq!(st, tx_status::InvalidArgument);
+    assert!(last_error().starts_with("argument `date`"));
+    assert!(written == usize::MAX && out.iter().all(|&x| x == u64::MAX));
+
+    let mut buf = [7u64; 3];
+    let mut written = 42usize;
+    let bad = CString::new(vec![b'2', 0xff]).unwrap();
+    unsafe {
+        let st =
+            tx_registry_rollup_totals(null(), date.as_ptr(), buf.as_mut_ptr(), 3, &mut written);
+        assert_eq!(
+            (st, last_error().as_str()),
+            (tx_status::NullArgument, "argument `reg` is NULL")
+        );
+        let st = tx_registry_rollup_totals(reg, null(), buf.as_mut_ptr(), 3, &mut written);
+        assert_eq!(
+            (st, last_error().as_str()),
+            (tx_status::NullArgument, "argument `date` is NULL")
+        );
+        let st = tx_registry_rollup_totals(reg, date.as_ptr(), null_mut(), 3, &mut written);
+        assert_eq!(st, tx_status::NullArgument);
+        assert_eq!(last_error(), "argument `out` is NULL but `out_len` is 3");
+        let st = tx_registry_rollup_totals(reg, date.as_ptr(), buf.as_mut_ptr(), 3, null_mut());
+        assert_eq!(
+            (st, last_error().as_str()),
+            (tx_status::NullArgument, "argument `out_written` is NULL")
+        );
+        let st = tx_registry_rollup_totals(reg, bad.as_ptr(), buf.as_mut_ptr(), 3, &mut written);
+        assert_eq!(st, tx_status::InvalidUtf8);
+    }
+    assert_eq!((buf, written), ([7; 3], 42), "outs untouched on failure");
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn organization_id_at_failures() {
+    let reg = scenario();
+    assert_eq!(org_id_at(reg, 2).unwrap(), "ft-street");
+    let (st, msg) = org_id_at(reg, 3).unwrap_err();
+    assert_eq!(st, tx_status::InvalidArgument);
+    assert_eq!(
+        msg,
+        "argument `index`: 3 is out of range, the registry has 3 organizations"
+    );
+    assert_eq!(
+        org_id_at(reg, usize::MAX).unwrap_err().0,
+        tx_status::InvalidArgument
+    );
+    let (st, msg) = org_id_at(null(), 0).unwrap_err();
+    assert_eq!(
+        (st, msg.as_str()),
+        (tx_status::NullArgument, "argument `reg` is NULL")
+    );
+    let st = unsafe { tx_registry_organization_id_at(reg, 0, null_mut()) };
+    assert_eq!(st, tx_status::NullArgument);
+    assert_eq!(last_error(), "argument `out_id` is NULL");
     unsafe { tx_registry_free(reg) };
 }

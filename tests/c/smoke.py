@@ -16,6 +16,7 @@ from ctypes import POINTER, Structure, byref, c_bool, c_char_p, c_int32, c_size_
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OK = 0
 NOT_FOUND = 102
+BUFFER_TOO_SMALL = 4
 LEVEL_ORDER = 302
 INVALID_IDENTIFIER = 5
 IMPORT = 6
@@ -67,6 +68,12 @@ def load(path):
     fn("tx_registry_stats_json", c_int32, c_void_p, s, POINTER(c_void_p))
     fn("tx_registry_stats_csv", c_int32, c_void_p, s, POINTER(c_void_p))
     fn("tx_registry_rollup_total", c_int32, c_void_p, s, s, POINTER(c_size_t))
+    fn("tx_registry_rules_json", c_int32, c_void_p, s, POINTER(c_void_p))
+    fn("tx_registry_check_eligibility", c_int32, c_void_p, s, s, s, POINTER(c_bool),
+       POINTER(c_void_p), POINTER(c_void_p))
+    fn("tx_registry_rollup_totals", c_int32, c_void_p, s, POINTER(ctypes.c_uint64), c_size_t,
+       POINTER(c_size_t))
+    fn("tx_registry_organization_id_at", c_int32, c_void_p, c_size_t, POINTER(c_void_p))
     fn("tx_resident_id_check", c_int32, s, POINTER(c_void_p))
     fn("tx_credit_code_check", c_int32, s, POINTER(c_void_p))
     fn("tx_division_code_check", c_int32, s, POINTER(c_void_p))
@@ -194,6 +201,37 @@ def main():
         tx.call("tx_registry_rollup_total", reg, b"sz-zlh", day, byref(total))
         check(total.value == rollup["rows"][0]["total"] == count("sz-zlh", "subtree"), "rollup total")
         print(f"rollup total of sz-zlh on 2024-06-01: {total.value} distinct persons")
+        # Every organization's total in one call, in the order tx_registry_organization_id_at names.
+        needed = c_size_t()
+        st = lib.tx_registry_rollup_totals(reg, day, None, 0, byref(needed))
+        check(st == BUFFER_TOO_SMALL and needed.value == 3, "rollup totals: length needed")
+        totals = (ctypes.c_uint64 * needed.value)()
+        tx.call("tx_registry_rollup_totals", reg, day, totals, len(totals), byref(needed))
+        ids = [tx.take_string("tx_registry_organization_id_at", reg, i) for i in range(needed.value)]
+        check(dict(zip(ids, totals)) == {r["org_id"]: r["total"] for r in rollup["rows"]},
+              f"rollup totals {list(totals)}")
+        print(f"bulk rollup (all organizations) on 2024-06-01: {dict(zip(ids, totals))}")
+
+        # Typed eligibility check with its explanation, the same answer as the JSON entry point.
+        for pid, org in [("p4", "ft-zlh"), ("p1", "ft-street"), ("p3", "sz-zlh")]:
+            eligible, en = c_bool(), c_void_p()
+            tx.call("tx_registry_check_eligibility", reg, b(pid), b(org), day, byref(eligible),
+                    None, byref(en))
+            try:
+                explanation = ctypes.string_at(en.value).decode("utf-8")
+            finally:
+                lib.tx_string_free(en)
+            answer = json.loads(tx.take_string("tx_registry_rules_json", reg, b(json.dumps(
+                {"question": "check", "member": {"person": pid}, "org": org, "as_of": "2024-06-01"}))))
+            check(eligible.value == answer["eligible"], f"eligibility of {pid} for {org}")
+            check(explanation == answer["explanation_en"], explanation)
+            print(f"eligibility: {explanation.splitlines()[0]}")
+        try:
+            tx.call("tx_registry_check_eligibility", reg, b"nobody", b"ft-zlh", day,
+                    byref(c_bool()), None, None)
+            check(False, "expected not_found")
+        except TongxinError as e:
+            check(e.status == NOT_FOUND and e.message == "person `nobody` not found", str(e))
         try:
             tx.take_string("tx_registry_stats_json", reg, b'{"stat":"teleport"}')
             check(False, "expected invalid_json")

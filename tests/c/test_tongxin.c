@@ -1647,6 +1647,236 @@ static void test_threads(void) {
     tx_registry_free(c.reg);
 }
 
+/* ---------------------------------------------------------------- typed hot paths */
+
+/* The JSON entry point's `eligible` for the same question: 1, 0, or -1 when it failed. */
+static int json_eligible(const tx_registry *reg, const char *person, const char *org,
+                         const char *date, const char *book) {
+    char query[1024];
+    char *out = NULL;
+    int answer = -1;
+    snprintf(query, sizeof query,
+             "{\"question\":\"check\",\"member\":{\"person\":\"%s\"},\"org\":\"%s\","
+             "\"as_of\":\"%s\"%s%s}",
+             person, org, date, book ? ",\"book\":" : "", book ? book : "");
+    if (tx_registry_rules_json(reg, query, &out) == TX_STATUS_OK) {
+        answer = strstr(out, "\"eligible\":true") != NULL ? 1 : 0;
+    }
+    tx_string_free(out);
+    return answer;
+}
+
+/* The typed check (explanations not wanted): 1, 0, or -1 when it failed. */
+static int typed_eligible(const tx_registry *reg, const char *person, const char *org,
+                          const char *date) {
+    bool eligible = false;
+    if (tx_registry_check_eligibility(reg, person, org, date, &eligible, NULL, NULL) !=
+        TX_STATUS_OK) {
+        return -1;
+    }
+    return eligible ? 1 : 0;
+}
+
+static const char *const PERSONS[] = {"p1", "p2", "p3", "p4", "p5"};
+static const char *const ORGS[] = {"sz-zlh", "ft-zlh", "ft-street"};
+static const char *const DAYS[] = {"2015-06-01", "2024-05-06", "2024-06-01", "2024-06-20"};
+
+static void test_check_eligibility(void) {
+    tx_registry *reg = rich_scenario();
+    bool eligible = true;
+    char *zh = NULL;
+    char *en = NULL;
+    size_t i;
+    size_t j;
+    size_t k;
+    int yes = 0;
+    int no = 0;
+
+    /* The same answers as the JSON entry point, for every person, organization and day. */
+    for (i = 0; i < sizeof PERSONS / sizeof PERSONS[0]; i++) {
+        for (j = 0; j < sizeof ORGS / sizeof ORGS[0]; j++) {
+            for (k = 0; k < sizeof DAYS / sizeof DAYS[0]; k++) {
+                int typed = typed_eligible(reg, PERSONS[i], ORGS[j], DAYS[k]);
+                CHECK(typed >= 0);
+                CHECK(typed == json_eligible(reg, PERSONS[i], ORGS[j], DAYS[k], NULL));
+                yes += typed == 1;
+                no += typed == 0;
+            }
+        }
+    }
+    CHECK(yes > 0 && no > 0);
+
+    /* With both explanations; then with one. */
+    CHECK_OK(tx_registry_check_eligibility(reg, "p5", "ft-zlh", DAY, &eligible, &zh, &en));
+    CHECK(!eligible);
+    CHECK(zh != NULL && strstr(zh, "党派 = 中共党员，要求 ≠ 中共党员 ✗") != NULL);
+    CHECK(en != NULL && strncmp(en, "person `p5` is not eligible for `ft-zlh`", 40) == 0);
+    tx_string_free(zh);
+    tx_string_free(en);
+    en = NULL;
+    CHECK_OK(tx_registry_check_eligibility(reg, "p1", "ft-street", DAY, &eligible, NULL, &en));
+    CHECK(eligible);
+    CHECK(en != NULL && strncmp(en, "person `p1` is eligible for `ft-street`", 39) == 0);
+    tx_string_free(en);
+
+    /* Failures leave every out-parameter untouched. */
+    zh = NULL;
+    en = NULL;
+    eligible = true;
+    CHECK_STATUS(tx_registry_check_eligibility(reg, "nobody", "ft-zlh", DAY, &eligible, &zh, &en),
+                 TX_STATUS_NOT_FOUND);
+    CHECK_STR(last_error(), "person `nobody` not found");
+    CHECK_STATUS(tx_registry_check_eligibility(reg, "p1", "nowhere", DAY, &eligible, &zh, &en),
+                 TX_STATUS_NOT_FOUND);
+    CHECK_STR(last_error(), "organization `nowhere` not found");
+    CHECK_STATUS(tx_registry_check_eligibility(reg, "p1", "ft-zlh", "2024-02-30", &eligible, &zh,
+                                               &en),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `date`");
+    CHECK_STATUS(tx_registry_check_eligibility(NULL, "p1", "ft-zlh", DAY, &eligible, &zh, &en),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `reg` is NULL");
+    CHECK_STATUS(tx_registry_check_eligibility(reg, NULL, "ft-zlh", DAY, &eligible, &zh, &en),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `person_id` is NULL");
+    CHECK_STATUS(tx_registry_check_eligibility(reg, "p1", NULL, DAY, &eligible, &zh, &en),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_check_eligibility(reg, "p1", "ft-zlh", NULL, &eligible, &zh, &en),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_check_eligibility(reg, "p1", "ft-zlh", DAY, NULL, &zh, &en),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out_eligible` is NULL");
+    CHECK_STATUS(tx_registry_check_eligibility(reg, BAD_UTF8, "ft-zlh", DAY, &eligible, &zh, &en),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_check_eligibility(reg, "p1", BAD_UTF8, DAY, &eligible, &zh, &en),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_check_eligibility(reg, "p1", "ft-zlh", BAD_UTF8, &eligible, &zh,
+                                               &en),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK(eligible && zh == NULL && en == NULL);
+    tx_registry_free(reg);
+}
+
+/* Eligibility rule: must be a CPC member (so p1 is refused, p5 admitted). */
+static const char *const CPC_ONLY_BOOK =
+    "{\"common\":[{\"id\":\"cpc_only\",\"severity\":\"reject\",\"message_zh\":\"须为中共党员\","
+    "\"message_en\":\"must be a CPC member\",\"body\":{\"type\":\"eligibility\","
+    "\"when\":\"party == cpc\"}}]}";
+
+static void test_set_rule_book_json(void) {
+    tx_registry *reg = rich_scenario();
+    size_t i;
+
+    CHECK(typed_eligible(reg, "p1", "ft-street", DAY) == 1);
+    CHECK_OK(tx_registry_set_rule_book_json(reg, CPC_ONLY_BOOK));
+    for (i = 0; i < sizeof PERSONS / sizeof PERSONS[0]; i++) {
+        int typed = typed_eligible(reg, PERSONS[i], "ft-street", DAY);
+        CHECK(typed == (strcmp(PERSONS[i], "p5") == 0));
+        CHECK(typed == json_eligible(reg, PERSONS[i], "ft-street", DAY, CPC_ONLY_BOOK));
+    }
+    /* The JSON entry point without a book keeps the standard one. */
+    CHECK(json_eligible(reg, "p1", "ft-street", DAY, NULL) == 1);
+
+    /* Refused books leave the installed one. */
+    CHECK_STATUS(tx_registry_set_rule_book_json(reg, "{not json"), TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("book_json");
+    CHECK_STATUS(tx_registry_set_rule_book_json(
+                     reg, "{\"common\":[{\"id\":\"x\",\"severity\":\"reject\",\"message_zh\":"
+                          "\"x\",\"message_en\":\"x\",\"body\":{\"type\":\"eligibility\","
+                          "\"when\":\"no_such_attribute >= 3\"}}]}"),
+                 TX_STATUS_RULE);
+    CHECK_MESSAGE_HAS("no_such_attribute");
+    CHECK_STATUS(tx_registry_set_rule_book_json(reg, BAD_UTF8), TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_set_rule_book_json(NULL, CPC_ONLY_BOOK), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `reg` is NULL");
+    CHECK(typed_eligible(reg, "p1", "ft-street", DAY) == 0);
+
+    /* NULL: back to the standard book. */
+    CHECK_OK(tx_registry_set_rule_book_json(reg, NULL));
+    CHECK(typed_eligible(reg, "p1", "ft-street", DAY) == 1);
+    tx_registry_free(reg);
+}
+
+static void test_rollup_totals(void) {
+    tx_registry *reg = rich_scenario();
+    uint64_t totals[5];
+    size_t written = 0;
+    size_t n = org_count(reg);
+    size_t i;
+    size_t k;
+    static const char *const days[] = {"2009-12-31", "2024-05-06", "2024-06-01", "2024-06-20"};
+
+    CHECK(n == 3);
+    /* Each total equals tx_registry_rollup_total of the organization at that index. */
+    for (k = 0; k < sizeof days / sizeof days[0]; k++) {
+        for (i = 0; i < 5; i++) {
+            totals[i] = 99;
+        }
+        CHECK_OK(tx_registry_rollup_totals(reg, days[k], totals, 5, &written));
+        CHECK(written == n);
+        CHECK(totals[3] == 99 && totals[4] == 99);
+        for (i = 0; i < n; i++) {
+            char *id = NULL;
+            CHECK_OK(tx_registry_organization_id_at(reg, i, &id));
+            CHECK(id != NULL && totals[i] == rollup_total(reg, id, days[k]));
+            tx_string_free(id);
+        }
+    }
+    CHECK_OK(tx_registry_rollup_totals(reg, DAY, totals, 3, &written));
+    CHECK(totals[0] == 5 && totals[1] == 5 && totals[2] == 4);
+
+    /* Too short: the length needed, nothing written to the buffer. */
+    totals[0] = 77;
+    written = 0;
+    CHECK_STATUS(tx_registry_rollup_totals(reg, DAY, totals, 2, &written),
+                 TX_STATUS_BUFFER_TOO_SMALL);
+    CHECK(written == 3 && totals[0] == 77);
+    CHECK_MESSAGE_HAS("the registry has 3 organizations");
+    written = 0;
+    CHECK_STATUS(tx_registry_rollup_totals(reg, DAY, NULL, 0, &written),
+                 TX_STATUS_BUFFER_TOO_SMALL);
+    CHECK(written == 3);
+
+    written = 42;
+    CHECK_STATUS(tx_registry_rollup_totals(reg, "2024-06-31", totals, 5, &written),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("argument `date`");
+    CHECK_STATUS(tx_registry_rollup_totals(NULL, DAY, totals, 5, &written),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `reg` is NULL");
+    CHECK_STATUS(tx_registry_rollup_totals(reg, NULL, totals, 5, &written),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_rollup_totals(reg, DAY, NULL, 5, &written), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out` is NULL but `out_len` is 5");
+    CHECK_STATUS(tx_registry_rollup_totals(reg, DAY, totals, 5, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out_written` is NULL");
+    CHECK_STATUS(tx_registry_rollup_totals(reg, BAD_UTF8, totals, 5, &written),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK(written == 42 && totals[0] == 77);
+    tx_registry_free(reg);
+}
+
+static void test_organization_id_at(void) {
+    tx_registry *reg = scenario();
+    char *id = NULL;
+    size_t i;
+
+    for (i = 0; i < sizeof ORGS / sizeof ORGS[0]; i++) {
+        CHECK_OK(tx_registry_organization_id_at(reg, i, &id));
+        CHECK_STR(id, ORGS[i]);
+        tx_string_free(id);
+        id = NULL;
+    }
+    CHECK_STATUS(tx_registry_organization_id_at(reg, 3, &id), TX_STATUS_INVALID_ARGUMENT);
+    CHECK_STR(last_error(), "argument `index`: 3 is out of range, the registry has 3 organizations");
+    CHECK_STATUS(tx_registry_organization_id_at(reg, (size_t)-1, &id), TX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(tx_registry_organization_id_at(NULL, 0, &id), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_organization_id_at(reg, 0, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "argument `out_id` is NULL");
+    CHECK(id == NULL);
+    tx_registry_free(reg);
+}
+
 /* ---------------------------------------------------------------- main */
 
 struct test {
@@ -1666,7 +1896,8 @@ int main(void) {
         T(test_stats_csv),        T(test_rollup_total),             T(test_resident_id_check),
         T(test_credit_code_check), T(test_division_code_check),     T(test_import_rosters),
         T(test_check_rosters),    T(test_export_rosters),           T(test_popolo),
-        T(test_threads),          T(test_rules_json),
+        T(test_threads),          T(test_rules_json),               T(test_check_eligibility),
+        T(test_set_rule_book_json), T(test_rollup_totals),          T(test_organization_id_at),
     };
     size_t i;
     int passed = 0;
