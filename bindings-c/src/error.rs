@@ -50,14 +50,6 @@ impl Failure {
         Failure::from(tongxin::Error::json(e)).context(&format!("argument `{param}`"))
     }
 
-    /// A text that is not a valid identifier: the core's message and its stable reason code.
-    pub(crate) fn identifier(param: &str, reason: impl std::fmt::Display, code: &str) -> Self {
-        Failure::new(
-            tx_status::InvalidIdentifier,
-            format!("argument `{param}`: {reason} ({code})"),
-        )
-    }
-
     /// A division code or division table problem, as the core's `division` error.
     pub(crate) fn division(e: &tongxin::ids::DivisionError) -> Self {
         Failure::from(tongxin::Error::Division {
@@ -70,6 +62,43 @@ impl Failure {
         self.message = format!("{what}: {}", self.message);
         self
     }
+}
+
+impl From<tongxin::api::ApiError> for Failure {
+    fn from(e: tongxin::api::ApiError) -> Self {
+        let number = e.code.number();
+        match tx_status::from_number(i64::from(number)) {
+            Some(status) => Failure::new(status, e.message),
+            None => Failure::new(
+                tx_status::UnknownError,
+                format!("[core error {number} `{}`] {}", e.code.as_str(), e.message),
+            ),
+        }
+    }
+}
+
+impl From<tongxin::rules::RuleError> for Failure {
+    fn from(e: tongxin::rules::RuleError) -> Self {
+        Failure::from(tongxin::api::ApiError::from(e))
+    }
+}
+
+/// Parses the JSON argument `param` as a `T` with the core's `api::parse` (an
+/// `invalid_json` failure naming the argument).
+pub(crate) fn parse_arg<T: serde::de::DeserializeOwned>(
+    param: &str,
+    text: &str,
+) -> Result<T, Failure> {
+    tongxin::api::parse(text).map_err(|e| Failure::from(e).context(&format!("argument `{param}`")))
+}
+
+/// Parses the optional options argument `param` with the core's `api::parse_options`.
+pub(crate) fn parse_options_arg<T: serde::de::DeserializeOwned + Default>(
+    param: &str,
+    text: Option<&str>,
+) -> Result<T, Failure> {
+    tongxin::api::parse_options(text)
+        .map_err(|e| Failure::from(e).context(&format!("argument `{param}`")))
 }
 
 impl From<tongxin::Error> for Failure {

@@ -7,14 +7,10 @@
 use crate::error::Failure;
 use crate::status::tx_status;
 use crate::strings::write_string;
-use chrono::NaiveDate;
-use serde::Serialize;
 use std::cell::OnceCell;
 use std::ffi::c_char;
-use tongxin::ids::{
-    CreditCode, DivisionCode, DivisionError, DivisionLevel, DivisionTable, ResidentId,
-};
-use tongxin::Sex;
+use tongxin::api;
+use tongxin::ids::{DivisionError, DivisionTable};
 
 thread_local! {
     /// The core's bundled division table, read once per thread on first use (reading it takes
@@ -42,78 +38,12 @@ pub(crate) fn with_bundled_table<R>(f: impl FnOnce(&DivisionTable) -> R) -> Resu
 }
 
 /// What `tx_resident_id_check` answers.
-#[derive(Serialize)]
-struct ResidentIdInfo<'a> {
-    number: &'a str,
-    birth_date: NaiveDate,
-    sex: Sex,
-    masked: String,
-}
-
-/// What `tx_credit_code_check` answers.
-#[derive(Serialize)]
-struct CreditCodeInfo<'a> {
-    code: &'a str,
-    authority: char,
-    authority_name: &'static str,
-    category: &'a str,
-    category_name: Option<&'static str>,
-    division_code: &'a str,
-    organization_code: &'a str,
-}
-
-/// What `tx_division_code_check` answers.
-#[derive(Serialize)]
-struct DivisionCodeInfo<'a> {
-    code: &'a str,
-    level: &'static str,
-    padded6: Option<String>,
-    name: Option<&'a str>,
-}
-
-fn to_json<T: Serialize>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| Failure::json("answer", &e))
-}
-
-fn resident_id_json(text: &str) -> Result<String, Failure> {
-    let id = ResidentId::parse(text).map_err(|e| Failure::identifier("text", &e, e.code()))?;
-    to_json(&ResidentIdInfo {
-        number: id.as_str(),
-        birth_date: id.birth_date(),
-        sex: id.sex(),
-        masked: id.masked(),
-    })
-}
-
-fn credit_code_json(text: &str) -> Result<String, Failure> {
-    let code = CreditCode::parse(text).map_err(|e| Failure::identifier("text", &e, e.code()))?;
-    to_json(&CreditCodeInfo {
-        code: code.as_str(),
-        authority: code.authority(),
-        authority_name: code.authority_name(),
-        category: code.category(),
-        category_name: code.category_name(),
-        division_code: code.division_code(),
-        organization_code: code.organization_code(),
-    })
-}
-
-fn division_code_json(text: &str) -> Result<String, Failure> {
-    let code = DivisionCode::parse(text).map_err(|e| Failure::identifier("text", &e, e.code()))?;
-    // The core's own wording for the `00` pseudo-code's level (as in its level-mismatch
-    // errors): `national`, not the `province` its two digits would suggest.
-    let level = if code.is_national() {
-        "national"
-    } else {
-        DivisionLevel::as_str(code.level())
-    };
-    let name = with_bundled_table(|table| table.name(&code).map(str::to_string))?;
-    to_json(&DivisionCodeInfo {
-        code: code.as_str(),
-        level,
-        padded6: code.padded6(),
-        name: name.as_deref(),
-    })
+/// Runs a core identifier check on the argument `text`.
+fn check_text(
+    text: &str,
+    f: impl FnOnce(&str) -> Result<String, tongxin::api::ApiError>,
+) -> Result<String, Failure> {
+    f(text).map_err(|e| Failure::from(e).context("argument `text`"))
 }
 
 /// Checks a resident ID number (公民身份号码, GB 11643-1999) with the core's parser: 18
@@ -148,7 +78,7 @@ pub unsafe extern "C" fn tx_resident_id_check(
     ffi_boundary!(status {
         let text = try_str!(text);
         let out = try_out!(out_normalized_json);
-        write_string(out, resident_id_json(text)?)
+        write_string(out, check_text(text, api::resident_id_info)?)
     })
 }
 
@@ -182,7 +112,7 @@ pub unsafe extern "C" fn tx_credit_code_check(
     ffi_boundary!(status {
         let text = try_str!(text);
         let out = try_out!(out_json);
-        write_string(out, credit_code_json(text)?)
+        write_string(out, check_text(text, api::credit_code_info)?)
     })
 }
 
@@ -217,6 +147,9 @@ pub unsafe extern "C" fn tx_division_code_check(
     ffi_boundary!(status {
         let text = try_str!(text);
         let out = try_out!(out_json);
-        write_string(out, division_code_json(text)?)
+        let answer = with_bundled_table(|table| {
+            check_text(text, |t| api::division_code_info(t, table))
+        })??;
+        write_string(out, answer)
     })
 }

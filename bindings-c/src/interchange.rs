@@ -1,293 +1,38 @@
 //! Roster files (CSV or `.xlsx`, UTF-8 or GBK/GB18030) and Popolo JSON, in and out.
 //!
-//! A mapping of C arguments and small JSON option objects onto the core's
-//! `tongxin::interchange` functions, and of their results back to JSON or owned bytes. Every
-//! reading, checking, ordering and writing rule lives in the core.
+//! C arguments onto the core's `tongxin::api` roster and Popolo functions (which map small JSON
+//! option objects onto `tongxin::interchange`), and their results back to JSON or owned bytes.
+//! Every reading, checking, ordering and writing rule lives in the core.
 
-use crate::error::{Failure, Out};
+use crate::error::{parse_arg, parse_options_arg, Failure, Out};
 use crate::registry::tx_registry;
 use crate::status::tx_status;
 use crate::strings::{tx_bytes, write_string};
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
 use std::ffi::c_char;
-use tongxin::interchange::{
-    check_rosters, export_popolo, export_rosters, import_popolo, import_rosters,
-    import_rosters_report, ExportOptions, ImportOptions, ImportReport, ImportSummary,
-    InterchangeError, RosterFile, Rosters, TextEncoding, UnknownColumns,
+use tongxin::api::{
+    self, ApiCode, ApiError, PopoloExportOptions, PopoloImportOptions, RosterBytes,
+    RosterExportOptions, RosterImportOptions,
 };
 use tongxin::Meta;
 
-/// `"encoding"` of the options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Encoding {
-    #[default]
-    Auto,
-    #[serde(alias = "utf-8")]
-    Utf8,
-    Gbk,
-    Gb18030,
-}
-
-impl From<Encoding> for TextEncoding {
-    fn from(e: Encoding) -> Self {
-        match e {
-            Encoding::Auto => TextEncoding::Auto,
-            Encoding::Utf8 => TextEncoding::Utf8,
-            Encoding::Gbk => TextEncoding::Gbk,
-            Encoding::Gb18030 => TextEncoding::Gb18030,
-        }
-    }
-}
-
-/// `"unknown_columns"` of the import options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Unknown {
-    #[default]
-    Reject,
-    Ignore,
-}
-
-/// `"format"` of the import options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Format {
-    #[default]
-    Csv,
-    Xlsx,
-}
-
-/// `"sheets"` of the import options: a sheet name per table.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Sheets {
-    #[serde(default)]
-    orgs: Option<String>,
-    #[serde(default)]
-    persons: Option<String>,
-    #[serde(default)]
-    memberships: Option<String>,
-    #[serde(default)]
-    enterprises: Option<String>,
-}
-
-/// The options of `tx_registry_import_rosters` and `tx_registry_check_rosters`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RosterImportOptions {
-    #[serde(default)]
-    format: Format,
-    #[serde(default)]
-    sheet: Option<String>,
-    #[serde(default)]
-    sheets: Sheets,
-    #[serde(default)]
-    encoding: Encoding,
-    #[serde(default)]
-    unknown_columns: Unknown,
-    #[serde(default)]
-    drop_masked_resident_ids: bool,
-    #[serde(default)]
-    report: bool,
-}
-
-impl RosterImportOptions {
-    fn core(&self) -> ImportOptions {
-        ImportOptions {
-            encoding: self.encoding.into(),
-            unknown_columns: match self.unknown_columns {
-                Unknown::Reject => UnknownColumns::Reject,
-                Unknown::Ignore => UnknownColumns::Ignore,
-            },
-            drop_masked_resident_ids: self.drop_masked_resident_ids,
-        }
-    }
-
-    /// One given file as the core's `RosterFile`.
-    fn file<'a>(
-        &'a self,
-        data: Option<&'a [u8]>,
-        sheet: &'a Option<String>,
-    ) -> Option<RosterFile<'a>> {
-        let data = data?;
-        Some(match self.format {
-            Format::Csv => RosterFile::csv(data),
-            Format::Xlsx => RosterFile::xlsx(data, sheet.as_deref().or(self.sheet.as_deref())),
-        })
-    }
-}
-
-/// The caller's four buffers, each `None` when not given.
-struct Files<'a> {
-    orgs: Option<&'a [u8]>,
-    persons: Option<&'a [u8]>,
-    memberships: Option<&'a [u8]>,
-    enterprises: Option<&'a [u8]>,
-}
-
-impl<'a> Files<'a> {
-    fn rosters(&self, o: &'a RosterImportOptions) -> Rosters<'a> {
-        Rosters {
-            orgs: o.file(self.orgs, &o.sheets.orgs),
-            enterprises: o.file(self.enterprises, &o.sheets.enterprises),
-            persons: o.file(self.persons, &o.sheets.persons),
-            memberships: o.file(self.memberships, &o.sheets.memberships),
-        }
-    }
-}
-
-/// The options of `tx_registry_export_rosters`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RosterExportOptions {
-    #[serde(default)]
-    encoding: Encoding,
-    #[serde(default)]
-    bom: bool,
-    #[serde(default)]
-    unmask_resident_ids: bool,
-}
-
-/// The options of `tx_registry_export_popolo`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PopoloExportOptions {
-    #[serde(default)]
-    unmask_resident_ids: bool,
-}
-
-/// The options of `tx_registry_import_popolo`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PopoloImportOptions {
-    #[serde(default)]
-    encoding: Encoding,
-    #[serde(default)]
-    drop_masked_resident_ids: bool,
-}
-
-/// Parses optional options JSON (`NULL` → the defaults).
-fn options<T: Default + for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<T, Failure> {
-    match text {
-        None => Ok(T::default()),
-        Some(t) => {
-            // An object only: serde would also read a struct from an array.
-            let map: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(t).map_err(|e| Failure::json("options_json", &e))?;
-            serde_json::from_value(serde_json::Value::Object(map))
-                .map_err(|e| Failure::json("options_json", &e))
-        }
-    }
-}
-
 fn parse_meta(text: &str) -> Result<Meta, Failure> {
-    serde_json::from_str(text).map_err(|e| Failure::json("meta_json", &e))
+    parse_arg("meta_json", text)
 }
 
-fn check_import_options(o: &RosterImportOptions) -> Result<(), Failure> {
-    if o.format == Format::Csv && (o.sheet.is_some() || o.sheets != Sheets::default()) {
-        return Err(Failure::invalid(
-            "options_json",
-            "`sheet` and `sheets` apply only with \"format\":\"xlsx\"",
-        ));
-    }
-    Ok(())
+/// The options argument, checked as an object by the core's `api::parse_options`.
+fn options<T: Default + DeserializeOwned>(text: Option<&str>) -> Result<T, Failure> {
+    parse_options_arg("options_json", text)
 }
 
-/// `ImportSummary` as JSON.
-#[derive(Serialize)]
-struct SummaryJson {
-    organizations: usize,
-    enterprises: usize,
-    persons: usize,
-    memberships: usize,
-}
-
-fn summary_json(s: &ImportSummary) -> Result<String, Failure> {
-    serde_json::to_string(&SummaryJson {
-        organizations: s.organizations,
-        enterprises: s.enterprises,
-        persons: s.persons,
-        memberships: s.memberships,
-    })
-    .map_err(|e| Failure::json("summary", &e))
-}
-
-/// The registry's own error behind a `rule_violation`.
-#[derive(Serialize)]
-struct RuleJson {
-    code: &'static str,
-    number: u32,
-}
-
-/// One `InterchangeError` as JSON.
-#[derive(Serialize)]
-struct ErrorJson<'a> {
-    file: &'a str,
-    line: Option<u64>,
-    column: Option<&'a str>,
-    value: Option<&'a str>,
-    code: &'static str,
-    number: u32,
-    message: String,
-    rule: Option<RuleJson>,
-}
-
-impl<'a> From<&'a InterchangeError> for ErrorJson<'a> {
-    fn from(e: &'a InterchangeError) -> Self {
-        ErrorJson {
-            file: &e.file,
-            line: e.line,
-            column: e.column.as_deref(),
-            value: e.value.as_deref(),
-            code: e.code(),
-            number: e.number(),
-            message: e.to_string(),
-            rule: e.kind.rule().map(|r| RuleJson {
-                code: r.code().as_str(),
-                number: r.code().number(),
-            }),
-        }
-    }
-}
-
-/// `ImportReport` as JSON.
-#[derive(Serialize)]
-struct ReportJson<'a> {
-    errors: Vec<ErrorJson<'a>>,
-    rows_ok: usize,
-    rows_skipped: usize,
-}
-
-fn report_json(r: &ImportReport) -> Result<String, Failure> {
-    serde_json::to_string(&ReportJson {
-        errors: r.errors.iter().map(ErrorJson::from).collect(),
-        rows_ok: r.rows_ok,
-        rows_skipped: r.rows_skipped,
-    })
-    .map_err(|e| Failure::json("report", &e))
-}
-
-/// The failure for a rejected import: the first problem's message, and how many more.
-fn import_failure(r: &ImportReport) -> Failure {
-    let message = match r.errors.as_slice() {
-        [] => "the import was rejected without a reported problem".to_string(),
-        [one] => one.to_string(),
-        [first, rest @ ..] => format!(
-            "{first} (and {} more problem(s); see the report)",
-            rest.len()
-        ),
-    };
-    Failure::new(tx_status::Import, message)
-}
-
-/// A stop-at-first-problem error as a report of one.
-fn single(e: InterchangeError) -> ImportReport {
-    ImportReport {
-        errors: vec![e],
-        rows_ok: 0,
-        rows_skipped: 0,
+/// An options-level refusal from the core (`options: …`) in this front's words.
+fn in_options(e: ApiError) -> Failure {
+    match e.code {
+        ApiCode::InvalidArgument => match e.message.strip_prefix("options: ") {
+            Some(reason) => Failure::invalid("options_json", reason),
+            None => Failure::from(e),
+        },
+        _ => Failure::from(e),
     }
 }
 
@@ -381,7 +126,7 @@ pub unsafe extern "C" fn tx_registry_import_rosters(
     ffi_boundary!(status {
         let reg = try_mut!(reg);
         let meta_json = try_str!(meta_json);
-        let files = Files {
+        let files = RosterBytes {
             orgs: try_bytes!(orgs, orgs_len),
             persons: try_bytes!(persons, persons_len),
             memberships: try_bytes!(memberships, memberships_len),
@@ -392,21 +137,13 @@ pub unsafe extern "C" fn tx_registry_import_rosters(
         let report_out = opt_out!(out_report_json);
         let meta = parse_meta(meta_json)?;
         let opts: RosterImportOptions = options(options_json)?;
-        check_import_options(&opts)?;
-        let rosters = files.rosters(&opts);
-        let core = opts.core();
-        let result = if opts.report {
-            import_rosters_report(&mut reg.inner, &meta, &rosters, &core)
-        } else {
-            import_rosters(&mut reg.inner, &meta, &rosters, &core).map_err(single)
-        };
-        match result {
-            Ok(summary) => write_string(out, summary_json(&summary)?),
-            Err(report) => {
-                if let Some(report_out) = report_out {
-                    write_string(report_out, report_json(&report)?)?;
+        match api::import_rosters(&mut reg.inner, &meta, files, &opts) {
+            Ok(summary) => write_string(out, summary),
+            Err(mut e) => {
+                if let (Some(report_out), Some(report)) = (report_out, e.report.take()) {
+                    write_string(report_out, report)?;
                 }
-                Err(import_failure(&report))
+                Err(in_options(e))
             }
         }
     })
@@ -458,7 +195,7 @@ pub unsafe extern "C" fn tx_registry_check_rosters(
     ffi_boundary!(status {
         let reg = try_ref!(reg);
         let meta_json = try_str!(meta_json);
-        let files = Files {
+        let files = RosterBytes {
             orgs: try_bytes!(orgs, orgs_len),
             persons: try_bytes!(persons, persons_len),
             memberships: try_bytes!(memberships, memberships_len),
@@ -468,9 +205,8 @@ pub unsafe extern "C" fn tx_registry_check_rosters(
         let out = try_out!(out_report_json);
         let meta = parse_meta(meta_json)?;
         let opts: RosterImportOptions = options(options_json)?;
-        check_import_options(&opts)?;
-        let report = check_rosters(&reg.inner, &meta, &files.rosters(&opts), &opts.core());
-        write_string(out, report_json(&report)?)
+        let report = api::check_rosters(&reg.inner, &meta, files, &opts).map_err(in_options)?;
+        write_string(out, report)
     })
 }
 
@@ -524,15 +260,7 @@ pub unsafe extern "C" fn tx_registry_export_rosters(
             try_out!(out_enterprises),
         ];
         let o: RosterExportOptions = options(options_json)?;
-        let export = export_rosters(
-            &reg.inner,
-            &ExportOptions {
-                encoding: o.encoding.into(),
-                bom: o.bom,
-                unmask_resident_ids: o.unmask_resident_ids,
-            },
-        )
-        .map_err(|e| Failure::new(tx_status::Export, e.to_string()))?;
+        let export = api::export_rosters(&reg.inner, &o)?;
         let files = [export.orgs, export.persons, export.memberships, export.enterprises];
         for (out, bytes) in outs.into_iter().zip(files) {
             out.write(tx_bytes::from_vec(bytes));
@@ -571,11 +299,7 @@ pub unsafe extern "C" fn tx_registry_export_popolo(
         let options_json = try_opt_str!(options_json);
         let out = try_out!(out_json);
         let o: PopoloExportOptions = options(options_json)?;
-        let options = ExportOptions {
-            unmask_resident_ids: o.unmask_resident_ids,
-            ..ExportOptions::default()
-        };
-        write_string(out, export_popolo(&reg.inner, &options))
+        write_string(out, api::export_popolo(&reg.inner, &o))
     })
 }
 
@@ -624,13 +348,6 @@ pub unsafe extern "C" fn tx_registry_import_popolo(
         let out = try_out!(out_summary_json);
         let meta = parse_meta(meta_json)?;
         let o: PopoloImportOptions = options(options_json)?;
-        let core = ImportOptions {
-            encoding: o.encoding.into(),
-            drop_masked_resident_ids: o.drop_masked_resident_ids,
-            ..ImportOptions::default()
-        };
-        let summary = import_popolo(&mut reg.inner, &meta, json, &core)
-            .map_err(|e| Failure::new(tx_status::Import, e.to_string()))?;
-        write_string(out, summary_json(&summary)?)
+        write_string(out, api::import_popolo(&mut reg.inner, &meta, json, &o)?)
     })
 }

@@ -42,7 +42,7 @@ mod macros;
 pub mod error;
 pub mod ids;
 pub mod interchange;
-mod query;
+
 pub mod registry;
 pub mod rules;
 pub mod stats;

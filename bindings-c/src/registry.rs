@@ -1,7 +1,6 @@
 //! The registry handle and the functions over it.
 
 use crate::error::Failure;
-use crate::query;
 use crate::status::tx_status;
 use crate::strings::write_string;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -669,7 +668,8 @@ pub unsafe extern "C" fn tx_registry_query_json(
         let reg = try_ref!(reg);
         let query_json = try_str!(query_json);
         let out = try_out!(out_json);
-        let answer = query::answer(&reg.inner, query_json)?;
+        let query = crate::error::parse_arg("query_json", query_json)?;
+        let answer = tongxin::api::query(&reg.inner, query)?;
         write_string(out, answer)
     })
 }

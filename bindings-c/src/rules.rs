@@ -1,120 +1,12 @@
 //! Membership rules: one JSON entry point over the core's `tongxin::rules` (eligibility checks,
 //! audits and candidate lists), the same shape as the statistics entry point.
 
-use crate::error::Failure;
+use crate::error::parse_arg;
 use crate::registry::tx_registry;
 use crate::status::tx_status;
 use crate::strings::write_string;
-use chrono::NaiveDate;
-use serde::Deserialize;
 use std::ffi::c_char;
-use tongxin::rules::{self, CandidateOrder, CompiledBook, OrderKey, RuleBook, RuleError};
-use tongxin::{MemberRef, Registry};
-
-/// A question about the rules; JSON `{"question": "check" | "audit" | "candidates", …}`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "question", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum Question {
-    /// `rules::check`.
-    Check {
-        /// The member, `{"person": id}` or `{"enterprise": id}`.
-        member: MemberRef,
-        /// The organization.
-        org: String,
-        /// The day.
-        as_of: NaiveDate,
-        /// The rule book (default: the standard one).
-        #[serde(default)]
-        book: Option<RuleBook>,
-    },
-    /// `rules::audit`.
-    Audit {
-        /// The day.
-        as_of: NaiveDate,
-        /// The subtree's root (default: every organization).
-        #[serde(default)]
-        root: Option<String>,
-        /// The rule book (default: the standard one).
-        #[serde(default)]
-        book: Option<RuleBook>,
-    },
-    /// `rules::candidates`.
-    Candidates {
-        /// The organization.
-        org: String,
-        /// The day.
-        as_of: NaiveDate,
-        /// Keep only the first `limit`.
-        #[serde(default)]
-        limit: Option<usize>,
-        /// Ranking keys (default: the core's `CandidateOrder::default`).
-        #[serde(default)]
-        keys: Option<Vec<OrderKey>>,
-        /// The rule book (default: the standard one).
-        #[serde(default)]
-        book: Option<RuleBook>,
-    },
-}
-
-impl From<RuleError> for Failure {
-    fn from(e: RuleError) -> Self {
-        Failure::new(tx_status::Rule, format!("{e} ({})", e.code()))
-    }
-}
-
-fn compile(book: Option<RuleBook>) -> Result<CompiledBook, Failure> {
-    match book {
-        None => Ok(CompiledBook::standard()),
-        Some(b) => b
-            .compile()
-            .map_err(|e| Failure::from(e).context("argument `query_json`, field `book`")),
-    }
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
-    serde_json::to_string(v).map_err(|e| {
-        Failure::new(
-            tx_status::UnknownError,
-            format!("internal error: result not serializable: {e}"),
-        )
-    })
-}
-
-/// Parses `text` as a [`Question`] and answers it from `reg` as the core result's JSON.
-pub(crate) fn answer_json(reg: &Registry, text: &str) -> Result<String, Failure> {
-    let q: Question = serde_json::from_str(text).map_err(|e| Failure::json("query_json", &e))?;
-    match q {
-        Question::Check {
-            member,
-            org,
-            as_of,
-            book,
-        } => to_json(&rules::check(reg, &compile(book)?, &member, &org, as_of)?),
-        Question::Audit { as_of, root, book } => {
-            to_json(&rules::audit(reg, &compile(book)?, root.as_deref(), as_of)?)
-        }
-        Question::Candidates {
-            org,
-            as_of,
-            limit,
-            keys,
-            book,
-        } => {
-            let mut order = CandidateOrder::default();
-            if let Some(keys) = keys {
-                order.keys = keys;
-            }
-            order.limit = limit;
-            to_json(&rules::candidates(
-                reg,
-                &compile(book)?,
-                &org,
-                as_of,
-                &order,
-            )?)
-        }
-    }
-}
+use tongxin::api;
 
 /// Answers a question about the membership rules, given as a JSON object tagged by
 /// `"question"`; the answer is the core result's serde JSON (compact; the same bytes as
@@ -161,7 +53,8 @@ pub unsafe extern "C" fn tx_registry_rules_json(
         let reg = try_ref!(reg);
         let query_json = try_str!(query_json);
         let out = try_out!(out_json);
-        let answer = answer_json(&reg.inner, query_json)?;
+        let question = parse_arg("query_json", query_json)?;
+        let answer = api::rules(&reg.inner, question)?;
         write_string(out, answer)
     })
 }

@@ -1,357 +1,29 @@
 //! Statistics over a registry: the JSON and CSV entry points and the typed subtree total.
 //!
-//! A pure mapping from a JSON object tagged by `"stat"` onto the core's `tongxin::stats`
-//! functions, and of their results back to the core's serde JSON or to the core's CSV tables
-//! (`stats::Table`). Every number comes from the core.
+//! The request types and their answers are the core's (`tongxin::api::Stat`,
+//! `api::stats_json`, `api::stats_csv`); every number comes from the core.
 
-use crate::error::{Failure, Out};
+use crate::error::{parse_arg, Failure, Out};
 use crate::ids::with_bundled_table;
 use crate::registry::{parse_date, tx_registry};
 use crate::status::tx_status;
 use crate::strings::write_string;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::ffi::c_char;
-use tongxin::ids::{DivisionCode, DivisionLevel, DivisionTable};
-use tongxin::stats::{self, Dimension, Every, OrgDimension, Period, Table};
-use tongxin::{ActivityKind, AdviceKind, Entity, Error, Level, OrgKind, Registry};
+use tongxin::api::{self, ApiError, Stat};
+use tongxin::ids::DivisionTable;
+use tongxin::stats;
+use tongxin::{Entity, Error, Registry};
 
-/// A statistic to compute; JSON `{"stat": "<core function name>", …fields}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "stat", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum Stat {
-    /// `stats::rollup`.
-    Rollup {
-        /// The day.
-        as_of: NaiveDate,
-        /// The breakdown, if any.
-        #[serde(default)]
-        by: Option<Dimension>,
-    },
-    /// `stats::org_rollup`.
-    OrgRollup {
-        /// The day.
-        as_of: NaiveDate,
-        /// The breakdown.
-        by: OrgDimension,
-    },
-    /// `stats::coverage`, over the bundled division table, optionally extended.
-    Coverage {
-        /// Kind of organization.
-        kind: OrgKind,
-        /// Division code the rows lie in (short or padded form; `00` for the country).
-        within: String,
-        /// Division level of the rows.
-        level: DivisionLevel,
-        /// Only organizations at this level, if given.
-        #[serde(default)]
-        org_level: Option<Level>,
-        /// The day.
-        as_of: NaiveDate,
-        /// Street (township) rows, CSV text `code,name,parent_code`, added to the table.
-        #[serde(default)]
-        streets_csv: Option<String>,
-        /// Village rows, CSV text `code,name,parent_code`, added after the streets.
-        #[serde(default)]
-        villages_csv: Option<String>,
-    },
-    /// `stats::rollup_series` at `stats::period_ends(from, to, every)`.
-    Series {
-        /// First day.
-        from: NaiveDate,
-        /// Last day.
-        to: NaiveDate,
-        /// Month or year ends.
-        every: Every,
-        /// The breakdown, if any.
-        #[serde(default)]
-        by: Option<Dimension>,
-    },
-    /// `stats::growth`.
-    Growth {
-        /// The subtree's root.
-        root: String,
-        /// The periods, each `{"from":…,"to":…}`.
-        periods: Vec<Period>,
-    },
-    /// `stats::activity_totals`.
-    ActivityTotals {
-        /// The subtree's root.
-        root: String,
-        /// First day.
-        from: NaiveDate,
-        /// Last day (inclusive).
-        to: NaiveDate,
-        /// Only this kind, if given.
-        #[serde(default)]
-        kind: Option<ActivityKind>,
-    },
-    /// `stats::activities_in`.
-    ActivitiesIn {
-        /// The subtree's root.
-        root: String,
-        /// First day.
-        from: NaiveDate,
-        /// Last day (inclusive).
-        to: NaiveDate,
-        /// Only this kind, if given.
-        #[serde(default)]
-        kind: Option<ActivityKind>,
-    },
-    /// `stats::advice_in`.
-    AdviceIn {
-        /// The subtree's root.
-        root: String,
-        /// First day.
-        from: NaiveDate,
-        /// Last day (inclusive).
-        to: NaiveDate,
-        /// Only these kinds (all when empty).
-        #[serde(default)]
-        kinds: Vec<AdviceKind>,
-    },
-    /// `stats::designations_in_force`.
-    DesignationsInForce {
-        /// The subtree's root.
-        root: String,
-        /// The day.
-        as_of: NaiveDate,
-    },
-    /// `stats::designations_by_level_year`.
-    DesignationsByLevelYear {
-        /// The subtree's root.
-        root: String,
-    },
-    /// `stats::political_arrangements`.
-    PoliticalArrangements {
-        /// The subtree's root.
-        root: String,
-        /// The day.
-        as_of: NaiveDate,
-    },
-    /// `stats::suppress` of `stats::rollup`.
-    SuppressedRollup {
-        /// The day.
-        as_of: NaiveDate,
-        /// The breakdown, if any.
-        #[serde(default)]
-        by: Option<Dimension>,
-        /// Cells from 1 to `k - 1` are hidden.
-        k: u64,
-    },
-}
-
-impl Stat {
-    /// The stable name (the `"stat"` tag).
-    fn name(&self) -> &'static str {
-        match self {
-            Stat::Rollup { .. } => "rollup",
-            Stat::OrgRollup { .. } => "org_rollup",
-            Stat::Coverage { .. } => "coverage",
-            Stat::Series { .. } => "series",
-            Stat::Growth { .. } => "growth",
-            Stat::ActivityTotals { .. } => "activity_totals",
-            Stat::ActivitiesIn { .. } => "activities_in",
-            Stat::AdviceIn { .. } => "advice_in",
-            Stat::DesignationsInForce { .. } => "designations_in_force",
-            Stat::DesignationsByLevelYear { .. } => "designations_by_level_year",
-            Stat::PoliticalArrangements { .. } => "political_arrangements",
-            Stat::SuppressedRollup { .. } => "suppressed_rollup",
-        }
-    }
-
-    /// Whether the core has a CSV table (`stats::Table`) for the result.
-    fn has_table(&self) -> bool {
-        matches!(
-            self,
-            Stat::Rollup { .. }
-                | Stat::OrgRollup { .. }
-                | Stat::Coverage { .. }
-                | Stat::Growth { .. }
-                | Stat::SuppressedRollup { .. }
-        )
-    }
-}
-
-/// A computed statistic: the core's own result.
-enum Answer<'r> {
-    Rollup(stats::Rollup),
-    OrgRollup(stats::OrgRollup),
-    Coverage(stats::Coverage),
-    Series(Vec<stats::Rollup>),
-    Growth(Vec<stats::GrowthRow>),
-    ActivityTotals(stats::ActivityTotals),
-    ActivitiesIn(Vec<&'r tongxin::Activity>),
-    AdviceIn(Vec<&'r tongxin::Advice>),
-    DesignationsInForce(Vec<(&'r tongxin::Designation, tongxin::Certainty)>),
-    DesignationsByLevelYear(Vec<stats::DesignationCount>),
-    PoliticalArrangements(stats::PoliticalArrangements),
-    SuppressedRollup(stats::PublishedRollup),
-}
-
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| Failure::json("answer", &e))
-}
-
-impl Answer<'_> {
-    /// The core result's serde JSON (compact).
-    fn json(&self) -> Result<String, Failure> {
-        match self {
-            Answer::Rollup(r) => to_json(r),
-            Answer::OrgRollup(r) => to_json(r),
-            Answer::Coverage(r) => to_json(r),
-            Answer::Series(r) => to_json(r),
-            Answer::Growth(r) => to_json(r),
-            Answer::ActivityTotals(r) => to_json(r),
-            Answer::ActivitiesIn(r) => to_json(r),
-            Answer::AdviceIn(r) => to_json(r),
-            Answer::DesignationsInForce(r) => to_json(r),
-            Answer::DesignationsByLevelYear(r) => to_json(r),
-            Answer::PoliticalArrangements(r) => to_json(r),
-            Answer::SuppressedRollup(r) => to_json(r),
-        }
-    }
-
-    /// The core's table of the result, for those that have one.
-    fn table(&self) -> Option<Table> {
-        match self {
-            Answer::Rollup(r) => Some(Table::from(r)),
-            Answer::OrgRollup(r) => Some(Table::from(r)),
-            Answer::Coverage(r) => Some(Table::from(r)),
-            Answer::Growth(r) => Some(Table::from(r.as_slice())),
-            Answer::SuppressedRollup(r) => Some(Table::from(r)),
-            _ => None,
-        }
-    }
-}
-
-/// Runs `f` with the bundled division table, extended by the caller's street and village rows
-/// (on a copy) when there are some.
-fn with_division_table<R>(
-    streets: Option<&str>,
-    villages: Option<&str>,
-    f: impl FnOnce(&DivisionTable) -> R,
-) -> Result<R, Failure> {
-    if streets.is_none() && villages.is_none() {
-        return with_bundled_table(f);
-    }
-    let mut table = with_bundled_table(DivisionTable::clone)?;
-    for (field, text) in [("streets_csv", streets), ("villages_csv", villages)] {
-        if let Some(text) = text {
-            table.load_level_csv(text).map_err(|e| {
-                Failure::division(&e).context(&format!("argument `query_json`, field `{field}`"))
-            })?;
-        }
-    }
-    Ok(f(&table))
-}
-
-/// Computes a statistic with the core.
-fn compute(reg: &Registry, stat: Stat) -> Result<Answer<'_>, Failure> {
-    Ok(match stat {
-        Stat::Rollup { as_of, by } => Answer::Rollup(stats::rollup(reg, as_of, by)),
-        Stat::OrgRollup { as_of, by } => Answer::OrgRollup(stats::org_rollup(reg, as_of, by)),
-        Stat::Coverage {
-            kind,
-            within,
-            level,
-            org_level,
-            as_of,
-            streets_csv,
-            villages_csv,
-        } => {
-            let within = DivisionCode::parse(&within).map_err(|e| {
-                Failure::division(&e).context("argument `query_json`, field `within`")
-            })?;
-            let coverage =
-                with_division_table(streets_csv.as_deref(), villages_csv.as_deref(), |table| {
-                    stats::coverage(reg, table, kind, &within, level, org_level, as_of)
-                })?;
-            Answer::Coverage(coverage?)
-        }
-        Stat::Series {
-            from,
-            to,
-            every,
-            by,
-        } => {
-            let points = stats::period_ends(from, to, every);
-            Answer::Series(stats::rollup_series(reg, &points, by))
-        }
-        Stat::Growth { root, periods } => Answer::Growth(stats::growth(reg, &root, &periods)?),
-        Stat::ActivityTotals {
-            root,
-            from,
-            to,
-            kind,
-        } => Answer::ActivityTotals(stats::activity_totals(
-            reg,
-            &root,
-            Period::new(from, to),
-            kind,
-        )?),
-        Stat::ActivitiesIn {
-            root,
-            from,
-            to,
-            kind,
-        } => Answer::ActivitiesIn(stats::activities_in(
-            reg,
-            &root,
-            Period::new(from, to),
-            kind,
-        )?),
-        Stat::AdviceIn {
-            root,
-            from,
-            to,
-            kinds,
-        } => Answer::AdviceIn(stats::advice_in(reg, &root, Period::new(from, to), &kinds)?),
-        Stat::DesignationsInForce { root, as_of } => {
-            Answer::DesignationsInForce(stats::designations_in_force(reg, &root, as_of)?)
-        }
-        Stat::DesignationsByLevelYear { root } => {
-            Answer::DesignationsByLevelYear(stats::designations_by_level_year(reg, &root)?)
-        }
-        Stat::PoliticalArrangements { root, as_of } => {
-            Answer::PoliticalArrangements(stats::political_arrangements(reg, &root, as_of)?)
-        }
-        Stat::SuppressedRollup { as_of, by, k } => {
-            let rollup = stats::rollup(reg, as_of, by);
-            Answer::SuppressedRollup(stats::suppress(reg, &rollup, k))
-        }
-    })
-}
-
-fn parse_stat(text: &str) -> Result<Stat, Failure> {
-    serde_json::from_str(text).map_err(|e| Failure::json("query_json", &e))
-}
-
-/// Parses `text` as a [`Stat`] and answers it from `reg` as the core result's JSON.
-pub(crate) fn answer_json(reg: &Registry, text: &str) -> Result<String, Failure> {
-    compute(reg, parse_stat(text)?)?.json()
-}
-
-/// Parses `text` as a [`Stat`] and answers it from `reg` as the core's CSV table.
-pub(crate) fn answer_csv(reg: &Registry, text: &str) -> Result<String, Failure> {
-    let stat = parse_stat(text)?;
-    if !stat.has_table() {
-        return Err(Failure::invalid(
-            "query_json",
-            format!(
-                "stat `{}` has no CSV form (CSV is offered for rollup, org_rollup, coverage, \
-                 growth and suppressed_rollup); ask tx_registry_stats_json",
-                stat.name()
-            ),
-        ));
-    }
-    match compute(reg, stat)?.table() {
-        Some(table) => Ok(table.to_csv()),
-        None => Err(Failure::new(
-            tx_status::UnknownError,
-            "internal error: a tabular statistic gave no table",
-        )),
-    }
+/// Parses the statistic of `query_json` and computes it with `f` (the core's
+/// `api::stats_json` or `api::stats_csv`) over the bundled division table.
+fn answer(
+    reg: &Registry,
+    text: &str,
+    f: impl FnOnce(&Registry, &DivisionTable, Stat) -> Result<String, ApiError>,
+) -> Result<String, Failure> {
+    let stat: Stat = parse_arg("query_json", text)?;
+    Ok(with_bundled_table(|table| f(reg, table, stat))??)
 }
 
 /// Distinct persons active on `day` anywhere in the subtree of `org_id`, from the core's
@@ -439,7 +111,7 @@ pub unsafe extern "C" fn tx_registry_stats_json(
         let reg = try_ref!(reg);
         let query_json = try_str!(query_json);
         let out = try_out!(out_json);
-        let answer = answer_json(&reg.inner, query_json)?;
+        let answer = answer(&reg.inner, query_json, api::stats_json)?;
         write_string(out, answer)
     })
 }
@@ -476,7 +148,7 @@ pub unsafe extern "C" fn tx_registry_stats_csv(
         let reg = try_ref!(reg);
         let query_json = try_str!(query_json);
         let out = try_out!(out_csv);
-        let answer = answer_csv(&reg.inner, query_json)?;
+        let answer = answer(&reg.inner, query_json, api::stats_csv)?;
         write_string(out, answer)
     })
 }

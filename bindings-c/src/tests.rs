@@ -1528,7 +1528,7 @@ fn stats_csv_is_the_core_table() {
         let (st, msg) = stats_csv(reg, q).unwrap_err();
         assert_eq!(st, tx_status::InvalidArgument, "{q}");
         assert!(
-            msg.starts_with("argument `query_json`: stat `") && msg.contains("has no CSV form"),
+            msg.starts_with("stat `") && msg.contains("has no CSV form"),
             "{msg}"
         );
     }
@@ -1573,7 +1573,7 @@ fn stats_reject_bad_queries() {
         for (q, part) in [
             (
                 r#"{"stat":"coverage","kind":"zhilianhui","within":"44030x","level":"county","as_of":"2024-06-01"}"#,
-                "argument `query_json`, field `within`: division: character 6 `x`",
+                "field `within`: division: character 6 `x`",
             ),
             (
                 r#"{"stat":"coverage","kind":"zhilianhui","within":"4403","level":"township","as_of":"2024-06-01"}"#,

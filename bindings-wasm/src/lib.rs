@@ -1,1 +1,656 @@
-//! WASM bindings for tongxin; filled by its own issue.
+//! # tongxin for JavaScript
+//!
+//! The tongxin registry as a WASM module for browsers and Node (wasm-bindgen). A thin front
+//! over the core's shared request layer (`tongxin::api`), exactly like the C front: argument
+//! checking, conversion and ownership only. Every answer is the core result's JSON, handed to
+//! JavaScript as a plain object (`JSON.parse` of the same bytes the C front returns), so the two
+//! fronts give identical answers.
+//!
+//! ## Errors
+//! Every failure throws a JavaScript `Error` whose `name` is `"TongxinError"`, with
+//! - `code`: the stable snake_case name (`not_found`, `level_order`, `invalid_json`,
+//!   `invalid_argument`, `import`, `rule`, …) — the names of the C front's `tx_status`;
+//! - `status`: the stable number (the C front's `tx_status` value: 3, 101, 302, 902, …);
+//! - `index` (only from `applyBatch`): the command that failed;
+//! - `report` (only from `importRosters`): every problem found, as an object.
+//!
+//! A rejected command leaves the registry exactly as it was, and the registry keeps working
+//! after any error.
+//!
+//! ## Panics
+//! The module is built with `panic = "abort"`: a Rust panic would trap and leave this WASM
+//! instance unusable. The core returns typed errors for every input instead of panicking, every
+//! argument is type-checked here before use, and the tests drive every method with garbage
+//! (wrong types, missing fields, huge strings, invalid JSON) and check that the registry still
+//! answers afterwards.
+
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::NaiveDate;
+use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
+use std::cell::OnceCell;
+use std::str::FromStr;
+use tongxin::api::{
+    self, ApiCode, ApiError, PopoloExportOptions, PopoloImportOptions, RosterBytes,
+    RosterExportOptions, RosterImportOptions,
+};
+use tongxin::ids::{DivisionError, DivisionTable};
+use tongxin::rules::{self, CompiledBook, RuleBook};
+use tongxin::{stats, MemberRef, MemberScope, Meta};
+use wasm_bindgen::prelude::*;
+
+// The TypeScript declarations of every plain-data type, added to the generated `.d.ts`:
+// `generated.d.ts` is written from the core's own names (checked by `tests/types.rs`),
+// `api.d.ts` holds the shapes.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_GENERATED: &str = include_str!("../types/generated.d.ts");
+#[wasm_bindgen(typescript_custom_section)]
+const TS_API: &str = include_str!("../types/api.d.ts");
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// Builds the thrown `Error`: message, `name`, `code` and `status`.
+fn js_error(code: &str, status: u32, message: &str) -> js_sys::Error {
+    let e = js_sys::Error::new(message);
+    e.set_name("TongxinError");
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(&e, &"code".into(), &code.into());
+    let _ = Reflect::set(&e, &"status".into(), &status.into());
+    e
+}
+
+/// The thrown form of a core request error (with its report as an object, if any).
+fn api_error(e: ApiError) -> JsValue {
+    let err = js_error(e.code.as_str(), e.code.number(), &e.message);
+    if let Some(report) = &e.report {
+        if let Ok(report) = JSON::parse(report) {
+            let _ = Reflect::set(&err, &"report".into(), &report);
+        }
+    }
+    err.into()
+}
+
+/// An argument of the wrong type or value.
+fn invalid(arg: &str, reason: impl std::fmt::Display) -> JsValue {
+    api_error(ApiError::invalid(&format!("argument `{arg}`"), reason))
+}
+
+/// Prefixes a core request error with the argument it came from.
+fn in_arg(arg: &str) -> impl Fn(ApiError) -> JsValue + '_ {
+    move |e| api_error(e.context(&format!("argument `{arg}`")))
+}
+
+/// What a JavaScript value is, for messages.
+fn type_name(v: &JsValue) -> String {
+    if v.is_undefined() {
+        "undefined".into()
+    } else if v.is_null() {
+        "null".into()
+    } else if Array::is_array(v) {
+        "an array".into()
+    } else {
+        format!("a {}", v.js_typeof().as_string().unwrap_or_default())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments in
+
+/// A string argument.
+fn text(arg: &str, v: &JsValue) -> Result<String, JsValue> {
+    v.as_string()
+        .ok_or_else(|| invalid(arg, format!("must be a string, not {}", type_name(v))))
+}
+
+/// A date argument, `YYYY-MM-DD`.
+fn date(arg: &str, v: &JsValue) -> Result<NaiveDate, JsValue> {
+    let s = text(arg, v)?;
+    NaiveDate::from_str(&s).map_err(|_| {
+        let shown: String = s.chars().take(64).collect();
+        invalid(
+            arg,
+            format!("`{shown}` is not a date of the form YYYY-MM-DD"),
+        )
+    })
+}
+
+/// The JSON text of an object argument (`JSON.stringify`); `undefined`, functions and symbols
+/// are refused, and so is what `JSON.stringify` throws on (cycles, BigInt).
+fn json_text(arg: &str, v: &JsValue) -> Result<String, JsValue> {
+    if v.is_undefined() || v.is_function() || v.is_symbol() {
+        return Err(invalid(
+            arg,
+            format!("must be a plain object, not {}", type_name(v)),
+        ));
+    }
+    match JSON::stringify(v) {
+        Ok(s) => s
+            .as_string()
+            .ok_or_else(|| invalid(arg, format!("cannot be written as JSON ({})", type_name(v)))),
+        Err(e) => {
+            let why = Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_default();
+            Err(api_error(
+                ApiError::from(tongxin::Error::Json {
+                    line: 0,
+                    column: 0,
+                    message: format!("JSON.stringify failed: {why}"),
+                })
+                .context(&format!("argument `{arg}`")),
+            ))
+        }
+    }
+}
+
+/// An object argument read as a core request type.
+fn object<T: serde::de::DeserializeOwned>(arg: &str, v: &JsValue) -> Result<T, JsValue> {
+    api::parse(&json_text(arg, v)?).map_err(in_arg(arg))
+}
+
+/// An optional options object (`undefined` or `null` for the defaults).
+fn options<T: serde::de::DeserializeOwned + Default>(arg: &str, v: &JsValue) -> Result<T, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(T::default());
+    }
+    let text = json_text(arg, v)?;
+    api::parse_options(Some(&text)).map_err(in_arg(arg))
+}
+
+/// File contents: a string (its UTF-8 bytes) or a `Uint8Array` (the bytes as given, e.g. GBK
+/// text or an `.xlsx` workbook); `undefined`/`null` when absent.
+fn bytes(arg: &str, v: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        Ok(None)
+    } else if let Some(s) = v.as_string() {
+        Ok(Some(s.into_bytes()))
+    } else if v.is_instance_of::<Uint8Array>() {
+        Ok(Some(Uint8Array::from(v.clone()).to_vec()))
+    } else {
+        Err(invalid(
+            arg,
+            format!("must be a string or a Uint8Array, not {}", type_name(v)),
+        ))
+    }
+}
+
+/// The roster files object `{orgs?, persons?, memberships?, enterprises?}`.
+struct Files {
+    orgs: Option<Vec<u8>>,
+    persons: Option<Vec<u8>>,
+    memberships: Option<Vec<u8>>,
+    enterprises: Option<Vec<u8>>,
+}
+
+impl Files {
+    fn read(v: &JsValue) -> Result<Files, JsValue> {
+        if !v.is_object() || Array::is_array(v) {
+            return Err(invalid(
+                "files",
+                format!(
+                    "must be an object {{orgs?, persons?, memberships?, enterprises?}}, not {}",
+                    type_name(v)
+                ),
+            ));
+        }
+        const KNOWN: [&str; 4] = ["orgs", "persons", "memberships", "enterprises"];
+        for key in Object::keys(&Object::from(v.clone())).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !KNOWN.contains(&key.as_str()) {
+                return Err(invalid(
+                    "files",
+                    format!("unknown table `{key}` (expected orgs, persons, memberships or enterprises)"),
+                ));
+            }
+        }
+        let get = |k: &str| -> Result<Option<Vec<u8>>, JsValue> {
+            let value = Reflect::get(v, &k.into()).unwrap_or(JsValue::UNDEFINED);
+            bytes(&format!("files.{k}"), &value)
+        };
+        Ok(Files {
+            orgs: get("orgs")?,
+            persons: get("persons")?,
+            memberships: get("memberships")?,
+            enterprises: get("enterprises")?,
+        })
+    }
+
+    fn borrow(&self) -> RosterBytes<'_> {
+        RosterBytes {
+            orgs: self.orgs.as_deref(),
+            persons: self.persons.as_deref(),
+            memberships: self.memberships.as_deref(),
+            enterprises: self.enterprises.as_deref(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers out
+
+/// A core answer (JSON text) as a JavaScript value.
+fn answer(json: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(json).map_err(|_| {
+        js_error(
+            "unknown_error",
+            98,
+            "internal error: the core's answer is not JSON; this is a bug, please report it",
+        )
+        .into()
+    })
+}
+
+thread_local! {
+    /// The core's bundled division table, read on first use.
+    static BUNDLED: OnceCell<Result<DivisionTable, DivisionError>> = const { OnceCell::new() };
+}
+
+/// Runs `f` with the bundled division table.
+fn with_divisions<R>(f: impl FnOnce(&DivisionTable) -> Result<R, ApiError>) -> Result<R, JsValue> {
+    let run = |cell: &OnceCell<Result<DivisionTable, DivisionError>>| match cell
+        .get_or_init(DivisionTable::bundled)
+    {
+        Ok(table) => f(table).map_err(api_error),
+        Err(e) => Err(api_error(
+            tongxin::Error::Division {
+                detail: e.to_string(),
+            }
+            .into(),
+        )),
+    };
+    BUNDLED.with(run)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry
+
+/// A registry of organizations, persons, enterprises and memberships, with its journal.
+///
+/// Methods that change it (`apply`, `applyBatch`, `importRosters`, `importPopolo`) are atomic:
+/// a rejected call leaves it exactly as it was. Call `free()` when done with it (or rely on the
+/// garbage collector where `FinalizationRegistry` exists).
+#[wasm_bindgen]
+pub struct Registry {
+    inner: tongxin::Registry,
+    /// The rule book `checkEligibility` uses: the one set by `setRuleBook`, else the standard
+    /// book, compiled on first use.
+    book: OnceCell<CompiledBook>,
+}
+
+impl Registry {
+    fn wrap(inner: tongxin::Registry) -> Registry {
+        Registry {
+            inner,
+            book: OnceCell::new(),
+        }
+    }
+
+    fn meta(v: &JsValue) -> Result<Meta, JsValue> {
+        object("meta", v)
+    }
+}
+
+#[wasm_bindgen]
+impl Registry {
+    /// An empty registry.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Registry {
+        Registry::wrap(tongxin::Registry::new())
+    }
+
+    /// A registry from a snapshot (the text `toJson` gives, or the parsed object), validated
+    /// by replaying its journal.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string | object")] snapshot: JsValue,
+    ) -> Result<Registry, JsValue> {
+        let text = match snapshot.as_string() {
+            Some(s) => s,
+            None => json_text("snapshot", &snapshot)?,
+        };
+        tongxin::Registry::from_json(&text)
+            .map(Registry::wrap)
+            .map_err(|e| api_error(ApiError::from(e).context("argument `snapshot`")))
+    }
+
+    /// The snapshot of the registry as JSON text (`schema_version` 1).
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Applies one command; the answer is the journal event. A rejected command throws and
+    /// leaves the registry unchanged.
+    #[wasm_bindgen(unchecked_return_type = "JournalEvent")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let meta = json_text("meta", &meta)?;
+        let command = json_text("command", &command)?;
+        answer(&api::apply(&mut self.inner, &meta, &command).map_err(api_error)?)
+    }
+
+    /// Applies a list of commands, all or nothing; the answer is how many were applied. On
+    /// failure the error's `index` is the command that failed (absent when `meta` or the list
+    /// itself is bad) and the registry is unchanged.
+    #[wasm_bindgen(js_name = applyBatch)]
+    pub fn apply_batch(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Command[]")] commands: JsValue,
+    ) -> Result<usize, JsValue> {
+        let meta = json_text("meta", &meta)?;
+        if !Array::is_array(&commands) {
+            return Err(invalid(
+                "commands",
+                format!("must be an array of commands, not {}", type_name(&commands)),
+            ));
+        }
+        let commands = json_text("commands", &commands)?;
+        api::apply_batch(&mut self.inner, &meta, &commands).map_err(|(index, e)| {
+            let err = api_error(e);
+            if let Some(i) = index {
+                let _ = Reflect::set(&err, &"index".into(), &(i as f64).into());
+            }
+            err
+        })
+    }
+
+    /// Answers a read-only query (`{type: "organization", id}`, `{type: "subtree", org,
+    /// date}`, `{type: "members", org, date, scope}`, `{type: "journal", after}`, …).
+    #[wasm_bindgen(unchecked_return_type = "any")]
+    pub fn query(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Query")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query = object("query", &query)?;
+        answer(&api::query(&self.inner, query).map_err(api_error)?)
+    }
+
+    /// Computes a statistic (`{stat: "rollup", as_of, by}`, `{stat: "coverage", …}`,
+    /// `{stat: "series", …}`, …); the answer is the core's result.
+    #[wasm_bindgen(unchecked_return_type = "any")]
+    pub fn stats(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Stat")] stat: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let stat = object("stat", &stat)?;
+        let json = with_divisions(|table| api::stats_json(&self.inner, table, stat))?;
+        answer(&json)
+    }
+
+    /// Computes a statistic as its CSV table (rollup, org_rollup, coverage, growth,
+    /// suppressed_rollup).
+    #[wasm_bindgen(js_name = statsCsv)]
+    pub fn stats_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Stat")] stat: JsValue,
+    ) -> Result<String, JsValue> {
+        let stat = object("stat", &stat)?;
+        with_divisions(|table| api::stats_csv(&self.inner, table, stat))
+    }
+
+    /// Answers a question about the membership rules (`{question: "check", member, org,
+    /// as_of}`, `{question: "audit", as_of, root?}`, `{question: "candidates", org, as_of}`).
+    #[wasm_bindgen(unchecked_return_type = "any")]
+    pub fn rules(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RulesQuestion")] question: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let question = object("question", &question)?;
+        answer(&api::rules(&self.inner, question).map_err(api_error)?)
+    }
+
+    /// Sets the rule book `checkEligibility` uses (a `RuleBook` object); `null` or
+    /// `undefined` goes back to the standard book. A book that does not compile throws and
+    /// leaves the current one in place.
+    #[wasm_bindgen(js_name = setRuleBook)]
+    pub fn set_rule_book(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "RuleBook | null | undefined")] book: JsValue,
+    ) -> Result<(), JsValue> {
+        if book.is_undefined() || book.is_null() {
+            self.book = OnceCell::new();
+            return Ok(());
+        }
+        let book: RuleBook = object("book", &book)?;
+        let compiled = book
+            .compile()
+            .map_err(|e| api_error(ApiError::from(e).context("argument `book`")))?;
+        self.book = OnceCell::from(compiled);
+        Ok(())
+    }
+
+    /// Whether a person may join an organization on a day under the registry's rule book (the
+    /// `eligible` of `rules({question: "check", …})`, without the explanation).
+    #[wasm_bindgen(js_name = checkEligibility)]
+    pub fn check_eligibility(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] person_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] org_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] date: JsValue,
+    ) -> Result<bool, JsValue> {
+        let person = text("personId", &person_id)?;
+        let org = text("orgId", &org_id)?;
+        let day = self::date("date", &date)?;
+        let book = self.book.get_or_init(CompiledBook::standard);
+        rules::check(&self.inner, book, &MemberRef::Person(person), &org, day)
+            .map(|c| c.eligible)
+            .map_err(|e| api_error(e.into()))
+    }
+
+    /// Whether a person is a member of an organization or any organization under it on a day.
+    #[wasm_bindgen(js_name = isMemberInSubtree)]
+    pub fn is_member_in_subtree(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] person_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] org_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] date: JsValue,
+    ) -> Result<bool, JsValue> {
+        let person = text("personId", &person_id)?;
+        let org = text("orgId", &org_id)?;
+        let day = self::date("date", &date)?;
+        self.inner
+            .is_member_within(&MemberRef::Person(person), &org, day)
+            .map_err(|e| api_error(e.into()))
+    }
+
+    /// Distinct members of an organization on a day under a scope (`direct` by default,
+    /// `with_branches`, `subtree`).
+    #[wasm_bindgen(js_name = memberCount)]
+    pub fn member_count(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] org_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] date: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "MemberScope | undefined")] scope: JsValue,
+    ) -> Result<usize, JsValue> {
+        let org = text("orgId", &org_id)?;
+        let day = self::date("date", &date)?;
+        let scope = if scope.is_undefined() {
+            MemberScope::Direct
+        } else {
+            let s = text("scope", &scope)?;
+            serde_json::from_value(serde_json::Value::String(s)).map_err(|e| invalid("scope", e))?
+        };
+        self.inner
+            .members(&org, day, scope)
+            .map(|m| m.len())
+            .map_err(|e| api_error(e.into()))
+    }
+
+    /// Distinct persons active on a day anywhere in an organization's subtree (the `total` of
+    /// its row in `stats({stat: "rollup", as_of})`; 0 when it does not exist that day).
+    #[wasm_bindgen(js_name = rollupTotal)]
+    pub fn rollup_total(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] org_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] date: JsValue,
+    ) -> Result<f64, JsValue> {
+        let org = text("orgId", &org_id)?;
+        let day = self::date("date", &date)?;
+        if self.inner.organization(&org).is_none() {
+            return Err(api_error(
+                tongxin::Error::NotFound {
+                    entity: tongxin::Entity::Organization,
+                    id: org,
+                }
+                .into(),
+            ));
+        }
+        let rollup = stats::rollup(&self.inner, day, None);
+        Ok(rollup.row(&org).map_or(0.0, |row| row.total as f64))
+    }
+
+    /// Number of organizations.
+    #[wasm_bindgen(js_name = organizationCount)]
+    pub fn organization_count(&self) -> usize {
+        self.inner.organization_count()
+    }
+
+    /// Imports roster files (`{orgs?, persons?, memberships?, enterprises?}`, each a string or
+    /// a `Uint8Array`), all or nothing; the answer is what was added. A rejection throws an
+    /// error with `code` `"import"`, the first problem as its message (file, line, column,
+    /// value, reason) and `report` listing every problem found; the registry is unchanged.
+    #[wasm_bindgen(js_name = importRosters, unchecked_return_type = "ImportSummary")]
+    pub fn import_rosters(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RosterFiles")] files: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RosterImportOptions | undefined")] options_: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let meta = Registry::meta(&meta)?;
+        let files = Files::read(&files)?;
+        let opts: RosterImportOptions = self::options("options", &options_)?;
+        let summary = api::import_rosters(&mut self.inner, &meta, files.borrow(), &opts)
+            .map_err(options_error)?;
+        answer(&summary)
+    }
+
+    /// Checks roster files against the registry without changing it; the answer is the
+    /// report of every problem (`{errors, rows_ok, rows_skipped}`).
+    #[wasm_bindgen(js_name = checkRosters, unchecked_return_type = "ImportReport")]
+    pub fn check_rosters(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RosterFiles")] files: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RosterImportOptions | undefined")] options_: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let meta = Registry::meta(&meta)?;
+        let files = Files::read(&files)?;
+        let opts: RosterImportOptions = self::options("options", &options_)?;
+        let report =
+            api::check_rosters(&self.inner, &meta, files.borrow(), &opts).map_err(options_error)?;
+        answer(&report)
+    }
+
+    /// Writes the registry as roster CSV files, each a `Uint8Array` in the encoding asked
+    /// for (resident IDs masked unless `unmask_resident_ids`).
+    #[wasm_bindgen(js_name = exportRosters, unchecked_return_type = "RosterExport")]
+    pub fn export_rosters(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RosterExportOptions | undefined")] options_: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts: RosterExportOptions = self::options("options", &options_)?;
+        let export = api::export_rosters(&self.inner, &opts).map_err(api_error)?;
+        let out = Object::new();
+        for (name, data) in [
+            ("orgs", &export.orgs),
+            ("persons", &export.persons),
+            ("memberships", &export.memberships),
+            ("enterprises", &export.enterprises),
+        ] {
+            let _ = Reflect::set(&out, &name.into(), &Uint8Array::from(data.as_slice()));
+        }
+        Ok(out.into())
+    }
+
+    /// Writes the registry as a Popolo JSON document (as an object).
+    #[wasm_bindgen(js_name = exportPopolo, unchecked_return_type = "any")]
+    pub fn export_popolo(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PopoloExportOptions | undefined")] options_: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts: PopoloExportOptions = self::options("options", &options_)?;
+        answer(&api::export_popolo(&self.inner, &opts))
+    }
+
+    /// Imports a Popolo JSON document (an object, its text, or its bytes), all or nothing;
+    /// the answer is what was added.
+    #[wasm_bindgen(js_name = importPopolo, unchecked_return_type = "ImportSummary")]
+    pub fn import_popolo(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "object | string | Uint8Array")] document: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PopoloImportOptions | undefined")] options_: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let meta = Registry::meta(&meta)?;
+        let data = if document.as_string().is_some() || document.is_instance_of::<Uint8Array>() {
+            bytes("document", &document)?.unwrap_or_default()
+        } else {
+            json_text("document", &document)?.into_bytes()
+        };
+        let opts: PopoloImportOptions = self::options("options", &options_)?;
+        answer(&api::import_popolo(&mut self.inner, &meta, &data, &opts).map_err(api_error)?)
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::new()
+    }
+}
+
+/// An options-level refusal (`options: …`) named as this front's argument.
+fn options_error(e: ApiError) -> JsValue {
+    match (e.code, e.message.strip_prefix("options: ")) {
+        (ApiCode::InvalidArgument, Some(reason)) => invalid("options", reason),
+        _ => api_error(e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers and version
+
+/// Reads a resident ID number (18 characters, or the old 15 digits):
+/// `{number, birth_date, sex, masked}`; throws `invalid_identifier` naming what is wrong.
+#[wasm_bindgen(js_name = residentIdCheck, unchecked_return_type = "ResidentIdInfo")]
+pub fn resident_id_check(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue, JsValue> {
+    let t = self::text("text", &text)?;
+    answer(&api::resident_id_info(&t).map_err(in_arg("text"))?)
+}
+
+/// Reads a unified social credit code: `{code, authority, authority_name, category,
+/// category_name, division_code, organization_code}`; throws `invalid_identifier`.
+#[wasm_bindgen(js_name = creditCodeCheck, unchecked_return_type = "CreditCodeInfo")]
+pub fn credit_code_check(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue, JsValue> {
+    let t = self::text("text", &text)?;
+    answer(&api::credit_code_info(&t).map_err(in_arg("text"))?)
+}
+
+/// Reads a division code (2, 4, 6, 9 or 12 digits): `{code, level, padded6, name}` with the
+/// name from the bundled table (`null` when it lacks the code); throws `invalid_identifier`.
+#[wasm_bindgen(js_name = divisionCodeCheck, unchecked_return_type = "DivisionCodeInfo")]
+pub fn division_code_check(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue, JsValue> {
+    let t = self::text("text", &text)?;
+    let json = with_divisions(|table| {
+        api::division_code_info(&t, table).map_err(|e| e.context("argument `text`"))
+    })?;
+    answer(&json)
+}
+
+/// The library version (`MAJOR.MINOR.PATCH`), the same as the C front's `tx_version()`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

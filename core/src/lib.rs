@@ -53,6 +53,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod command;
 pub mod date;
 pub mod error;

@@ -1,10 +1,12 @@
-//! The JSON queries of `tx_registry_query_json`: a pure mapping from a tagged JSON object onto
-//! the core's public query functions, and of their answers back to JSON.
+//! Read-only queries: a tagged JSON object onto the registry's public query functions, and
+//! their answers back to JSON.
 
-use crate::error::Failure;
+use super::{to_json as json, ApiError};
+use crate::error::{Entity, Error};
+use crate::model::MemberRef;
+use crate::registry::{MemberScope, Registry};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tongxin::{Entity, Error, MemberRef, MemberScope, Registry};
 
 fn direct() -> MemberScope {
     MemberScope::Direct
@@ -13,7 +15,7 @@ fn direct() -> MemberScope {
 /// A read-only question to a registry; JSON `{"type": "<snake_case name>", …fields}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum Query {
+pub enum Query {
     /// One organization's record.
     Organization {
         /// Organization id.
@@ -138,7 +140,7 @@ struct Counts {
     memberships: usize,
 }
 
-fn not_found(entity: Entity, id: &str) -> Failure {
+fn not_found(entity: Entity, id: &str) -> ApiError {
     Error::NotFound {
         entity,
         id: id.to_string(),
@@ -146,13 +148,10 @@ fn not_found(entity: Entity, id: &str) -> Failure {
     .into()
 }
 
-fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| Failure::json("answer", &e))
-}
-
-/// Parses `text` as a [`Query`] and answers it from `reg` as JSON.
-pub(crate) fn answer(reg: &Registry, text: &str) -> Result<String, Failure> {
-    let query: Query = serde_json::from_str(text).map_err(|e| Failure::json("query_json", &e))?;
+/// Answers a [`Query`] from `reg` as the JSON of the registry's answer: a record for
+/// `organization`/`person`/`enterprise` (`not_found` when there is none), ids in pre-order for
+/// the tree queries, records for the lists, journal events for `journal`.
+pub fn query(reg: &Registry, query: Query) -> Result<String, ApiError> {
     match query {
         Query::Organization { id } => json(
             reg.organization(&id)

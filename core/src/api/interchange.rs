@@ -1,0 +1,383 @@
+//! Roster files (CSV or `.xlsx`, UTF-8 or GBK/GB18030) and Popolo JSON, in and out: option
+//! objects onto the `interchange` functions, and their results back to JSON or bytes.
+
+use super::{to_json, ApiCode, ApiError};
+use crate::command::Meta;
+use crate::interchange::{
+    self, ExportOptions, ImportOptions, ImportReport, ImportSummary, InterchangeError,
+    RosterExport, RosterFile, Rosters, TextEncoding, UnknownColumns,
+};
+use crate::registry::Registry;
+use serde::{Deserialize, Serialize};
+
+/// Text encoding of roster files (`"encoding"` of the options).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// Reading: a BOM or valid UTF-8 is UTF-8, anything else GB18030 (which reads GBK).
+    /// Writing: UTF-8.
+    #[default]
+    Auto,
+    /// UTF-8 (also accepted as `utf-8`).
+    #[serde(alias = "utf-8")]
+    Utf8,
+    /// GBK.
+    Gbk,
+    /// GB18030.
+    Gb18030,
+}
+
+impl From<Encoding> for TextEncoding {
+    fn from(e: Encoding) -> Self {
+        match e {
+            Encoding::Auto => TextEncoding::Auto,
+            Encoding::Utf8 => TextEncoding::Utf8,
+            Encoding::Gbk => TextEncoding::Gbk,
+            Encoding::Gb18030 => TextEncoding::Gb18030,
+        }
+    }
+}
+
+/// What a header column that a table does not know does (`"unknown_columns"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownColumnsPolicy {
+    /// It is a problem.
+    #[default]
+    Reject,
+    /// It is skipped.
+    Ignore,
+}
+
+/// File format of the roster buffers (`"format"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RosterFormat {
+    /// CSV text.
+    #[default]
+    Csv,
+    /// An `.xlsx` workbook.
+    Xlsx,
+}
+
+/// A sheet name per table (`"sheets"`), for `.xlsx` workbooks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterSheets {
+    /// Sheet of the organizations.
+    #[serde(default)]
+    pub orgs: Option<String>,
+    /// Sheet of the persons.
+    #[serde(default)]
+    pub persons: Option<String>,
+    /// Sheet of the memberships.
+    #[serde(default)]
+    pub memberships: Option<String>,
+    /// Sheet of the enterprises.
+    #[serde(default)]
+    pub enterprises: Option<String>,
+}
+
+/// Options of [`import_rosters`] and [`check_rosters`]; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterImportOptions {
+    /// CSV (default) or `.xlsx`.
+    #[serde(default)]
+    pub format: RosterFormat,
+    /// With `.xlsx`: the sheet of every table not named in `sheets` (default: the first).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// With `.xlsx`: a sheet per table.
+    #[serde(default)]
+    pub sheets: RosterSheets,
+    /// Encoding of CSV.
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// Unknown header columns: a problem (default) or skipped.
+    #[serde(default)]
+    pub unknown_columns: UnknownColumnsPolicy,
+    /// A masked resident ID (as exports write) becomes no resident ID instead of a problem.
+    #[serde(default)]
+    pub drop_masked_resident_ids: bool,
+    /// Read every row and report every problem instead of stopping at the first.
+    #[serde(default)]
+    pub report: bool,
+}
+
+impl RosterImportOptions {
+    fn core(&self) -> ImportOptions {
+        ImportOptions {
+            encoding: self.encoding.into(),
+            unknown_columns: match self.unknown_columns {
+                UnknownColumnsPolicy::Reject => UnknownColumns::Reject,
+                UnknownColumnsPolicy::Ignore => UnknownColumns::Ignore,
+            },
+            drop_masked_resident_ids: self.drop_masked_resident_ids,
+        }
+    }
+
+    fn check(&self) -> Result<(), ApiError> {
+        if self.format == RosterFormat::Csv
+            && (self.sheet.is_some() || self.sheets != RosterSheets::default())
+        {
+            return Err(ApiError::invalid(
+                "options",
+                "`sheet` and `sheets` apply only with \"format\":\"xlsx\"",
+            ));
+        }
+        Ok(())
+    }
+
+    /// One given file as the core's `RosterFile`.
+    fn file<'a>(
+        &'a self,
+        data: Option<&'a [u8]>,
+        sheet: &'a Option<String>,
+    ) -> Option<RosterFile<'a>> {
+        let data = data?;
+        Some(match self.format {
+            RosterFormat::Csv => RosterFile::csv(data),
+            RosterFormat::Xlsx => {
+                RosterFile::xlsx(data, sheet.as_deref().or(self.sheet.as_deref()))
+            }
+        })
+    }
+}
+
+/// The caller's four roster files, each `None` when not given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RosterBytes<'a> {
+    /// The organizations table.
+    pub orgs: Option<&'a [u8]>,
+    /// The persons table.
+    pub persons: Option<&'a [u8]>,
+    /// The memberships table.
+    pub memberships: Option<&'a [u8]>,
+    /// The enterprises table.
+    pub enterprises: Option<&'a [u8]>,
+}
+
+impl<'a> RosterBytes<'a> {
+    fn rosters(&self, o: &'a RosterImportOptions) -> Rosters<'a> {
+        Rosters {
+            orgs: o.file(self.orgs, &o.sheets.orgs),
+            enterprises: o.file(self.enterprises, &o.sheets.enterprises),
+            persons: o.file(self.persons, &o.sheets.persons),
+            memberships: o.file(self.memberships, &o.sheets.memberships),
+        }
+    }
+}
+
+/// Options of [`export_rosters`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterExportOptions {
+    /// Encoding of the CSV written (`auto` and `utf8` write UTF-8).
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// Begin UTF-8 files with a byte-order mark (for Excel).
+    #[serde(default)]
+    pub bom: bool,
+    /// Write resident IDs in full instead of masked.
+    #[serde(default)]
+    pub unmask_resident_ids: bool,
+}
+
+/// Options of [`export_popolo`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopoloExportOptions {
+    /// Write resident IDs in full instead of masked.
+    #[serde(default)]
+    pub unmask_resident_ids: bool,
+}
+
+/// Options of [`import_popolo`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopoloImportOptions {
+    /// Encoding of the document.
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// A masked resident ID becomes no resident ID instead of a problem.
+    #[serde(default)]
+    pub drop_masked_resident_ids: bool,
+}
+
+/// `ImportSummary` as JSON.
+#[derive(Serialize)]
+struct SummaryJson {
+    organizations: usize,
+    enterprises: usize,
+    persons: usize,
+    memberships: usize,
+}
+
+fn summary_json(s: &ImportSummary) -> Result<String, ApiError> {
+    to_json(&SummaryJson {
+        organizations: s.organizations,
+        enterprises: s.enterprises,
+        persons: s.persons,
+        memberships: s.memberships,
+    })
+}
+
+/// The registry's own error behind a `rule_violation`.
+#[derive(Serialize)]
+struct RuleJson {
+    code: &'static str,
+    number: u32,
+}
+
+/// One `InterchangeError` as JSON.
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    file: &'a str,
+    line: Option<u64>,
+    column: Option<&'a str>,
+    value: Option<&'a str>,
+    code: &'static str,
+    number: u32,
+    message: String,
+    rule: Option<RuleJson>,
+}
+
+impl<'a> From<&'a InterchangeError> for ErrorJson<'a> {
+    fn from(e: &'a InterchangeError) -> Self {
+        ErrorJson {
+            file: &e.file,
+            line: e.line,
+            column: e.column.as_deref(),
+            value: e.value.as_deref(),
+            code: e.code(),
+            number: e.number(),
+            message: e.to_string(),
+            rule: e.kind.rule().map(|r| RuleJson {
+                code: r.code().as_str(),
+                number: r.code().number(),
+            }),
+        }
+    }
+}
+
+/// `ImportReport` as JSON.
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    errors: Vec<ErrorJson<'a>>,
+    rows_ok: usize,
+    rows_skipped: usize,
+}
+
+fn report_json(r: &ImportReport) -> Result<String, ApiError> {
+    to_json(&ReportJson {
+        errors: r.errors.iter().map(ErrorJson::from).collect(),
+        rows_ok: r.rows_ok,
+        rows_skipped: r.rows_skipped,
+    })
+}
+
+/// The error for a rejected import: the first problem's message and how many more, with the
+/// report attached.
+fn import_failure(r: &ImportReport) -> Result<ApiError, ApiError> {
+    let message = match r.errors.as_slice() {
+        [] => "the import was rejected without a reported problem".to_string(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!(
+            "{first} (and {} more problem(s); see the report)",
+            rest.len()
+        ),
+    };
+    let mut e = ApiError::new(ApiCode::Import, message);
+    e.report = Some(report_json(r)?);
+    Ok(e)
+}
+
+/// Imports roster files into `reg`, all or nothing, through the same validated commands as
+/// [`Registry::apply`] ([`interchange::import_rosters`], or
+/// [`interchange::import_rosters_report`] with `report`). The answer is the summary
+/// `{"organizations":n,"enterprises":n,"persons":n,"memberships":n}`. A rejection is an
+/// [`ApiCode::Import`] error whose message is the first problem (file, line, column, value,
+/// reason) and whose `report` is `{"errors":[{"file","line","column","value","code","number",
+/// "message","rule"}…],"rows_ok":n,"rows_skipped":n}`; the registry is then unchanged.
+pub fn import_rosters(
+    reg: &mut Registry,
+    meta: &Meta,
+    files: RosterBytes<'_>,
+    options: &RosterImportOptions,
+) -> Result<String, ApiError> {
+    options.check()?;
+    let rosters = files.rosters(options);
+    let core = options.core();
+    let result = if options.report {
+        interchange::import_rosters_report(reg, meta, &rosters, &core)
+    } else {
+        interchange::import_rosters(reg, meta, &rosters, &core).map_err(|e| ImportReport {
+            errors: vec![e],
+            rows_ok: 0,
+            rows_skipped: 0,
+        })
+    };
+    match result {
+        Ok(summary) => summary_json(&summary),
+        Err(report) => Err(import_failure(&report)?),
+    }
+}
+
+/// Checks roster files against `reg` without changing it ([`interchange::check_rosters`]):
+/// every problem, as the report JSON [`import_rosters`] attaches to a rejection.
+pub fn check_rosters(
+    reg: &Registry,
+    meta: &Meta,
+    files: RosterBytes<'_>,
+    options: &RosterImportOptions,
+) -> Result<String, ApiError> {
+    options.check()?;
+    let report = interchange::check_rosters(reg, meta, &files.rosters(options), &options.core());
+    report_json(&report)
+}
+
+/// Writes `reg` as roster CSV files ([`interchange::export_rosters`]); an
+/// [`ApiCode::Export`] error when a value cannot be written in the encoding asked for.
+pub fn export_rosters(
+    reg: &Registry,
+    options: &RosterExportOptions,
+) -> Result<RosterExport, ApiError> {
+    interchange::export_rosters(
+        reg,
+        &ExportOptions {
+            encoding: options.encoding.into(),
+            bom: options.bom,
+            unmask_resident_ids: options.unmask_resident_ids,
+        },
+    )
+    .map_err(|e| ApiError::new(ApiCode::Export, e.to_string()))
+}
+
+/// Writes `reg` as a Popolo JSON document ([`interchange::export_popolo`]).
+pub fn export_popolo(reg: &Registry, options: &PopoloExportOptions) -> String {
+    let options = ExportOptions {
+        unmask_resident_ids: options.unmask_resident_ids,
+        ..ExportOptions::default()
+    };
+    interchange::export_popolo(reg, &options)
+}
+
+/// Imports a Popolo JSON document into `reg`, all or nothing ([`interchange::import_popolo`]);
+/// the answer is the summary as [`import_rosters`] gives it, a rejection an
+/// [`ApiCode::Import`] error.
+pub fn import_popolo(
+    reg: &mut Registry,
+    meta: &Meta,
+    document: &[u8],
+    options: &PopoloImportOptions,
+) -> Result<String, ApiError> {
+    let core = ImportOptions {
+        encoding: options.encoding.into(),
+        drop_masked_resident_ids: options.drop_masked_resident_ids,
+        ..ImportOptions::default()
+    };
+    let summary = interchange::import_popolo(reg, meta, document, &core)
+        .map_err(|e| ApiError::new(ApiCode::Import, e.to_string()))?;
+    summary_json(&summary)
+}

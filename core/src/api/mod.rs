@@ -1,0 +1,218 @@
+//! Requests and answers as JSON: the one mapping of the core's capabilities that the C and WASM
+//! fronts share, so that both offer the same operations under the same names and give
+//! byte-identical answers.
+//!
+//! Each request is a serde type (a [`Query`] tagged by `"type"`, a [`Stat`] tagged by `"stat"`,
+//! a [`Question`] tagged by `"question"`, option objects for rosters and Popolo); each answer is
+//! the core result's compact serde JSON. A front parses the caller's text into the request type
+//! (naming the argument in its own terms), calls the function here, and hands back the string.
+//! Failures are an [`ApiError`]: a stable [`ApiCode`] (the core's [`ErrorCode`]s plus the few
+//! families that only exist at this level: invalid argument, invalid identifier, import,
+//! export, rule) and a message saying what was wrong and where.
+//!
+//! ```
+//! use tongxin::api::{self, Query};
+//! use tongxin::Registry;
+//!
+//! let reg = Registry::new();
+//! let q: Query = api::parse(r#"{"type":"counts"}"#)?;
+//! assert_eq!(
+//!     api::query(&reg, q)?,
+//!     r#"{"organizations":0,"persons":0,"enterprises":0,"memberships":0}"#
+//! );
+//! # Ok::<(), tongxin::api::ApiError>(())
+//! ```
+
+mod ids;
+mod interchange;
+mod query;
+mod rules;
+mod stats;
+
+pub use ids::{credit_code_info, division_code_info, resident_id_info};
+pub use interchange::{
+    check_rosters, export_popolo, export_rosters, import_popolo, import_rosters, Encoding,
+    PopoloExportOptions, PopoloImportOptions, RosterBytes, RosterExportOptions, RosterFormat,
+    RosterImportOptions, RosterSheets, UnknownColumnsPolicy,
+};
+pub use query::{query, Query};
+pub use rules::{rules, Question};
+pub use stats::{stats_csv, stats_json, Stat};
+
+use crate::command::{Command, Event};
+use crate::error::{Error, ErrorCode};
+use crate::registry::Registry;
+use crate::rules::RuleError;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// The stable code of an [`ApiError`]: the core's [`ErrorCode`]s and the families that exist
+/// only where text from a caller meets the core. Numbers are the C front's `tx_status` values;
+/// names are what the WASM front puts in an error's `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiCode {
+    /// A value is not a valid date, vocabulary name or option, or asks for what is not offered
+    /// (`invalid_argument`, 3).
+    InvalidArgument,
+    /// A text given to an identifier check is not a valid identifier of that kind
+    /// (`invalid_identifier`, 5).
+    InvalidIdentifier,
+    /// A roster or Popolo import was rejected; the registry is unchanged (`import`, 6).
+    Import,
+    /// An export could not be written, e.g. a name GBK cannot encode (`export`, 7).
+    Export,
+    /// A rule book that does not compile, or a rule question about an unknown organization or
+    /// member (`rule`, 8).
+    Rule,
+    /// One of the core's own errors (its [`ErrorCode`] name and number, 100 and up).
+    Core(ErrorCode),
+}
+
+impl ApiCode {
+    /// The stable snake_case name (`invalid_argument`, …, or the core code's name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiCode::InvalidArgument => "invalid_argument",
+            ApiCode::InvalidIdentifier => "invalid_identifier",
+            ApiCode::Import => "import",
+            ApiCode::Export => "export",
+            ApiCode::Rule => "rule",
+            ApiCode::Core(c) => c.as_str(),
+        }
+    }
+
+    /// The stable number (the C front's `tx_status`).
+    pub fn number(self) -> u32 {
+        match self {
+            ApiCode::InvalidArgument => 3,
+            ApiCode::InvalidIdentifier => 5,
+            ApiCode::Import => 6,
+            ApiCode::Export => 7,
+            ApiCode::Rule => 8,
+            ApiCode::Core(c) => c.number(),
+        }
+    }
+}
+
+/// A failed request: a stable code, a message saying what was wrong and where, and for a
+/// rejected roster import the JSON report of every problem found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    /// The stable code.
+    pub code: ApiCode,
+    /// What was wrong and where.
+    pub message: String,
+    /// For [`ApiCode::Import`] from [`import_rosters`]: the report
+    /// (`{"errors":[…],"rows_ok":n,"rows_skipped":n}`).
+    pub report: Option<String>,
+}
+
+impl ApiError {
+    /// An error with a code and a message.
+    pub fn new(code: ApiCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            report: None,
+        }
+    }
+
+    /// An invalid argument: `what` (an argument or field) and why.
+    pub fn invalid(what: &str, reason: impl std::fmt::Display) -> Self {
+        ApiError::new(ApiCode::InvalidArgument, format!("{what}: {reason}"))
+    }
+
+    /// Prefixes the message with where the failure happened (`what: message`).
+    pub fn context(mut self, what: &str) -> Self {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError::new(ApiCode::Core(e.code()), e.to_string())
+    }
+}
+
+impl From<RuleError> for ApiError {
+    fn from(e: RuleError) -> Self {
+        ApiError::new(ApiCode::Rule, format!("{e} ({})", e.code()))
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        Error::json(&e).into()
+    }
+}
+
+/// Parses a request or value from JSON text (an `invalid_json` error on failure).
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    Ok(serde_json::from_str(text)?)
+}
+
+/// Parses an options object: `None` gives the defaults; the text must be a JSON object (serde
+/// alone would also read a struct from an array).
+pub fn parse_options<T: DeserializeOwned + Default>(text: Option<&str>) -> Result<T, ApiError> {
+    match text {
+        None => Ok(T::default()),
+        Some(t) => {
+            let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(t)?;
+            Ok(serde_json::from_value(serde_json::Value::Object(map))?)
+        }
+    }
+}
+
+/// Parses a JSON array of commands (as [`apply_batch`] takes them); on failure, the index of the first command that is not a
+/// command (or `None` when the text is not an array) and the error, whose message begins with
+/// `[index]`.
+pub fn parse_commands(text: &str) -> Result<Vec<Command>, (Option<usize>, ApiError)> {
+    let items: Vec<serde_json::Value> =
+        serde_json::from_str(text).map_err(|e| (None, ApiError::from(e)))?;
+    let mut commands = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        match serde_json::from_value::<Command>(item) {
+            Ok(c) => commands.push(c),
+            Err(e) => return Err((Some(i), ApiError::from(e).context(&format!("[{i}]")))),
+        }
+    }
+    Ok(commands)
+}
+
+/// The compact JSON of a value.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
+    Ok(serde_json::to_string(value)?)
+}
+
+/// Applies one command given as JSON, with its meta (`{"at","actor"}`) as JSON; the answer is
+/// the journal event's JSON. Errors: `invalid_json` naming `meta` or `command`, or the
+/// registry's own rejection (and then the registry is unchanged).
+pub fn apply(reg: &mut Registry, meta: &str, command: &str) -> Result<String, ApiError> {
+    let meta = parse(meta).map_err(|e| e.context("meta"))?;
+    let command = parse(command).map_err(|e| e.context("command"))?;
+    let event: Event = reg.apply(&meta, command)?;
+    to_json(&event)
+}
+
+/// Applies a JSON array of commands, all or nothing, with one meta; the answer is how many were
+/// applied. On failure, the index of the command that failed to parse or was rejected (`None`
+/// when `commands` is not an array or `meta` is not a meta) and the error, whose message begins
+/// with `[index] (command name)` for a rejection; the registry is then unchanged.
+pub fn apply_batch(
+    reg: &mut Registry,
+    meta: &str,
+    commands: &str,
+) -> Result<usize, (Option<usize>, ApiError)> {
+    let meta = parse(meta).map_err(|e| (None, e.context("meta")))?;
+    let commands = parse_commands(commands)?;
+    let names: Vec<&'static str> = commands.iter().map(Command::name).collect();
+    reg.apply_batch(&meta, commands).map_err(|(i, e)| {
+        let name = names.get(i).copied().unwrap_or("?");
+        (
+            Some(i),
+            ApiError::from(e).context(&format!("command [{i}] ({name})")),
+        )
+    })
+}

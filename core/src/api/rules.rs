@@ -1,0 +1,100 @@
+//! Membership rules: eligibility checks, audits and candidate lists as JSON questions tagged by
+//! `"question"`.
+
+use super::{to_json, ApiError};
+use crate::model::MemberRef;
+use crate::registry::Registry;
+use crate::rules::{self, CandidateOrder, CompiledBook, OrderKey, RuleBook};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// A question about the rules; JSON `{"question": "check" | "audit" | "candidates", …}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "question", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Question {
+    /// `rules::check`.
+    Check {
+        /// The member, `{"person": id}` or `{"enterprise": id}`.
+        member: MemberRef,
+        /// The organization.
+        org: String,
+        /// The day.
+        as_of: NaiveDate,
+        /// The rule book (default: the standard one).
+        #[serde(default)]
+        book: Option<RuleBook>,
+    },
+    /// `rules::audit`.
+    Audit {
+        /// The day.
+        as_of: NaiveDate,
+        /// The subtree's root (default: every organization).
+        #[serde(default)]
+        root: Option<String>,
+        /// The rule book (default: the standard one).
+        #[serde(default)]
+        book: Option<RuleBook>,
+    },
+    /// `rules::candidates`.
+    Candidates {
+        /// The organization.
+        org: String,
+        /// The day.
+        as_of: NaiveDate,
+        /// Keep only the first `limit`.
+        #[serde(default)]
+        limit: Option<usize>,
+        /// Ranking keys (default: the core's `CandidateOrder::default`).
+        #[serde(default)]
+        keys: Option<Vec<OrderKey>>,
+        /// The rule book (default: the standard one).
+        #[serde(default)]
+        book: Option<RuleBook>,
+    },
+}
+
+fn compile(book: Option<RuleBook>) -> Result<CompiledBook, ApiError> {
+    match book {
+        None => Ok(CompiledBook::standard()),
+        Some(b) => b
+            .compile()
+            .map_err(|e| ApiError::from(e).context("field `book`")),
+    }
+}
+
+/// Answers a [`Question`] from `reg` as the core result's compact JSON: `check` gives
+/// [`rules::check`]'s eligibility with every clause and the explanations in zh and en,
+/// `audit` the violations, `candidates` the ranked candidates.
+pub fn rules(reg: &Registry, question: Question) -> Result<String, ApiError> {
+    match question {
+        Question::Check {
+            member,
+            org,
+            as_of,
+            book,
+        } => to_json(&rules::check(reg, &compile(book)?, &member, &org, as_of)?),
+        Question::Audit { as_of, root, book } => {
+            to_json(&rules::audit(reg, &compile(book)?, root.as_deref(), as_of)?)
+        }
+        Question::Candidates {
+            org,
+            as_of,
+            limit,
+            keys,
+            book,
+        } => {
+            let mut order = CandidateOrder::default();
+            if let Some(keys) = keys {
+                order.keys = keys;
+            }
+            order.limit = limit;
+            to_json(&rules::candidates(
+                reg,
+                &compile(book)?,
+                &org,
+                as_of,
+                &order,
+            )?)
+        }
+    }
+}

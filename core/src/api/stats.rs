@@ -1,0 +1,365 @@
+//! Statistics: a JSON object tagged by `"stat"` onto the `stats` functions, and their results
+//! back to the core's serde JSON or to its CSV tables ([`stats::Table`]).
+
+use super::{to_json, ApiCode, ApiError};
+use crate::error::Error;
+use crate::ids::{DivisionCode, DivisionLevel, DivisionTable};
+use crate::registry::Registry;
+use crate::stats::{self, Dimension, Every, OrgDimension, Period, Table};
+use crate::vocab::{ActivityKind, AdviceKind, Level, OrgKind};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// A statistic to compute; JSON `{"stat": "<core function name>", …fields}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "stat", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Stat {
+    /// `stats::rollup`.
+    Rollup {
+        /// The day.
+        as_of: NaiveDate,
+        /// The breakdown, if any.
+        #[serde(default)]
+        by: Option<Dimension>,
+    },
+    /// `stats::org_rollup`.
+    OrgRollup {
+        /// The day.
+        as_of: NaiveDate,
+        /// The breakdown.
+        by: OrgDimension,
+    },
+    /// `stats::coverage`, over the bundled division table, optionally extended.
+    Coverage {
+        /// Kind of organization.
+        kind: OrgKind,
+        /// Division code the rows lie in (short or padded form; `00` for the country).
+        within: String,
+        /// Division level of the rows.
+        level: DivisionLevel,
+        /// Only organizations at this level, if given.
+        #[serde(default)]
+        org_level: Option<Level>,
+        /// The day.
+        as_of: NaiveDate,
+        /// Street (township) rows, CSV text `code,name,parent_code`, added to the table.
+        #[serde(default)]
+        streets_csv: Option<String>,
+        /// Village rows, CSV text `code,name,parent_code`, added after the streets.
+        #[serde(default)]
+        villages_csv: Option<String>,
+    },
+    /// `stats::rollup_series` at `stats::period_ends(from, to, every)`.
+    Series {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+        /// Month or year ends.
+        every: Every,
+        /// The breakdown, if any.
+        #[serde(default)]
+        by: Option<Dimension>,
+    },
+    /// `stats::growth`.
+    Growth {
+        /// The subtree's root.
+        root: String,
+        /// The periods, each `{"from":…,"to":…}`.
+        periods: Vec<Period>,
+    },
+    /// `stats::activity_totals`.
+    ActivityTotals {
+        /// The subtree's root.
+        root: String,
+        /// First day.
+        from: NaiveDate,
+        /// Last day (inclusive).
+        to: NaiveDate,
+        /// Only this kind, if given.
+        #[serde(default)]
+        kind: Option<ActivityKind>,
+    },
+    /// `stats::activities_in`.
+    ActivitiesIn {
+        /// The subtree's root.
+        root: String,
+        /// First day.
+        from: NaiveDate,
+        /// Last day (inclusive).
+        to: NaiveDate,
+        /// Only this kind, if given.
+        #[serde(default)]
+        kind: Option<ActivityKind>,
+    },
+    /// `stats::advice_in`.
+    AdviceIn {
+        /// The subtree's root.
+        root: String,
+        /// First day.
+        from: NaiveDate,
+        /// Last day (inclusive).
+        to: NaiveDate,
+        /// Only these kinds (all when empty).
+        #[serde(default)]
+        kinds: Vec<AdviceKind>,
+    },
+    /// `stats::designations_in_force`.
+    DesignationsInForce {
+        /// The subtree's root.
+        root: String,
+        /// The day.
+        as_of: NaiveDate,
+    },
+    /// `stats::designations_by_level_year`.
+    DesignationsByLevelYear {
+        /// The subtree's root.
+        root: String,
+    },
+    /// `stats::political_arrangements`.
+    PoliticalArrangements {
+        /// The subtree's root.
+        root: String,
+        /// The day.
+        as_of: NaiveDate,
+    },
+    /// `stats::suppress` of `stats::rollup`.
+    SuppressedRollup {
+        /// The day.
+        as_of: NaiveDate,
+        /// The breakdown, if any.
+        #[serde(default)]
+        by: Option<Dimension>,
+        /// Cells from 1 to `k - 1` are hidden.
+        k: u64,
+    },
+}
+
+impl Stat {
+    /// The stable name (the `"stat"` tag).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Stat::Rollup { .. } => "rollup",
+            Stat::OrgRollup { .. } => "org_rollup",
+            Stat::Coverage { .. } => "coverage",
+            Stat::Series { .. } => "series",
+            Stat::Growth { .. } => "growth",
+            Stat::ActivityTotals { .. } => "activity_totals",
+            Stat::ActivitiesIn { .. } => "activities_in",
+            Stat::AdviceIn { .. } => "advice_in",
+            Stat::DesignationsInForce { .. } => "designations_in_force",
+            Stat::DesignationsByLevelYear { .. } => "designations_by_level_year",
+            Stat::PoliticalArrangements { .. } => "political_arrangements",
+            Stat::SuppressedRollup { .. } => "suppressed_rollup",
+        }
+    }
+
+    /// Whether the result has a CSV table ([`stats::Table`]).
+    pub fn has_table(&self) -> bool {
+        matches!(
+            self,
+            Stat::Rollup { .. }
+                | Stat::OrgRollup { .. }
+                | Stat::Coverage { .. }
+                | Stat::Growth { .. }
+                | Stat::SuppressedRollup { .. }
+        )
+    }
+}
+
+/// A computed statistic: the core's own result.
+enum Answer<'r> {
+    Rollup(stats::Rollup),
+    OrgRollup(stats::OrgRollup),
+    Coverage(stats::Coverage),
+    Series(Vec<stats::Rollup>),
+    Growth(Vec<stats::GrowthRow>),
+    ActivityTotals(stats::ActivityTotals),
+    ActivitiesIn(Vec<&'r crate::model::Activity>),
+    AdviceIn(Vec<&'r crate::model::Advice>),
+    DesignationsInForce(Vec<(&'r crate::model::Designation, crate::date::Certainty)>),
+    DesignationsByLevelYear(Vec<stats::DesignationCount>),
+    PoliticalArrangements(stats::PoliticalArrangements),
+    SuppressedRollup(stats::PublishedRollup),
+}
+
+impl Answer<'_> {
+    /// The core result's serde JSON (compact).
+    fn json(&self) -> Result<String, ApiError> {
+        match self {
+            Answer::Rollup(r) => to_json(r),
+            Answer::OrgRollup(r) => to_json(r),
+            Answer::Coverage(r) => to_json(r),
+            Answer::Series(r) => to_json(r),
+            Answer::Growth(r) => to_json(r),
+            Answer::ActivityTotals(r) => to_json(r),
+            Answer::ActivitiesIn(r) => to_json(r),
+            Answer::AdviceIn(r) => to_json(r),
+            Answer::DesignationsInForce(r) => to_json(r),
+            Answer::DesignationsByLevelYear(r) => to_json(r),
+            Answer::PoliticalArrangements(r) => to_json(r),
+            Answer::SuppressedRollup(r) => to_json(r),
+        }
+    }
+
+    /// The core's table of the result, for those that have one.
+    fn table(&self) -> Option<Table> {
+        match self {
+            Answer::Rollup(r) => Some(Table::from(r)),
+            Answer::OrgRollup(r) => Some(Table::from(r)),
+            Answer::Coverage(r) => Some(Table::from(r)),
+            Answer::Growth(r) => Some(Table::from(r.as_slice())),
+            Answer::SuppressedRollup(r) => Some(Table::from(r)),
+            _ => None,
+        }
+    }
+}
+
+/// Runs `f` with `bundled`, extended by the caller's street and village rows (on a copy) when
+/// there are some.
+fn with_division_table<R>(
+    bundled: &DivisionTable,
+    streets: Option<&str>,
+    villages: Option<&str>,
+    f: impl FnOnce(&DivisionTable) -> R,
+) -> Result<R, ApiError> {
+    if streets.is_none() && villages.is_none() {
+        return Ok(f(bundled));
+    }
+    let mut table = bundled.clone();
+    for (field, text) in [("streets_csv", streets), ("villages_csv", villages)] {
+        if let Some(text) = text {
+            table
+                .load_level_csv(text)
+                .map_err(|e| division(&e).context(&format!("field `{field}`")))?;
+        }
+    }
+    Ok(f(&table))
+}
+
+/// A division code or table problem, as the core's `division` error.
+pub(super) fn division(e: &crate::ids::DivisionError) -> ApiError {
+    Error::Division {
+        detail: e.to_string(),
+    }
+    .into()
+}
+
+/// Computes a statistic with the core.
+fn compute<'r>(
+    reg: &'r Registry,
+    table: &DivisionTable,
+    stat: Stat,
+) -> Result<Answer<'r>, ApiError> {
+    Ok(match stat {
+        Stat::Rollup { as_of, by } => Answer::Rollup(stats::rollup(reg, as_of, by)),
+        Stat::OrgRollup { as_of, by } => Answer::OrgRollup(stats::org_rollup(reg, as_of, by)),
+        Stat::Coverage {
+            kind,
+            within,
+            level,
+            org_level,
+            as_of,
+            streets_csv,
+            villages_csv,
+        } => {
+            let within =
+                DivisionCode::parse(&within).map_err(|e| division(&e).context("field `within`"))?;
+            let coverage = with_division_table(
+                table,
+                streets_csv.as_deref(),
+                villages_csv.as_deref(),
+                |table| stats::coverage(reg, table, kind, &within, level, org_level, as_of),
+            )?;
+            Answer::Coverage(coverage?)
+        }
+        Stat::Series {
+            from,
+            to,
+            every,
+            by,
+        } => {
+            let points = stats::period_ends(from, to, every);
+            Answer::Series(stats::rollup_series(reg, &points, by))
+        }
+        Stat::Growth { root, periods } => Answer::Growth(stats::growth(reg, &root, &periods)?),
+        Stat::ActivityTotals {
+            root,
+            from,
+            to,
+            kind,
+        } => Answer::ActivityTotals(stats::activity_totals(
+            reg,
+            &root,
+            Period::new(from, to),
+            kind,
+        )?),
+        Stat::ActivitiesIn {
+            root,
+            from,
+            to,
+            kind,
+        } => Answer::ActivitiesIn(stats::activities_in(
+            reg,
+            &root,
+            Period::new(from, to),
+            kind,
+        )?),
+        Stat::AdviceIn {
+            root,
+            from,
+            to,
+            kinds,
+        } => Answer::AdviceIn(stats::advice_in(reg, &root, Period::new(from, to), &kinds)?),
+        Stat::DesignationsInForce { root, as_of } => {
+            Answer::DesignationsInForce(stats::designations_in_force(reg, &root, as_of)?)
+        }
+        Stat::DesignationsByLevelYear { root } => {
+            Answer::DesignationsByLevelYear(stats::designations_by_level_year(reg, &root)?)
+        }
+        Stat::PoliticalArrangements { root, as_of } => {
+            Answer::PoliticalArrangements(stats::political_arrangements(reg, &root, as_of)?)
+        }
+        Stat::SuppressedRollup { as_of, by, k } => {
+            let rollup = stats::rollup(reg, as_of, by);
+            Answer::SuppressedRollup(stats::suppress(reg, &rollup, k))
+        }
+    })
+}
+
+/// Computes a [`Stat`] over `reg`; the answer is the core result's compact serde JSON.
+/// `divisions` is the division table `coverage` reads (usually
+/// [`DivisionTable::bundled`]), extended by the request's `streets_csv`/`villages_csv`.
+pub fn stats_json(
+    reg: &Registry,
+    divisions: &DivisionTable,
+    stat: Stat,
+) -> Result<String, ApiError> {
+    compute(reg, divisions, stat)?.json()
+}
+
+/// Computes a [`Stat`] over `reg` as its CSV table; `invalid_argument` for a statistic without
+/// one (see [`Stat::has_table`]), refused before anything is computed.
+pub fn stats_csv(
+    reg: &Registry,
+    divisions: &DivisionTable,
+    stat: Stat,
+) -> Result<String, ApiError> {
+    let name = stat.name();
+    let no_table = || {
+        ApiError::new(
+            ApiCode::InvalidArgument,
+            format!(
+                "stat `{name}` has no CSV form (CSV is offered for rollup, org_rollup, coverage, \
+                 growth and suppressed_rollup)"
+            ),
+        )
+    };
+    if !stat.has_table() {
+        return Err(no_table());
+    }
+    let table = compute(reg, divisions, stat)?
+        .table()
+        .ok_or_else(no_table)?;
+    Ok(table.to_csv())
+}
