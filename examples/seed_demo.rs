@@ -7,7 +7,10 @@
 //! cargo run --release -p tongxin-examples --bin seed-demo [-- --data FILE] [--divisions DIR] [--quiet]
 //! ```
 
+mod seeds;
+
 use chrono::NaiveDate;
+use seeds::load;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,36 +90,6 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     Ok(args)
-}
-
-/// Reads the dataset and applies it as one atomic batch.
-fn load(path: &PathBuf) -> Result<Registry, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut commands = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let c: Command =
-            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-        commands.push((i + 1, c));
-    }
-    let lines: Vec<usize> = commands.iter().map(|(l, _)| *l).collect();
-    let meta = Meta {
-        at: day("2025-01-01").and_hms_opt(0, 0, 0).unwrap_or_default(),
-        actor: "seed-dataset".into(),
-    };
-    let mut reg = Registry::new();
-    reg.apply_batch(&meta, commands.into_iter().map(|(_, c)| c))
-        .map_err(|(i, e)| {
-            format!(
-                "{}:{}: {e} [{}]",
-                path.display(),
-                lines.get(i).copied().unwrap_or(0),
-                e.code()
-            )
-        })?;
-    Ok(reg)
 }
 
 /// Prints the forest of `on`, indented, with direct member counts; long runs of online groups
