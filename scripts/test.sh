@@ -34,11 +34,9 @@ python3 examples/data/generate_seeds.py --check
 step "seed-facts demo"
 cargo run --release -q -p tongxin-examples --bin seed-demo -- --quiet
 
-for front in scripts/test-c.sh; do
-  if [ -f "$front" ]; then
-    step "$front"
-    bash "$front"
-  fi
+for front in scripts/test-c.sh scripts/build-wasm.sh scripts/test-wasm.sh scripts/test-web.sh; do
+  step "$front"
+  bash "$front"
 done
 
 printf '\nall tests passed\n'

@@ -1,12 +1,13 @@
 //! The registry handle and the functions over it.
 
-use crate::error::Failure;
+use crate::error::{parse_arg, Failure};
 use crate::status::tx_status;
 use crate::strings::write_string;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::ffi::c_char;
 use std::str::FromStr;
 use std::sync::OnceLock;
+use tongxin::api::{self, ApiCode, BatchError};
 use tongxin::rules::CompiledBook;
 use tongxin::{
     Command, Level, MemberRef, MemberScope, Membership, Meta, OrgKind, Organization, Party, Person,
@@ -219,13 +220,15 @@ pub unsafe extern "C" fn tx_registry_apply_json(
         let meta_json = try_str!(meta_json);
         let command_json = try_str!(command_json);
         let out = try_out!(out_event_json);
-        let meta: Meta =
-            serde_json::from_str(meta_json).map_err(|e| Failure::json("meta_json", &e))?;
-        let command: Command =
-            serde_json::from_str(command_json).map_err(|e| Failure::json("command_json", &e))?;
-        let event = reg.inner.apply(&meta, command)?;
-        let text = serde_json::to_string(&event).map_err(|e| Failure::json("event", &e))?;
-        write_string(out, text)
+        let meta: Meta = parse_arg("meta_json", meta_json)?;
+        let event = api::apply(&mut reg.inner, &meta, command_json).map_err(|e| {
+            if e.code == ApiCode::Core(tongxin::ErrorCode::Json) {
+                Failure::from(e).context("argument `command_json`")
+            } else {
+                Failure::from(e)
+            }
+        })?;
+        write_string(out, event)
     })
 }
 
@@ -262,30 +265,21 @@ pub unsafe extern "C" fn tx_registry_apply_batch_json(
         let commands_json = try_str!(commands_json);
         let out_applied = try_out!(out_applied);
         let out_failed_index = try_out!(out_failed_index);
-        let meta: Meta =
-            serde_json::from_str(meta_json).map_err(|e| Failure::json("meta_json", &e))?;
-        let items: Vec<serde_json::Value> = serde_json::from_str(commands_json)
-            .map_err(|e| Failure::json("commands_json", &e))?;
-        let mut commands = Vec::with_capacity(items.len());
-        for (i, item) in items.into_iter().enumerate() {
-            match serde_json::from_value::<Command>(item) {
-                Ok(c) => commands.push(c),
-                Err(e) => {
-                    out_failed_index.write(i);
-                    return Err(Failure::json(&format!("commands_json[{i}]"), &e));
-                }
-            }
-        }
-        let names: Vec<&'static str> = commands.iter().map(Command::name).collect();
-        match reg.inner.apply_batch(&meta, commands) {
+        let meta: Meta = parse_arg("meta_json", meta_json)?;
+        match api::apply_batch(&mut reg.inner, &meta, commands_json) {
             Ok(n) => {
                 out_applied.write(n);
                 Ok(())
             }
-            Err((i, e)) => {
-                out_failed_index.write(i);
-                let name = names.get(i).copied().unwrap_or("?");
-                Err(Failure::from(e).context(&format!("command [{i}] ({name})")))
+            Err(BatchError::NotCommands { index, error }) => {
+                if let Some(i) = index {
+                    out_failed_index.write(i);
+                }
+                Err(Failure::from(error).context("argument `commands_json`"))
+            }
+            Err(BatchError::Rejected { index, error }) => {
+                out_failed_index.write(index);
+                Err(Failure::from(error))
             }
         }
     })

@@ -203,13 +203,7 @@ pub unsafe extern "C" fn tx_registry_rollup_totals(
                 ),
             ));
         }
-        let rollup = stats::rollup(reg, day, None);
-        let mut totals = vec![0u64; needed];
-        for row in &rollup.rows {
-            if let Some(slot) = reg.org_index(&row.org_id).and_then(|i| totals.get_mut(i.get())) {
-                *slot = row.total;
-            }
-        }
+        let totals = stats::rollup_totals(reg, day);
         if needed > 0 {
             // SAFETY: `out` is non-NULL here (`out_len >= needed > 0`) and valid for `out_len`
             // elements (the caller's promise); the ranges cannot overlap, `totals` is ours.

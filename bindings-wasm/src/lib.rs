@@ -32,7 +32,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use std::cell::OnceCell;
 use std::str::FromStr;
 use tongxin::api::{
-    self, ApiCode, ApiError, PopoloExportOptions, PopoloImportOptions, RosterBytes,
+    self, ApiCode, ApiError, BatchError, PopoloExportOptions, PopoloImportOptions, RosterBytes,
     RosterExportOptions, RosterImportOptions,
 };
 use tongxin::ids::{DivisionError, DivisionTable};
@@ -330,9 +330,16 @@ impl Registry {
         #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let meta = json_text("meta", &meta)?;
+        let meta = Registry::meta(&meta)?;
         let command = json_text("command", &command)?;
-        answer(&api::apply(&mut self.inner, &meta, &command).map_err(api_error)?)
+        let event = api::apply(&mut self.inner, &meta, &command).map_err(|e| {
+            if e.code == ApiCode::Core(tongxin::ErrorCode::Json) {
+                api_error(e.context("argument `command`"))
+            } else {
+                api_error(e)
+            }
+        })?;
+        answer(&event)
     }
 
     /// Applies a list of commands, all or nothing; the answer is how many were applied. On
@@ -344,7 +351,7 @@ impl Registry {
         #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Command[]")] commands: JsValue,
     ) -> Result<usize, JsValue> {
-        let meta = json_text("meta", &meta)?;
+        let meta = Registry::meta(&meta)?;
         if !Array::is_array(&commands) {
             return Err(invalid(
                 "commands",
@@ -352,8 +359,13 @@ impl Registry {
             ));
         }
         let commands = json_text("commands", &commands)?;
-        api::apply_batch(&mut self.inner, &meta, &commands).map_err(|(index, e)| {
-            let err = api_error(e);
+        api::apply_batch(&mut self.inner, &meta, &commands).map_err(|e| {
+            let (index, err) = match e {
+                BatchError::NotCommands { index, error } => {
+                    (index, api_error(error.context("argument `commands`")))
+                }
+                BatchError::Rejected { index, error } => (Some(index), api_error(error)),
+            };
             if let Some(i) = index {
                 let _ = Reflect::set(&err, &"index".into(), &(i as f64).into());
             }
@@ -467,10 +479,11 @@ impl Registry {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] org_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] date: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "MemberScope | undefined")] scope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "MemberScope")] scope: Option<JsValue>,
     ) -> Result<usize, JsValue> {
         let org = text("orgId", &org_id)?;
         let day = self::date("date", &date)?;
+        let scope = scope.unwrap_or(JsValue::UNDEFINED);
         let scope = if scope.is_undefined() {
             MemberScope::Direct
         } else {
@@ -506,6 +519,45 @@ impl Registry {
         Ok(rollup.row(&org).map_or(0.0, |row| row.total as f64))
     }
 
+    /// The subtree total of every organization on a day in one pass, indexed in the order
+    /// organizations were added (dissolved ones included; `organizationIdAt` maps an index
+    /// back to its id): the same numbers as `rollupTotal` for each.
+    #[wasm_bindgen(js_name = rollupTotals)]
+    pub fn rollup_totals(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] date: JsValue,
+    ) -> Result<js_sys::Float64Array, JsValue> {
+        let day = self::date("date", &date)?;
+        let totals: Vec<f64> = stats::rollup_totals(&self.inner, day)
+            .into_iter()
+            .map(|t| t as f64)
+            .collect();
+        Ok(js_sys::Float64Array::from(totals.as_slice()))
+    }
+
+    /// The id of the organization at an index of `rollupTotals`.
+    #[wasm_bindgen(js_name = organizationIdAt)]
+    pub fn organization_id_at(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] index: JsValue,
+    ) -> Result<String, JsValue> {
+        let n = self.inner.organization_count();
+        let out_of_range = || {
+            invalid(
+                "index",
+                format!("is out of range, the registry has {n} organizations"),
+            )
+        };
+        let i = index
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < n as f64)
+            .ok_or_else(out_of_range)?;
+        self.inner
+            .organization_at(tongxin::tree::OrgIdx(i as u32))
+            .map(|o| o.id.clone())
+            .ok_or_else(out_of_range)
+    }
+
     /// Number of organizations.
     #[wasm_bindgen(js_name = organizationCount)]
     pub fn organization_count(&self) -> usize {
@@ -521,11 +573,12 @@ impl Registry {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RosterFiles")] files: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RosterImportOptions | undefined")] options_: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RosterImportOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let meta = Registry::meta(&meta)?;
         let files = Files::read(&files)?;
-        let opts: RosterImportOptions = self::options("options", &options_)?;
+        let opts: RosterImportOptions =
+            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
         let summary = api::import_rosters(&mut self.inner, &meta, files.borrow(), &opts)
             .map_err(options_error)?;
         answer(&summary)
@@ -538,11 +591,12 @@ impl Registry {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RosterFiles")] files: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RosterImportOptions | undefined")] options_: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RosterImportOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let meta = Registry::meta(&meta)?;
         let files = Files::read(&files)?;
-        let opts: RosterImportOptions = self::options("options", &options_)?;
+        let opts: RosterImportOptions =
+            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
         let report =
             api::check_rosters(&self.inner, &meta, files.borrow(), &opts).map_err(options_error)?;
         answer(&report)
@@ -553,9 +607,10 @@ impl Registry {
     #[wasm_bindgen(js_name = exportRosters, unchecked_return_type = "RosterExport")]
     pub fn export_rosters(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RosterExportOptions | undefined")] options_: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RosterExportOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let opts: RosterExportOptions = self::options("options", &options_)?;
+        let opts: RosterExportOptions =
+            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
         let export = api::export_rosters(&self.inner, &opts).map_err(api_error)?;
         let out = Object::new();
         for (name, data) in [
@@ -573,9 +628,10 @@ impl Registry {
     #[wasm_bindgen(js_name = exportPopolo, unchecked_return_type = "any")]
     pub fn export_popolo(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PopoloExportOptions | undefined")] options_: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PopoloExportOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let opts: PopoloExportOptions = self::options("options", &options_)?;
+        let opts: PopoloExportOptions =
+            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
         answer(&api::export_popolo(&self.inner, &opts))
     }
 
@@ -586,7 +642,7 @@ impl Registry {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
         #[wasm_bindgen(unchecked_param_type = "object | string | Uint8Array")] document: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "PopoloImportOptions | undefined")] options_: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PopoloImportOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let meta = Registry::meta(&meta)?;
         let data = if document.as_string().is_some() || document.is_instance_of::<Uint8Array>() {
@@ -594,7 +650,8 @@ impl Registry {
         } else {
             json_text("document", &document)?.into_bytes()
         };
-        let opts: PopoloImportOptions = self::options("options", &options_)?;
+        let opts: PopoloImportOptions =
+            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
         answer(&api::import_popolo(&mut self.inner, &meta, &data, &opts).map_err(api_error)?)
     }
 }

@@ -578,3 +578,13 @@ export interface TongxinError extends Error {
   /** `importRosters`: every problem found. */
   report?: ImportReport;
 }
+
+/** The optional trailing arguments of the registry's methods (merged into the class). */
+export interface Registry {
+  importRosters(meta: Meta, files: RosterFiles): ImportSummary;
+  checkRosters(meta: Meta, files: RosterFiles): ImportReport;
+  exportRosters(): RosterExport;
+  exportPopolo(): any;
+  importPopolo(meta: Meta, document: object | string | Uint8Array): ImportSummary;
+  memberCount(org_id: string, date: string): number;
+}

@@ -39,7 +39,7 @@ pub use query::{query, Query};
 pub use rules::{rules, Question};
 pub use stats::{stats_csv, stats_json, Stat};
 
-use crate::command::{Command, Event};
+use crate::command::{Command, Event, Meta};
 use crate::error::{Error, ErrorCode};
 use crate::registry::Registry;
 use crate::rules::RuleError;
@@ -158,27 +158,53 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
 pub fn parse_options<T: DeserializeOwned + Default>(text: Option<&str>) -> Result<T, ApiError> {
     match text {
         None => Ok(T::default()),
-        Some(t) => {
-            let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(t)?;
-            Ok(serde_json::from_value(serde_json::Value::Object(map))?)
+        Some(t) if !t.trim_start().starts_with('{') => Err(Error::Json {
+            line: 1,
+            column: 1,
+            message: "options must be a JSON object `{…}`".to_string(),
         }
+        .into()),
+        Some(t) => parse(t),
     }
 }
 
-/// Parses a JSON array of commands (as [`apply_batch`] takes them); on failure, the index of the first command that is not a
-/// command (or `None` when the text is not an array) and the error, whose message begins with
-/// `[index]`.
+/// Parses a JSON array of commands (as [`apply_batch`] takes them); on failure, the index of
+/// the first command that is not a command (or `None` when the text is not an array) and the
+/// error, whose message begins with `[index]`.
 pub fn parse_commands(text: &str) -> Result<Vec<Command>, (Option<usize>, ApiError)> {
-    let items: Vec<serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| (None, ApiError::from(e)))?;
-    let mut commands = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        match serde_json::from_value::<Command>(item) {
-            Ok(c) => commands.push(c),
-            Err(e) => return Err((Some(i), ApiError::from(e).context(&format!("[{i}]")))),
+    /// Reads the array element by element, counting, so that a failure names its element.
+    struct Commands<'c>(&'c std::cell::Cell<Option<usize>>);
+    impl<'de> serde::de::Visitor<'de> for Commands<'_> {
+        type Value = Vec<Command>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array of commands")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+            loop {
+                self.0.set(Some(out.len()));
+                match seq.next_element::<Command>()? {
+                    Some(c) => out.push(c),
+                    None => break,
+                }
+            }
+            self.0.set(None);
+            Ok(out)
         }
     }
-    Ok(commands)
+    let at = std::cell::Cell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = serde::Deserializer::deserialize_seq(&mut de, Commands(&at)).and_then(|v| {
+        de.end()?;
+        Ok(v)
+    });
+    parsed.map_err(|e| match at.get() {
+        Some(i) => (Some(i), ApiError::from(e).context(&format!("[{i}]"))),
+        None => (None, ApiError::from(e)),
+    })
 }
 
 /// The compact JSON of a value.
@@ -186,33 +212,48 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
     Ok(serde_json::to_string(value)?)
 }
 
-/// Applies one command given as JSON, with its meta (`{"at","actor"}`) as JSON; the answer is
-/// the journal event's JSON. Errors: `invalid_json` naming `meta` or `command`, or the
-/// registry's own rejection (and then the registry is unchanged).
-pub fn apply(reg: &mut Registry, meta: &str, command: &str) -> Result<String, ApiError> {
-    let meta = parse(meta).map_err(|e| e.context("meta"))?;
-    let command = parse(command).map_err(|e| e.context("command"))?;
-    let event: Event = reg.apply(&meta, command)?;
+/// Applies one command given as JSON; the answer is the journal event's JSON. Errors: an
+/// `invalid_json` error for text that is not a command (its message as serde words it, for the
+/// front to prefix with its argument's name), or the registry's own rejection (and then the
+/// registry is unchanged).
+pub fn apply(reg: &mut Registry, meta: &Meta, command: &str) -> Result<String, ApiError> {
+    let command = parse(command)?;
+    let event: Event = reg.apply(meta, command)?;
     to_json(&event)
 }
 
-/// Applies a JSON array of commands, all or nothing, with one meta; the answer is how many were
-/// applied. On failure, the index of the command that failed to parse or was rejected (`None`
-/// when `commands` is not an array or `meta` is not a meta) and the error, whose message begins
-/// with `[index] (command name)` for a rejection; the registry is then unchanged.
-pub fn apply_batch(
-    reg: &mut Registry,
-    meta: &str,
-    commands: &str,
-) -> Result<usize, (Option<usize>, ApiError)> {
-    let meta = parse(meta).map_err(|e| (None, e.context("meta")))?;
-    let commands = parse_commands(commands)?;
+/// Why [`apply_batch`] applied nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchError {
+    /// The text is not an array of commands: `index` is the element that is not a command
+    /// (`None` when the text is not an array); the message begins with `[index]`.
+    NotCommands {
+        /// The element that is not a command.
+        index: Option<usize>,
+        /// What is wrong with it.
+        error: ApiError,
+    },
+    /// The registry rejected command `index`; the message begins with `command [index]
+    /// (name)`.
+    Rejected {
+        /// The rejected command.
+        index: usize,
+        /// The registry's reason.
+        error: ApiError,
+    },
+}
+
+/// Applies a JSON array of commands, all or nothing; the answer is how many were applied. On
+/// failure nothing is applied and the registry is unchanged.
+pub fn apply_batch(reg: &mut Registry, meta: &Meta, commands: &str) -> Result<usize, BatchError> {
+    let commands = parse_commands(commands)
+        .map_err(|(index, error)| BatchError::NotCommands { index, error })?;
     let names: Vec<&'static str> = commands.iter().map(Command::name).collect();
-    reg.apply_batch(&meta, commands).map_err(|(i, e)| {
-        let name = names.get(i).copied().unwrap_or("?");
-        (
-            Some(i),
-            ApiError::from(e).context(&format!("command [{i}] ({name})")),
-        )
+    reg.apply_batch(meta, commands).map_err(|(index, e)| {
+        let name = names.get(index).copied().unwrap_or("?");
+        BatchError::Rejected {
+            index,
+            error: ApiError::from(e).context(&format!("command [{index}] ({name})")),
+        }
     })
 }

@@ -428,6 +428,25 @@ pub fn rollup(reg: &Registry, day: NaiveDate, dimension: Option<Dimension>) -> R
     acc.rollup(day)
 }
 
+/// The subtree total of [`rollup`] (distinct persons active on `day` anywhere in the
+/// subtree) of every organization, indexed by arena order ([`Registry::org_index`]: the order
+/// organizations were added, dissolved ones included, stable for the registry's lifetime); 0
+/// for an organization that does not exist on `day`. One pass, for callers that want every
+/// total as numbers (the C and WASM fronts' bulk rollup).
+pub fn rollup_totals(reg: &Registry, day: NaiveDate) -> Vec<u64> {
+    let rollup = rollup(reg, day, None);
+    let mut totals = vec![0u64; reg.organization_count()];
+    for row in &rollup.rows {
+        if let Some(slot) = reg
+            .org_index(&row.org_id)
+            .and_then(|i| totals.get_mut(i.get()))
+        {
+            *slot = row.total;
+        }
+    }
+    totals
+}
+
 fn org_of(reg: &Registry, o: OrgIdx) -> Option<&crate::model::Organization> {
     reg.organization_at(o)
 }
