@@ -6,7 +6,7 @@
 #
 # The wasm32 standard library comes from rustup where the target is installed
 # (`rustup target add wasm32-unknown-unknown`). Where it is not (no download possible), Debian's
-# Rust with its library sources builds `std` for the target (DEVELOPERS.md): packages
+# Rust with its library sources builds `std` for the target: packages
 # rustc-web, cargo-web and rust-web-src, `-Z build-std`, linked by rustup's rust-lld.
 # The wasm-bindgen CLI is installed at the exact version Cargo.lock holds; wasm-opt (binaryen,
 # pinned through npm in bindings-wasm/tools) shrinks the module.
