@@ -223,6 +223,12 @@ typedef enum tx_status {
      */
     TX_STATUS_DIVISION = 205,
     /**
+     * A rule book given to a `set_rule_book` command does not compile; the registry keeps its
+     * book (core `invalid_rule_book`). The message is the rules engine's, naming the rule,
+     * line and column, followed by its stable code in parentheses.
+     */
+    TX_STATUS_INVALID_RULE_BOOK = 206,
+    /**
      * A move would make a cycle (core `cycle`).
      */
     TX_STATUS_CYCLE = 301,
@@ -251,6 +257,12 @@ typedef enum tx_status {
      * No active membership to end or change (core `no_active_membership`).
      */
     TX_STATUS_NO_ACTIVE_MEMBERSHIP = 403,
+    /**
+     * A join refused by a `reject` rule of the registry's rule book (core `rule_violation`);
+     * the message names the member, the organization, the rule id and the rule's message in
+     * English and Chinese, then the clauses.
+     */
+    TX_STATUS_RULE_VIOLATION = 404,
     /**
      * A change dated before the last recorded one (core `history_order`).
      */
@@ -729,15 +741,25 @@ enum tx_status tx_registry_to_json(const struct tx_registry *reg,
  * `dissolve_organization`, `move_organization`, `add_affiliation`, `end_affiliation`,
  * `start_term`, `add_person`, `update_person`, `add_enterprise`, `update_enterprise`, `join`,
  * `leave`, `change_role`, `record_designation`, `revoke_designation`, `record_activity`,
- * `record_advice`). A rejected command leaves the registry exactly as it was.
+ * `record_advice`, `set_rule_book`). A rejected command leaves the registry exactly as it was.
+ *
+ * `{"type":"set_rule_book","book":{…}}` gives the registry a membership rule book (the core's
+ * `RuleBook` JSON; `"book":null` removes it): from then on a `join` that fails one of the
+ * organization's `reject` eligibility rules is refused with `TX_STATUS_RULE_VIOLATION`, and the
+ * `warn` rules it fails are listed in the event's `"warnings"` (absent when there are none).
+ * A book that does not compile is refused with `TX_STATUS_INVALID_RULE_BOOK`. This book is
+ * journaled registry state, kept in snapshots; it is not the handle's eligibility-check book
+ * (`tx_registry_set_rule_book_json`).
  *
  * \param reg            non-NULL handle; mutated on success.
  * \param meta_json      `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"…"}`: who issues it and when.
  * \param command_json   the command.
  * \param out_event_json non-NULL; receives the journal event JSON
- *                       (`{"seq":…,"at":…,"actor":…,"command":{…}}`) on success.
+ *                       (`{"seq":…,"at":…,"actor":…,"command":{…}}`, plus `"warnings":[…]`
+ *                       for a join that failed `warn` rules) on success.
  * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` for text that is not a meta or command;
- *         a core rule's status (e.g. `TX_STATUS_LEVEL_ORDER`) when rejected.
+ *         a core rule's status (e.g. `TX_STATUS_LEVEL_ORDER`, `TX_STATUS_RULE_VIOLATION`) when
+ *         rejected.
  *
  * Ownership: on success the caller owns `*out_event_json` (`tx_string_free`).
  * Thread safety: mutates `reg`; see `tx_registry`.
@@ -1273,7 +1295,9 @@ enum tx_status tx_registry_check_eligibility(const struct tx_registry *reg,
 /**
  * Installs the rule book `tx_registry_check_eligibility` uses on this handle, compiled once
  * here; NULL goes back to the core's standard book. The JSON entry point
- * `tx_registry_rules_json` is not affected (it takes its book in each question).
+ * `tx_registry_rules_json` is not affected (it takes its book in each question), and neither
+ * are joins: the book joins are checked against is registry state, set by the journaled
+ * `set_rule_book` command (`tx_registry_apply_json`).
  *
  * \param reg       non-NULL handle; its rule book is replaced on success only.
  * \param book_json a rule book as the core's `RuleBook` JSON (`common`, `defaults`,

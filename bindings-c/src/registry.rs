@@ -192,15 +192,25 @@ pub unsafe extern "C" fn tx_registry_to_json(
 /// `dissolve_organization`, `move_organization`, `add_affiliation`, `end_affiliation`,
 /// `start_term`, `add_person`, `update_person`, `add_enterprise`, `update_enterprise`, `join`,
 /// `leave`, `change_role`, `record_designation`, `revoke_designation`, `record_activity`,
-/// `record_advice`). A rejected command leaves the registry exactly as it was.
+/// `record_advice`, `set_rule_book`). A rejected command leaves the registry exactly as it was.
+///
+/// `{"type":"set_rule_book","book":{…}}` gives the registry a membership rule book (the core's
+/// `RuleBook` JSON; `"book":null` removes it): from then on a `join` that fails one of the
+/// organization's `reject` eligibility rules is refused with `TX_STATUS_RULE_VIOLATION`, and the
+/// `warn` rules it fails are listed in the event's `"warnings"` (absent when there are none).
+/// A book that does not compile is refused with `TX_STATUS_INVALID_RULE_BOOK`. This book is
+/// journaled registry state, kept in snapshots; it is not the handle's eligibility-check book
+/// (`tx_registry_set_rule_book_json`).
 ///
 /// \param reg            non-NULL handle; mutated on success.
 /// \param meta_json      `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"…"}`: who issues it and when.
 /// \param command_json   the command.
 /// \param out_event_json non-NULL; receives the journal event JSON
-///                       (`{"seq":…,"at":…,"actor":…,"command":{…}}`) on success.
+///                       (`{"seq":…,"at":…,"actor":…,"command":{…}}`, plus `"warnings":[…]`
+///                       for a join that failed `warn` rules) on success.
 /// \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` for text that is not a meta or command;
-///         a core rule's status (e.g. `TX_STATUS_LEVEL_ORDER`) when rejected.
+///         a core rule's status (e.g. `TX_STATUS_LEVEL_ORDER`, `TX_STATUS_RULE_VIOLATION`) when
+///         rejected.
 ///
 /// Ownership: on success the caller owns `*out_event_json` (`tx_string_free`).
 /// Thread safety: mutates `reg`; see `tx_registry`.

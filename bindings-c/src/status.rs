@@ -82,6 +82,10 @@ pub enum tx_status {
     /// A division code that is malformed, unknown, or does not fit the organization's level
     /// (core `division`).
     Division = 205,
+    /// A rule book given to a `set_rule_book` command does not compile; the registry keeps its
+    /// book (core `invalid_rule_book`). The message is the rules engine's, naming the rule,
+    /// line and column, followed by its stable code in parentheses.
+    InvalidRuleBook = 206,
     /// A move would make a cycle (core `cycle`).
     Cycle = 301,
     /// A child's level does not fit its parent's (core `level_order`).
@@ -97,6 +101,10 @@ pub enum tx_status {
     PresidentConflict = 402,
     /// No active membership to end or change (core `no_active_membership`).
     NoActiveMembership = 403,
+    /// A join refused by a `reject` rule of the registry's rule book (core `rule_violation`);
+    /// the message names the member, the organization, the rule id and the rule's message in
+    /// English and Chinese, then the clauses.
+    RuleViolation = 404,
     /// A change dated before the last recorded one (core `history_order`).
     HistoryOrder = 501,
     /// Already dissolved (core `already_dissolved`).
@@ -135,6 +143,7 @@ impl tx_status {
         tx_status::OutsideLifetime,
         tx_status::ImmutableField,
         tx_status::Division,
+        tx_status::InvalidRuleBook,
         tx_status::Cycle,
         tx_status::LevelOrder,
         tx_status::KindMismatch,
@@ -142,6 +151,7 @@ impl tx_status {
         tx_status::OverlappingMembership,
         tx_status::PresidentConflict,
         tx_status::NoActiveMembership,
+        tx_status::RuleViolation,
         tx_status::HistoryOrder,
         tx_status::AlreadyDissolved,
         tx_status::TermOrder,
@@ -186,6 +196,7 @@ impl tx_status {
             tx_status::OutsideLifetime => "outside_lifetime\0",
             tx_status::ImmutableField => "immutable_field\0",
             tx_status::Division => "division\0",
+            tx_status::InvalidRuleBook => "invalid_rule_book\0",
             tx_status::Cycle => "cycle\0",
             tx_status::LevelOrder => "level_order\0",
             tx_status::KindMismatch => "kind_mismatch\0",
@@ -193,6 +204,7 @@ impl tx_status {
             tx_status::OverlappingMembership => "overlapping_membership\0",
             tx_status::PresidentConflict => "president_conflict\0",
             tx_status::NoActiveMembership => "no_active_membership\0",
+            tx_status::RuleViolation => "rule_violation\0",
             tx_status::HistoryOrder => "history_order\0",
             tx_status::AlreadyDissolved => "already_dissolved\0",
             tx_status::TermOrder => "term_order\0",

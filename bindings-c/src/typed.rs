@@ -102,7 +102,9 @@ pub unsafe extern "C" fn tx_registry_check_eligibility(
 
 /// Installs the rule book `tx_registry_check_eligibility` uses on this handle, compiled once
 /// here; NULL goes back to the core's standard book. The JSON entry point
-/// `tx_registry_rules_json` is not affected (it takes its book in each question).
+/// `tx_registry_rules_json` is not affected (it takes its book in each question), and neither
+/// are joins: the book joins are checked against is registry state, set by the journaled
+/// `set_rule_book` command (`tx_registry_apply_json`).
 ///
 /// \param reg       non-NULL handle; its rule book is replaced on success only.
 /// \param book_json a rule book as the core's `RuleBook` JSON (`common`, `defaults`,

@@ -179,7 +179,8 @@ export type Command =
   | { type: "record_designation"; designation: Designation }
   | { type: "revoke_designation"; id: string; date: PartialDate }
   | { type: "record_activity"; activity: Activity }
-  | { type: "record_advice"; advice: Advice };
+  | { type: "record_advice"; advice: Advice }
+  | { type: "set_rule_book"; book?: RuleBook | null };
 
 /** A journal event: an applied command with its sequence number. */
 export interface JournalEvent {

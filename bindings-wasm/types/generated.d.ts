@@ -236,7 +236,8 @@ export type CommandType =
   | "record_designation"
   | "revoke_designation"
   | "record_activity"
-  | "record_advice";
+  | "record_advice"
+  | "set_rule_book";
 
 /** The `type` of a query. */
 export type QueryType =
@@ -319,4 +320,6 @@ export type ErrorCodeName =
   | "unsupported_schema_version"
   | "invalid_json"
   | "snapshot_mismatch"
-  | "replay_failed";
+  | "replay_failed"
+  | "invalid_rule_book"
+  | "rule_violation";

@@ -50,6 +50,11 @@ enum Command_ {
     Validate {
         /// Directory holding the roster files.
         dir: PathBuf,
+        /// A rule book (JSON) to import under: a membership that fails one of its `reject`
+        /// eligibility rules on its start day is a problem (`rule_violation`). Default: no
+        /// membership rules.
+        #[arg(long)]
+        rules: Option<PathBuf>,
     },
     /// Statistics.
     Stats {
@@ -411,11 +416,16 @@ fn division_table(level: DivisionLevel, dir: Option<&Path>) -> Result<DivisionTa
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command_::Validate { dir } => {
+        Command_::Validate { dir, rules } => {
             let started = Instant::now();
+            let mut reg = Registry::new();
+            if let Some(path) = rules {
+                let book = rule_book(Some(path))?.book().clone();
+                reg.apply(&meta(), tongxin::Command::SetRuleBook { book: Some(book) })
+                    .map_err(|e| data(vec![format!("{}: {e}", path.display())]))?;
+            }
             let files = read_dir(dir)?;
             let bar = spinner("validating".into());
-            let mut reg = Registry::new();
             let result = import_rosters_report(&mut reg, &meta(), &rosters(&files), &options(cli));
             bar.finish_and_clear();
             if cli.timings {

@@ -353,6 +353,22 @@ fn rules_check_explains_and_sets_the_exit_code() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Writes the standard rule book plus `rule` among the zhilianhui defaults to a fresh temporary
+/// directory; returns the directory and the book's path.
+fn standard_book_with(name: &str, rule: serde_json::Value) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("tongxin-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let book = dir.join("book.json");
+    let mut standard: serde_json::Value =
+        serde_json::from_str(&tongxin::rules::RuleBook::standard().to_json()).expect("book");
+    standard["defaults"]["zhilianhui"]
+        .as_array_mut()
+        .expect("rules")
+        .push(rule);
+    std::fs::write(&book, standard.to_string()).expect("write");
+    (dir, book)
+}
+
 #[test]
 fn rules_audit_and_candidates() {
     // Every member of the fixture is a non-CPC intellectual: no violation.
@@ -381,16 +397,13 @@ fn rules_audit_and_candidates() {
         .collect();
     assert_eq!(ids, ["p1", "p3", "p4"]);
     // A rule book that also rejects members over 60 finds p4 (born 1962) in sz.
-    let dir = std::env::temp_dir().join(format!("tongxin-cli-rules-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let book = dir.join("book.json");
-    let mut standard: serde_json::Value =
-        serde_json::from_str(&tongxin::rules::RuleBook::standard().to_json()).expect("book");
-    standard["defaults"]["zhilianhui"].as_array_mut().expect("rules").push(serde_json::json!({
-        "id": "age.limit", "severity": "reject", "message_zh": "年龄不超过60岁", "message_en": "at most 60 years old",
-        "body": { "type": "eligibility", "when": "age <= 60" }
-    }));
-    std::fs::write(&book, standard.to_string()).expect("write");
+    let (dir, book) = standard_book_with(
+        "rules",
+        serde_json::json!({
+            "id": "age.limit", "severity": "reject", "message_zh": "年龄不超过60岁", "message_en": "at most 60 years old",
+            "body": { "type": "eligibility", "when": "age <= 60" }
+        }),
+    );
     let out = tongxin(&[
         "rules",
         "audit",
@@ -407,6 +420,42 @@ fn rules_audit_and_candidates() {
             .lines()
             .any(|l| l.starts_with("sz\tage.limit\treject\tperson:p4")),
         "{lines}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn validate_under_a_rule_book_reports_refused_joins() {
+    // The standard book plus "at most 50 on joining": p4 (born 1962) joined sz at 53.
+    let (dir, book) = standard_book_with(
+        "validate",
+        serde_json::json!({
+            "id": "age.join", "severity": "reject", "message_zh": "入会时不超过50岁", "message_en": "at most 50 years old on joining",
+            "body": { "type": "eligibility", "when": "age <= 50" }
+        }),
+    );
+    let book = book.display().to_string();
+    let out = tongxin(&["validate", &small(), "--rules", &book]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("memberships.csv, line 6, column `person_id`, value `p4`"),
+        "{err}"
+    );
+    assert!(err.contains("rule `age.join`"), "{err}");
+    assert!(err.contains("1 problem(s)"), "{err}");
+    // The standard book alone accepts the fixture.
+    std::fs::write(&book, tongxin::rules::RuleBook::standard().to_json()).expect("write");
+    let out = tongxin(&["validate", &small(), "--rules", &book]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // A book that does not compile is reported with its file.
+    std::fs::write(&book, r#"{"common":[{"id":"x","severity":"warn","message_zh":"x","message_en":"x","body":{"type":"eligibility","when":"height > 3"}}]}"#).expect("write");
+    let out = tongxin(&["validate", &small(), "--rules", &book]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("book.json"),
+        "{}",
+        text(&out.stderr)
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

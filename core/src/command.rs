@@ -6,6 +6,7 @@
 
 use crate::date::PartialDate;
 use crate::model::*;
+use crate::rules::{RuleBook, RuleOutcome};
 use crate::vocab::{Relation, Role};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,9 @@ fn is_guidance(r: &Relation) -> bool {
 }
 
 /// A change to a registry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// (`PartialEq` only: a [`RuleBook`] may hold decimal numbers.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Add an organization, as a root or under a parent from its founding day.
@@ -145,6 +148,18 @@ pub enum Command {
         /// The record.
         advice: Advice,
     },
+    /// Replace the registry's membership rule book: from this event on, every
+    /// [`Join`](Command::Join) runs the book's eligibility rules for the organization
+    /// ([`rules::check_join`](crate::rules::check_join)) — a failed `reject` rule refuses the
+    /// join, failed `warn` rules are recorded on the event ([`Event::warnings`]). `None` (JSON
+    /// `null`, the default of a new registry) enforces no rule. A book that does not compile is
+    /// refused and the registry keeps its book. Memberships already recorded are not re-checked
+    /// (`rules::audit` does that).
+    SetRuleBook {
+        /// The book, or `None` for no membership rules.
+        #[serde(default)]
+        book: Option<RuleBook>,
+    },
 }
 
 impl Command {
@@ -169,6 +184,7 @@ impl Command {
             Command::RevokeDesignation { .. } => "revoke_designation",
             Command::RecordActivity { .. } => "record_activity",
             Command::RecordAdvice { .. } => "record_advice",
+            Command::SetRuleBook { .. } => "set_rule_book",
         }
     }
 
@@ -193,7 +209,7 @@ pub struct Meta {
 }
 
 /// An accepted command, as kept in the journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// Position in the journal, from 1.
     pub seq: u64,
@@ -203,4 +219,72 @@ pub struct Event {
     pub actor: String,
     /// The command as applied.
     pub command: Command,
+    /// The `warn` rules of the registry's rule book that a [`Join`](Command::Join) failed
+    /// (empty, and absent from JSON, for every other command and without a book). Replaying the
+    /// journal computes them again; a snapshot whose warnings differ does not load.
+    #[serde(default, skip_serializing_if = "Warnings::is_empty")]
+    pub warnings: Warnings,
+}
+
+/// The failed `warn` rules on an [`Event`]: a list (JSON array) that reads as a slice of
+/// [`RuleOutcome`]s. Nearly every event has none, so an empty list is kept in one null pointer
+/// (a journal of millions of events does not pay for a `Vec` on each).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+// A thin pointer on purpose: 8 bytes per event instead of a `Vec`'s 24 (or a boxed slice's 16).
+#[allow(clippy::box_collection)]
+pub struct Warnings(Option<Box<Vec<RuleOutcome>>>);
+
+impl Warnings {
+    /// No warnings.
+    pub const fn new() -> Self {
+        Warnings(None)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The warnings as a slice.
+    pub fn as_slice(&self) -> &[RuleOutcome] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The warnings as a `Vec`.
+    pub fn into_vec(self) -> Vec<RuleOutcome> {
+        self.0.map_or_else(Vec::new, |b| *b)
+    }
+}
+
+impl std::ops::Deref for Warnings {
+    type Target = [RuleOutcome];
+    fn deref(&self) -> &[RuleOutcome] {
+        self.as_slice()
+    }
+}
+
+impl From<Vec<RuleOutcome>> for Warnings {
+    fn from(v: Vec<RuleOutcome>) -> Self {
+        Warnings((!v.is_empty()).then(|| Box::new(v)))
+    }
+}
+
+impl<'a> IntoIterator for &'a Warnings {
+    type Item = &'a RuleOutcome;
+    type IntoIter = std::slice::Iter<'a, RuleOutcome>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl Serialize for Warnings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Warnings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<RuleOutcome>::deserialize(d).map(Warnings::from)
+    }
 }

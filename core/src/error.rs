@@ -4,6 +4,7 @@
 //! ([`ErrorCode::as_str`]) and number ([`ErrorCode::number`]) never change, so the C and WASM fronts
 //! report the same codes. Messages name the ids, fields and dates involved.
 
+use crate::rules::RuleViolation;
 use crate::vocab::{Level, OrgKind, Relation};
 use chrono::NaiveDate;
 use std::fmt;
@@ -290,6 +291,20 @@ pub enum Error {
         /// What differs.
         detail: String,
     },
+    /// A rule book given to `set_rule_book` does not compile; the registry keeps its book.
+    #[error("rule book does not compile: {message} ({rule_code})")]
+    InvalidRuleBook {
+        /// The rules engine's message, naming the rule, line and column.
+        message: String,
+        /// The rules engine's stable code, e.g. `rule_unknown_attribute`.
+        rule_code: &'static str,
+    },
+    /// A join refused by a `reject` rule of the registry's rule book.
+    #[error(
+        "{} cannot join `{}`: rule `{}` is not met ({} / {}): {}",
+        .0.member, .0.org, .0.rule, .0.message_en, .0.message_zh, .0.explanation_en
+    )]
+    RuleViolation(Box<RuleViolation>),
     /// Replaying an event of a journal failed.
     #[error("journal event {seq} ({command}) cannot be replayed: {source}")]
     Replay {
@@ -348,6 +363,10 @@ pub enum ErrorCode {
     SnapshotMismatch,
     /// A journal that does not replay.
     Replay,
+    /// A rule book that does not compile.
+    InvalidRuleBook,
+    /// A join refused by a membership rule.
+    RuleViolation,
 }
 
 impl ErrorCode {
@@ -374,6 +393,8 @@ impl ErrorCode {
         ErrorCode::Json,
         ErrorCode::SnapshotMismatch,
         ErrorCode::Replay,
+        ErrorCode::InvalidRuleBook,
+        ErrorCode::RuleViolation,
     ];
 
     /// The stable snake_case name.
@@ -400,6 +421,8 @@ impl ErrorCode {
             ErrorCode::Json => "invalid_json",
             ErrorCode::SnapshotMismatch => "snapshot_mismatch",
             ErrorCode::Replay => "replay_failed",
+            ErrorCode::InvalidRuleBook => "invalid_rule_book",
+            ErrorCode::RuleViolation => "rule_violation",
         }
     }
 
@@ -414,6 +437,7 @@ impl ErrorCode {
             ErrorCode::OutsideLifetime => 203,
             ErrorCode::ImmutableField => 204,
             ErrorCode::Division => 205,
+            ErrorCode::InvalidRuleBook => 206,
             ErrorCode::Cycle => 301,
             ErrorCode::LevelOrder => 302,
             ErrorCode::KindMismatch => 303,
@@ -421,6 +445,7 @@ impl ErrorCode {
             ErrorCode::OverlappingMembership => 401,
             ErrorCode::PresidentConflict => 402,
             ErrorCode::NoActiveMembership => 403,
+            ErrorCode::RuleViolation => 404,
             ErrorCode::HistoryOrder => 501,
             ErrorCode::AlreadyDissolved => 502,
             ErrorCode::TermOrder => 503,
@@ -463,6 +488,8 @@ impl Error {
             Error::Json { .. } => ErrorCode::Json,
             Error::SnapshotMismatch { .. } => ErrorCode::SnapshotMismatch,
             Error::Replay { .. } => ErrorCode::Replay,
+            Error::InvalidRuleBook { .. } => ErrorCode::InvalidRuleBook,
+            Error::RuleViolation(_) => ErrorCode::RuleViolation,
         }
     }
 

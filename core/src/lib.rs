@@ -18,7 +18,11 @@
 //! Every change is a [`Command`]. [`Registry::apply`]
 //! checks it against the structural rules and either applies it, returning the journal
 //! [`Event`], or rejects it with an [`Error`] carrying a stable
-//! [`ErrorCode`] — and then the registry is exactly as it was.
+//! [`ErrorCode`] — and then the registry is exactly as it was. A registry may also hold a
+//! membership rule book ([`Command::SetRuleBook`], none by default): each join then runs the
+//! organization's eligibility rules atomically with it — a failed `reject` rule refuses it
+//! ([`ErrorCode::RuleViolation`]), failed `warn` rules are returned on the event
+//! ([`Event::warnings`]).
 //!
 //! ```
 //! use tongxin::prelude::*;
@@ -69,7 +73,7 @@ pub mod vocab;
 
 /// The types most programs need, in one import.
 pub mod prelude {
-    pub use crate::command::{Command, Event, Meta};
+    pub use crate::command::{Command, Event, Meta, Warnings};
     pub use crate::date::{Certainty, PartialDate};
     pub use crate::error::{Entity, Error, ErrorCode};
     pub use crate::model::*;

@@ -4,6 +4,9 @@
 //! Each [`Command`] is checked completely before anything changes, so a rejected command leaves the
 //! registry exactly as it was; an accepted one is appended to the journal as an [`Event`].
 //! [`Registry::apply_batch`] makes a whole list of commands atomic.
+//! Under a rule book ([`Command::SetRuleBook`]) a join also runs the organization's eligibility
+//! rules ([`rules::check_join`](crate::rules::check_join)) after the structural checks and before
+//! any change; without one that step is a single branch.
 //!
 //! Inside, organizations are an arena indexed by [`OrgIdx`]; each keeps its dated parent history.
 //! The forest of the latest links is kept numbered in pre-order ([`Forest`]), so a subtree is a
@@ -14,10 +17,12 @@ use crate::date::PartialDate;
 use crate::error::{Entity, Error};
 use crate::ids::{CreditCode, DivisionCode, ResidentId};
 use crate::model::*;
+use crate::rules::{CompiledBook, RuleOutcome};
 use crate::tree::{Forest, OrgIdx};
 use crate::vocab::{Level, OrgKind, Relation, Role};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Longest id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 128;
@@ -146,7 +151,9 @@ impl<T> Table<T> {
 }
 
 /// The registry of organizations, persons, enterprises and memberships.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// (`PartialEq` only: its rule book may hold decimal numbers.)
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Registry {
     orgs: Vec<OrgRecord>,
     org_ids: HashMap<String, OrgIdx>,
@@ -168,6 +175,9 @@ pub struct Registry {
     last_move: Option<NaiveDate>,
     /// Pre-order forest of the latest links (all organizations, dissolved ones included).
     forest: Forest,
+    /// The membership rule book joins are checked against (set by `set_rule_book`), shared so
+    /// that cloning the registry (batch undo) does not copy it.
+    rules: Option<Arc<CompiledBook>>,
     journal: Vec<Event>,
 }
 
@@ -516,12 +526,13 @@ impl Registry {
     fn apply_one(&mut self, meta: &Meta, command: Command, reindex: bool) -> Result<(), Error> {
         check_text(Entity::Event, "(meta)", "actor", &meta.actor)?;
         let structural = command.is_structural();
-        self.execute(&command)?;
+        let warnings = self.execute(&command)?;
         self.journal.push(Event {
             seq: self.journal.len() as u64 + 1,
             at: meta.at,
             actor: meta.actor.clone(),
             command,
+            warnings: warnings.into(),
         });
         if structural && reindex {
             self.reindex();
@@ -539,8 +550,9 @@ impl Registry {
     }
 
     /// Validates a command completely, then applies it. Every check comes before the first
-    /// mutation, so an error leaves `self` untouched.
-    fn execute(&mut self, command: &Command) -> Result<(), Error> {
+    /// mutation, so an error leaves `self` untouched. Returns the `warn` rules a join failed.
+    fn execute(&mut self, command: &Command) -> Result<Vec<RuleOutcome>, Error> {
+        let mut warnings = Vec::new();
         match command {
             Command::AddOrganization {
                 org,
@@ -598,7 +610,7 @@ impl Registry {
                 self.enterprises.rows[i as usize] = check_enterprise(enterprise)?;
                 Ok(())
             }
-            Command::Join { membership } => self.join(membership),
+            Command::Join { membership } => self.join(membership, &mut warnings),
             Command::Leave { member, org, date } => self.leave(member, org, *date),
             Command::ChangeRole {
                 member,
@@ -660,7 +672,20 @@ impl Registry {
                 self.orgs[o.get()].advice.push(i);
                 Ok(())
             }
-        }
+            Command::SetRuleBook { book } => {
+                self.rules = match book {
+                    None => None,
+                    Some(book) => Some(Arc::new(book.compile().map_err(|e| {
+                        Error::InvalidRuleBook {
+                            message: e.to_string(),
+                            rule_code: e.code(),
+                        }
+                    })?)),
+                };
+                Ok(())
+            }
+        }?;
+        Ok(warnings)
     }
 
     fn require_org(&self, id: &str) -> Result<OrgIdx, Error> {
@@ -1179,7 +1204,10 @@ impl Registry {
         Ok(())
     }
 
-    fn join(&mut self, m: &Membership) -> Result<(), Error> {
+    /// Records a membership; under a rule book, after the structural checks and before any
+    /// change, runs the organization's eligibility rules: a failed `reject` rule refuses the
+    /// join, failed `warn` rules go to `warnings`.
+    fn join(&mut self, m: &Membership, warnings: &mut Vec<RuleOutcome>) -> Result<(), Error> {
         let org = self.require_org(&m.org)?;
         let member = self.member_idx(&m.member)?;
         let what = || format!("membership of {}", m.member);
@@ -1194,6 +1222,10 @@ impl Registry {
         )?;
         check_in_lifetime(&self.orgs[org.get()].org, what, m.start, m.end)?;
         self.check_membership_conflicts(member, org, m.role, (m.start, m.end), None)?;
+        if let Some(book) = &self.rules {
+            *warnings = crate::rules::check_join(book, self, m)
+                .map_err(|v| Error::RuleViolation(Box::new(v)))?;
+        }
         let source = m.source.as_ref().map(|s| match self.sources.index(s) {
             Some(i) => i,
             None => self.sources.push(s.clone(), s.clone()),
@@ -1351,6 +1383,12 @@ impl Registry {
     /// The journal of accepted events, oldest first.
     pub fn journal(&self) -> &[Event] {
         &self.journal
+    }
+
+    /// The membership rule book joins are checked against, compiled; `None` (the default)
+    /// when no `set_rule_book` command set one, or the last one set `None`.
+    pub fn rule_book(&self) -> Option<&CompiledBook> {
+        self.rules.as_deref()
     }
 
     /// Number of organizations (dissolved ones included).

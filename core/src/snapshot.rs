@@ -27,8 +27,9 @@ pub struct OrganizationState {
     pub terms: Vec<Term>,
 }
 
-/// Everything a registry holds, in a serde-stable shape.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything a registry holds, in a serde-stable shape. The membership rule book, if any, is
+/// the one the journal's last `set_rule_book` event sets; replaying the journal compiles it again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
     /// Always [`SCHEMA_VERSION`] when written by this library.

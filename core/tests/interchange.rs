@@ -1242,3 +1242,58 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_join_refused_by_the_registry_rule_book_names_its_row() {
+    // Under the standard book p4 (mass, no title, new_media) may not join a zhilianhui.
+    let mut before = base();
+    before
+        .apply(
+            &meta(),
+            Command::SetRuleBook {
+                book: Some(tongxin::rules::RuleBook::standard()),
+            },
+        )
+        .unwrap();
+    let ms = format!("{MEMBERSHIP_HEADER}p3,ns,member,2019-01-01,\np4,ns,member,2024-01-01,\n");
+    let rosters = Rosters {
+        orgs: None,
+        enterprises: None,
+        persons: None,
+        memberships: Some(RosterFile::csv(ms.as_bytes())),
+    };
+    let mut reg = before.clone();
+    let err = import_rosters(&mut reg, &meta(), &rosters, &opts()).unwrap_err();
+    assert_eq!(
+        at(&err),
+        (
+            "memberships.csv",
+            Some(3),
+            Some("person_id"),
+            "rule_violation"
+        )
+    );
+    assert_eq!(err.number(), 1401);
+    assert_eq!(err.value.as_deref(), Some("p4"));
+    assert_eq!(
+        err.kind.rule().map(Error::code),
+        Some(ErrorCode::RuleViolation)
+    );
+    assert!(
+        err.to_string().contains("rule `zhilianhui.eligibility`"),
+        "{err}"
+    );
+    assert_eq!(reg.to_json(), before.to_json(), "registry changed by {err}");
+    // Report mode names the same row (and changes nothing either).
+    let report = import_rosters_report(&mut reg, &meta(), &rosters, &opts()).unwrap_err();
+    assert_eq!(report.errors, vec![err]);
+    // Without the refused row the import goes through.
+    let ok = format!("{MEMBERSHIP_HEADER}p3,ns,member,2019-01-01,\n");
+    let mut reg = before.clone();
+    let rosters = Rosters {
+        memberships: Some(RosterFile::csv(ok.as_bytes())),
+        ..rosters
+    };
+    import_rosters(&mut reg, &meta(), &rosters, &opts()).unwrap();
+    assert_eq!(reg.membership_count(), before.membership_count() + 1);
+}

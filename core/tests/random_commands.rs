@@ -159,9 +159,19 @@ proptest! {
         let mut reg = Registry::new();
         for c in setup.into_iter().chain(commands) {
             let before = reg.to_json();
+            let book = reg.rule_book().is_some();
             match reg.apply(&meta(), c.clone()) {
-                Ok(ev) => prop_assert_eq!(ev.command, c),
-                Err(_) => prop_assert_eq!(&before, &reg.to_json(), "rejected command changed the registry"),
+                Ok(ev) => {
+                    // Only joins under a book carry warnings, and only failed warn rules.
+                    let is_join = matches!(c, Command::Join { .. });
+                    prop_assert!(ev.warnings.is_empty() || (book && is_join), "warnings on {:?}", c);
+                    prop_assert!(ev.warnings.iter().all(|w| !w.passed && w.severity == tongxin::rules::Severity::Warn));
+                    prop_assert_eq!(ev.command, c);
+                }
+                Err(e) => {
+                    prop_assert!(book || e.code() != ErrorCode::RuleViolation);
+                    prop_assert_eq!(&before, &reg.to_json(), "rejected command changed the registry");
+                }
             }
             check_invariants(&reg);
         }

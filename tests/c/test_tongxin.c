@@ -197,6 +197,10 @@ static void test_status_names_and_numbers(void) {
     CHECK(TX_STATUS_OVERLAPPING_MEMBERSHIP == 401);
     CHECK(TX_STATUS_UNSUPPORTED_SCHEMA_VERSION == 901);
     CHECK(TX_STATUS_REPLAY_FAILED == 904);
+    CHECK_STR(tx_status_name(TX_STATUS_RULE_VIOLATION), "rule_violation");
+    CHECK(TX_STATUS_RULE_VIOLATION == 404);
+    CHECK_STR(tx_status_name(TX_STATUS_INVALID_RULE_BOOK), "invalid_rule_book");
+    CHECK(TX_STATUS_INVALID_RULE_BOOK == 206);
 }
 
 static void test_new_and_free(void) {
@@ -1886,6 +1890,83 @@ struct test {
 
 #define T(f) {#f, f}
 
+/* The registry's own rule book, set by the journaled `set_rule_book` command: a reject rule
+ * refuses a join (registry unchanged, byte for byte), a warn rule shows in the event JSON. */
+static const char *const SET_BOOK =
+    "{\"type\":\"set_rule_book\",\"book\":{\"common\":["
+    "{\"id\":\"not_cpc\",\"severity\":\"reject\",\"message_zh\":\"须为党外人士\","
+    "\"message_en\":\"must not be a CPC member\",\"body\":{\"type\":\"eligibility\","
+    "\"when\":\"party != cpc\"}},"
+    "{\"id\":\"senior_title\",\"severity\":\"warn\",\"message_zh\":\"宜具有正高级职称\","
+    "\"message_en\":\"should hold a senior title\",\"body\":{\"type\":\"eligibility\","
+    "\"when\":\"title >= senior\"}}]}}";
+
+static void test_registry_rule_book(void) {
+    tx_registry *reg = scenario();
+    char *event = NULL;
+    char *before = NULL;
+    char *after = NULL;
+    const char *join_p4 = "{\"type\":\"join\",\"membership\":{\"member\":{\"person\":\"p4\"},"
+                          "\"org\":\"sz-zlh\",\"role\":\"member\",\"start\":\"2024-06-01\"}}";
+
+    CHECK_OK(tx_registry_add_person(reg, AT, ACTOR, "p5", "赵强", "cpc", "none", "none"));
+    CHECK_OK(tx_registry_apply_json(reg, META, SET_BOOK, &event));
+    CHECK(event != NULL && strstr(event, "\"type\":\"set_rule_book\"") != NULL);
+    tx_string_free(event);
+    event = NULL;
+
+    /* Refused by `not_cpc`: the status, the message, and not a byte changed. */
+    CHECK_OK(tx_registry_to_json(reg, &before));
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p5", "sz-zlh", "member", "2024-06-01"),
+                 TX_STATUS_RULE_VIOLATION);
+    CHECK_MESSAGE_HAS("person `p5` cannot join `sz-zlh`: rule `not_cpc`");
+    CHECK_MESSAGE_HAS("must not be a CPC member");
+    CHECK_MESSAGE_HAS("须为党外人士");
+    CHECK_OK(tx_registry_to_json(reg, &after));
+    CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
+    tx_string_free(after);
+    after = NULL;
+
+    /* Accepted with a warning: p4 has an intermediate title. */
+    CHECK_OK(tx_registry_apply_json(reg, META, join_p4, &event));
+    CHECK(event != NULL && strstr(event, "\"warnings\":[{\"rule\":\"senior_title\"") != NULL);
+    CHECK(event != NULL && strstr(event, "should hold a senior title") != NULL);
+    tx_string_free(event);
+    event = NULL;
+
+    /* A book that does not compile is refused; the installed one stays. */
+    CHECK_STATUS(tx_registry_apply_json(
+                     reg, META,
+                     "{\"type\":\"set_rule_book\",\"book\":{\"common\":[{\"id\":\"x\","
+                     "\"severity\":\"reject\",\"message_zh\":\"x\",\"message_en\":\"x\","
+                     "\"body\":{\"type\":\"eligibility\",\"when\":\"no_such_attribute >= 3\"}}]}}",
+                     &event),
+                 TX_STATUS_INVALID_RULE_BOOK);
+    CHECK_MESSAGE_HAS("no_such_attribute");
+    CHECK(event == NULL);
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p5", "sz-zlh", "member", "2024-06-01"),
+                 TX_STATUS_RULE_VIOLATION);
+
+    /* The book survives a snapshot round trip. */
+    tx_string_free(before);
+    before = NULL;
+    CHECK_OK(tx_registry_to_json(reg, &before));
+    tx_registry_free(reg);
+    reg = NULL;
+    CHECK_OK(tx_registry_from_json(before, &reg));
+    CHECK_STATUS(tx_registry_join(reg, AT, ACTOR, "p5", "sz-zlh", "member", "2024-06-01"),
+                 TX_STATUS_RULE_VIOLATION);
+
+    /* `"book":null` ends enforcement: p5 joins, without warnings. */
+    CHECK_OK(tx_registry_apply_json(reg, META, "{\"type\":\"set_rule_book\",\"book\":null}",
+                                    &event));
+    tx_string_free(event);
+    event = NULL;
+    CHECK_OK(tx_registry_join(reg, AT, ACTOR, "p5", "sz-zlh", "member", "2024-06-01"));
+    tx_string_free(before);
+    tx_registry_free(reg);
+}
+
 int main(void) {
     static const struct test tests[] = {
         T(test_version),          T(test_status_names_and_numbers), T(test_new_and_free),
@@ -1898,6 +1979,7 @@ int main(void) {
         T(test_check_rosters),    T(test_export_rosters),           T(test_popolo),
         T(test_threads),          T(test_rules_json),               T(test_check_eligibility),
         T(test_set_rule_book_json), T(test_rollup_totals),          T(test_organization_id_at),
+        T(test_registry_rule_book),
     };
     size_t i;
     int passed = 0;

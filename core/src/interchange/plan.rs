@@ -140,6 +140,8 @@ fn rule_column(table: Table, error: &Error, origin: &Origin) -> Option<&'static 
         (Table::Memberships, Error::OutsideLifetime { .. }) => Some("start"),
         (Table::Memberships, Error::OverlappingMembership { .. }) => Some("start"),
         (Table::Memberships, Error::PresidentConflict { .. }) => Some("role"),
+        // The member does not meet a reject rule of the registry's rule book.
+        (Table::Memberships, Error::RuleViolation(_)) => Some("person_id"),
         _ => None,
     }
 }

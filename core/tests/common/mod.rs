@@ -263,7 +263,32 @@ pub fn arb_command() -> impl Strategy<Value = Command> {
             .prop_map(|(p, o, k)| Command::Leave { member: MemberRef::Person(p), org: o, date: day(k) }),
         1 => (pid, oid, role, 0u8..40)
             .prop_map(|(p, o, role, k)| Command::ChangeRole { member: MemberRef::Person(p), org: o, role, date: day(k) }),
+        1 => (0u8..3).prop_map(|b| Command::SetRuleBook { book: arb_book(b) }),
     ]
+}
+
+/// No book, the standard one, or the standard one with a `warn` rule on age (none at all
+/// being the most likely, so most joins go through).
+pub fn arb_book(which: u8) -> Option<tongxin::rules::RuleBook> {
+    use tongxin::rules::{Rule, RuleBook, Severity};
+    match which {
+        0 => None,
+        1 => Some(RuleBook::standard()),
+        _ => {
+            let mut book = RuleBook::standard();
+            book.common.push(
+                Rule::eligibility(
+                    "age.warn",
+                    Severity::Warn,
+                    "age <= 45",
+                    "年龄偏大",
+                    "Over 45",
+                )
+                .expect("rule"),
+            );
+            Some(book)
+        }
+    }
 }
 
 /// Parent on `day` from the public parent history.
