@@ -1343,6 +1343,11 @@ impl Registry {
         &self.enterprise_memberships
     }
 
+    /// Membership record indices of an organization (its own, not its branches'), oldest first.
+    pub(crate) fn org_membership_records(&self, org: OrgIdx) -> &[u32] {
+        self.orgs.get(org.get()).map_or(&[], |r| &r.memberships)
+    }
+
     /// A membership record by index.
     pub(crate) fn membership_record(&self, i: u32) -> &MRec {
         &self.memberships[i as usize]

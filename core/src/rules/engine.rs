@@ -1180,26 +1180,25 @@ fn candidates_in<'r>(
         }
     }
     let credit = rejects.iter().chain(&warns).any(|c| c.reads_credit());
-    // The organization and its part-of branches: their members are already members.
-    let mut scope = vec![false; reg.organization_count()];
-    let mut stack = vec![org];
-    while let Some(o) = stack.pop() {
-        scope[o.get()] = true;
-        stack.extend(
-            forest
-                .children(o)
-                .filter(|&c| matches!(forest.parent(c), Some((_, Relation::PartOf)))),
-        );
-    }
-    // One sequential pass over the records marks who is a member already.
+    // The organization and its part-of branches: their members are already members. Their own
+    // membership lists say who (a few records, not a pass over every membership).
     let persons = reg.person_count();
     let member_persons = persons;
     let plists = reg.person_membership_lists();
     let elists = reg.enterprise_membership_lists();
     let mut member = vec![false; persons + elists.len()];
-    for i in 0..reg.membership_count() as u32 {
-        let m = reg.membership_record(i);
-        if scope[m.org.get()] && m.active_on(day) {
+    let mut stack = vec![org];
+    while let Some(o) = stack.pop() {
+        stack.extend(
+            forest
+                .children(o)
+                .filter(|&c| matches!(forest.parent(c), Some((_, Relation::PartOf)))),
+        );
+        for &i in reg.org_membership_records(o) {
+            let m = reg.membership_record(i);
+            if !m.active_on(day) {
+                continue;
+            }
             let slot = match m.member {
                 MemberIdx::Person(p) => p as usize,
                 MemberIdx::Enterprise(e) => persons + e as usize,
