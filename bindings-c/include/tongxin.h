@@ -1056,7 +1056,7 @@ enum tx_status tx_registry_query_json(const struct tx_registry *reg,
  * | `candidates` | `org`, `as_of`, `limit`?, `keys`?, `book`? | `rules::candidates`: `[{"id","enterprise","title","education","age","warnings"}]` |
  *
  * - `book` is a rule book as the core's `RuleBook` JSON (`common`, `defaults`, `overrides`;
- *   conditions as text); without it the core's standard book is used.
+ *   conditions as text); without it the registry's own book (`set_rule_book`), else the core's standard book.
  * - `keys` are the core's `OrderKey` names (`title_desc`, `title_asc`, `education_desc`,
  *   `education_asc`, `age_asc`, `age_desc`, `id`); default `title_desc, age_asc, id`.
  * - Example: `{"question":"check","member":{"person":"p1"},"org":"o1","as_of":"2024-06-01"}`.
@@ -1294,10 +1294,11 @@ enum tx_status tx_registry_check_eligibility(const struct tx_registry *reg,
 
 /**
  * Installs the rule book `tx_registry_check_eligibility` uses on this handle, compiled once
- * here; NULL goes back to the core's standard book. The JSON entry point
- * `tx_registry_rules_json` is not affected (it takes its book in each question), and neither
- * are joins: the book joins are checked against is registry state, set by the journaled
- * `set_rule_book` command (`tx_registry_apply_json`).
+ * here; NULL removes it. Without one, the check uses the registry's own book (the one its joins
+ * obey, set by the journaled `set_rule_book` command through `tx_registry_apply_json`), else
+ * the core's standard book. The JSON entry point `tx_registry_rules_json` is not affected (it
+ * takes its book in each question, defaulting the same way but without this handle's book),
+ * and neither are joins.
  *
  * \param reg       non-NULL handle; its rule book is replaced on success only.
  * \param book_json a rule book as the core's `RuleBook` JSON (`common`, `defaults`,

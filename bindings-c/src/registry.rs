@@ -24,16 +24,19 @@ use tongxin::{
 /// on another, free it on a third.
 pub struct tx_registry {
     pub(crate) inner: Registry,
-    /// The rule book of `tx_registry_check_eligibility`: set by
-    /// `tx_registry_set_rule_book_json`, else the standard book compiled on first use.
-    pub(crate) rule_book: OnceLock<CompiledBook>,
+    /// The rule book `tx_registry_check_eligibility` uses when set by
+    /// `tx_registry_set_rule_book_json` (else the registry's own, else the standard book).
+    pub(crate) rule_book: Option<CompiledBook>,
+    /// The standard book, compiled on first use.
+    pub(crate) standard_book: OnceLock<CompiledBook>,
 }
 
 impl tx_registry {
     fn boxed(inner: Registry) -> *mut tx_registry {
         Box::into_raw(Box::new(tx_registry {
             inner,
-            rule_book: OnceLock::new(),
+            rule_book: None,
+            standard_book: OnceLock::new(),
         }))
     }
 }

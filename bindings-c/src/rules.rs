@@ -19,7 +19,7 @@ use tongxin::api;
 /// | `candidates` | `org`, `as_of`, `limit`?, `keys`?, `book`? | `rules::candidates`: `[{"id","enterprise","title","education","age","warnings"}]` |
 ///
 /// - `book` is a rule book as the core's `RuleBook` JSON (`common`, `defaults`, `overrides`;
-///   conditions as text); without it the core's standard book is used.
+///   conditions as text); without it the registry's own book (`set_rule_book`), else the core's standard book.
 /// - `keys` are the core's `OrderKey` names (`title_desc`, `title_asc`, `education_desc`,
 ///   `education_asc`, `age_asc`, `age_desc`, `id`); default `title_desc, age_asc, id`.
 /// - Example: `{"question":"check","member":{"person":"p1"},"org":"o1","as_of":"2024-06-01"}`.

@@ -3049,7 +3049,8 @@ fn check_eligibility_equals_the_json_entry_point() {
 #[test]
 fn check_eligibility_compiles_the_book_once_per_handle() {
     let reg = scenario();
-    let cached = |reg: *mut tx_registry| unsafe { (*reg).rule_book.get().map(|b| b as *const _) };
+    let cached =
+        |reg: *mut tx_registry| unsafe { (*reg).standard_book.get().map(|b| b as *const _) };
     assert!(cached(reg).is_none(), "not compiled before first use");
     assert!(eligibility(reg, "p1", "sz-zlh", "2024-06-01").unwrap().0);
     let first = cached(reg).unwrap();
@@ -3409,5 +3410,51 @@ fn organization_id_at_failures() {
     let st = unsafe { tx_registry_organization_id_at(reg, 0, null_mut()) };
     assert_eq!(st, tx_status::NullArgument);
     assert_eq!(last_error(), "argument `out_id` is NULL");
+    unsafe { tx_registry_free(reg) };
+}
+
+#[test]
+fn typed_check_and_rules_json_follow_the_registry_book_unless_the_handle_has_one() {
+    let reg = scenario();
+    let standard = eligibility(reg, "p1", "sz-zlh", "2024-06-01").unwrap().0;
+    assert!(standard, "p1 is eligible under the standard book");
+    // The registry's own book (journaled command) refuses everyone.
+    let apply = |cmd: &str| {
+        let (meta, cmd) = (c(r#"{"at":"2024-06-01T09:00:00","actor":"t"}"#), c(cmd));
+        let mut ev: *mut c_char = null_mut();
+        let st = unsafe { tx_registry_apply_json(reg, meta.as_ptr(), cmd.as_ptr(), &mut ev) };
+        assert_eq!(st, tx_status::Ok, "{}", last_error());
+        take(ev);
+    };
+    let nobody = r#"{"common":[{"id":"nobody","severity":"reject","message_zh":"不可","message_en":"no","body":{"type":"eligibility","when":"age < 0"}}]}"#;
+    apply(&format!(r#"{{"type":"set_rule_book","book":{nobody}}}"#));
+    assert!(!eligibility(reg, "p1", "sz-zlh", "2024-06-01").unwrap().0);
+    let q =
+        c(r#"{"question":"check","member":{"person":"p1"},"org":"sz-zlh","as_of":"2024-06-01"}"#);
+    let mut out: *mut c_char = null_mut();
+    assert_eq!(
+        unsafe { tx_registry_rules_json(reg, q.as_ptr(), &mut out) },
+        tx_status::Ok
+    );
+    assert!(take(out).contains(r#""eligible":false"#));
+    // A handle book wins over the registry's; removing it falls back to the registry's.
+    let std_book =
+        c(&serde_json::to_string(tongxin::rules::CompiledBook::standard().book()).unwrap());
+    assert_eq!(
+        unsafe { tx_registry_set_rule_book_json(reg, std_book.as_ptr()) },
+        tx_status::Ok
+    );
+    assert!(eligibility(reg, "p1", "sz-zlh", "2024-06-01").unwrap().0);
+    assert_eq!(
+        unsafe { tx_registry_set_rule_book_json(reg, null()) },
+        tx_status::Ok
+    );
+    assert!(!eligibility(reg, "p1", "sz-zlh", "2024-06-01").unwrap().0);
+    // Without the registry's book, the standard one again.
+    apply(r#"{"type":"set_rule_book","book":null}"#);
+    assert_eq!(
+        eligibility(reg, "p1", "sz-zlh", "2024-06-01").unwrap().0,
+        standard
+    );
     unsafe { tx_registry_free(reg) };
 }

@@ -9,14 +9,17 @@ use crate::error::Failure;
 use crate::registry::{parse_date, tx_registry};
 use crate::status::tx_status;
 use std::ffi::{c_char, CString};
-use std::sync::OnceLock;
 use tongxin::rules::{self, CompiledBook, RuleBook, RuleError};
 use tongxin::{stats, MemberRef};
 
-/// The handle's rule book: the one installed by `tx_registry_set_rule_book_json`, else the
+/// The book of the typed check: the one installed by `tx_registry_set_rule_book_json`, else the
+/// registry's own (the book its joins obey, set by the `set_rule_book` command), else the
 /// core's standard book, compiled on first use and kept.
 fn book(reg: &tx_registry) -> &CompiledBook {
-    reg.rule_book.get_or_init(CompiledBook::standard)
+    reg.rule_book
+        .as_ref()
+        .or(reg.inner.rule_book())
+        .unwrap_or_else(|| reg.standard_book.get_or_init(CompiledBook::standard))
 }
 
 /// A core rules failure for the typed check: an unknown id is `TX_STATUS_NOT_FOUND`, as in
@@ -101,10 +104,11 @@ pub unsafe extern "C" fn tx_registry_check_eligibility(
 }
 
 /// Installs the rule book `tx_registry_check_eligibility` uses on this handle, compiled once
-/// here; NULL goes back to the core's standard book. The JSON entry point
-/// `tx_registry_rules_json` is not affected (it takes its book in each question), and neither
-/// are joins: the book joins are checked against is registry state, set by the journaled
-/// `set_rule_book` command (`tx_registry_apply_json`).
+/// here; NULL removes it. Without one, the check uses the registry's own book (the one its joins
+/// obey, set by the journaled `set_rule_book` command through `tx_registry_apply_json`), else
+/// the core's standard book. The JSON entry point `tx_registry_rules_json` is not affected (it
+/// takes its book in each question, defaulting the same way but without this handle's book),
+/// and neither are joins.
 ///
 /// \param reg       non-NULL handle; its rule book is replaced on success only.
 /// \param book_json a rule book as the core's `RuleBook` JSON (`common`, `defaults`,
@@ -128,14 +132,14 @@ pub unsafe extern "C" fn tx_registry_set_rule_book_json(
         let reg = try_mut!(reg);
         let book_json = try_opt_str!(book_json);
         reg.rule_book = match book_json {
-            None => OnceLock::new(),
+            None => None,
             Some(text) => {
                 let book: RuleBook =
                     serde_json::from_str(text).map_err(|e| Failure::json("book_json", &e))?;
                 let compiled = book
                     .compile()
                     .map_err(|e| Failure::from(e).context("argument `book_json`"))?;
-                OnceLock::from(compiled)
+                Some(compiled)
             }
         };
         Ok(())

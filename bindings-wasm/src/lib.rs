@@ -275,16 +275,19 @@ fn with_divisions<R>(f: impl FnOnce(&DivisionTable) -> Result<R, ApiError>) -> R
 #[wasm_bindgen]
 pub struct Registry {
     inner: tongxin::Registry,
-    /// The rule book `checkEligibility` uses: the one set by `setRuleBook`, else the standard
-    /// book, compiled on first use.
-    book: OnceCell<CompiledBook>,
+    /// The rule book `checkEligibility` uses when set by `setRuleBook` (else the registry's
+    /// own, else the standard book).
+    book: Option<CompiledBook>,
+    /// The standard book, compiled on first use.
+    standard: OnceCell<CompiledBook>,
 }
 
 impl Registry {
     fn wrap(inner: tongxin::Registry) -> Registry {
         Registry {
             inner,
-            book: OnceCell::new(),
+            book: None,
+            standard: OnceCell::new(),
         }
     }
 
@@ -419,7 +422,8 @@ impl Registry {
     }
 
     /// Sets the rule book `checkEligibility` uses (a `RuleBook` object); `null` or
-    /// `undefined` goes back to the standard book. A book that does not compile throws and
+    /// `undefined` removes it, and the check uses the registry's own book (set by the
+    /// `set_rule_book` command, the one joins obey), else the standard book. A book that does not compile throws and
     /// leaves the current one in place.
     #[wasm_bindgen(js_name = setRuleBook)]
     pub fn set_rule_book(
@@ -427,14 +431,14 @@ impl Registry {
         #[wasm_bindgen(unchecked_param_type = "RuleBook | null | undefined")] book: JsValue,
     ) -> Result<(), JsValue> {
         if book.is_undefined() || book.is_null() {
-            self.book = OnceCell::new();
+            self.book = None;
             return Ok(());
         }
         let book: RuleBook = object("book", &book)?;
         let compiled = book
             .compile()
             .map_err(|e| api_error(ApiError::from(e).context("argument `book`")))?;
-        self.book = OnceCell::from(compiled);
+        self.book = Some(compiled);
         Ok(())
     }
 
@@ -450,7 +454,11 @@ impl Registry {
         let person = text("personId", &person_id)?;
         let org = text("orgId", &org_id)?;
         let day = self::date("date", &date)?;
-        let book = self.book.get_or_init(CompiledBook::standard);
+        let book = self
+            .book
+            .as_ref()
+            .or(self.inner.rule_book())
+            .unwrap_or_else(|| self.standard.get_or_init(CompiledBook::standard));
         rules::check(&self.inner, book, &MemberRef::Person(person), &org, day)
             .map(|c| c.eligible)
             .map_err(|e| api_error(e.into()))

@@ -188,6 +188,8 @@ export interface JournalEvent {
   at: DateTimeString;
   actor: string;
   command: Command;
+  /** The warn rules a join under the registry's rule book failed (absent when none). */
+  warnings?: RuleOutcome[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,8 +6,11 @@ import path from "node:path";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
-/** The npm package's Node build (CommonJS, loaded synchronously). */
-export const tx = require(path.join(ROOT, "bindings-wasm/pkg/node/tongxin.js"));
+/** The npm package's Node build (CommonJS, loaded synchronously); `TONGXIN_WASM_NODE` names
+ * another build's directory (e.g. a variant built for a size/speed comparison). */
+export const tx = require(
+  path.join(process.env.TONGXIN_WASM_NODE ?? path.join(ROOT, "bindings-wasm/pkg/node"), "tongxin.js"),
+);
 
 export const META = { at: "2025-01-01T00:00:00", actor: "seed-dataset" };
 

@@ -126,6 +126,17 @@ test("rules: check explains in Chinese; typed check agrees; rule books", () => {
   assert.equal(reg.checkEligibility("p3", "futian", day), false, "a refused book leaves the current one");
   reg.setRuleBook(null);
   assert.equal(reg.checkEligibility("p3", "futian", day), c.eligible);
+  // The registry's own book (the one joins obey) is the default of both checks.
+  const nobody = { common: [{ id: "nobody", severity: "reject", message_zh: "不可", message_en: "no",
+    body: { type: "eligibility", when: "age < 0" } }] };
+  reg.apply(META, { type: "set_rule_book", book: nobody });
+  assert.equal(reg.checkEligibility("p3", "futian", day), false);
+  assert.equal(reg.rules({ question: "check", member: { person: "p3" }, org: "futian", as_of: day }).eligible, false);
+  const refused = throwsCode(() => reg.apply(META, { type: "join",
+    membership: { member: { person: "p3" }, org: "futian", role: "member", start: day } }), "rule_violation");
+  assert.equal(refused.status, 404);
+  reg.apply(META, { type: "set_rule_book", book: null });
+  assert.equal(reg.checkEligibility("p3", "futian", day), c.eligible);
 });
 
 test("identifiers", () => {

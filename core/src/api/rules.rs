@@ -20,7 +20,7 @@ pub enum Question {
         org: String,
         /// The day.
         as_of: NaiveDate,
-        /// The rule book (default: the standard one).
+        /// The rule book (default: the registry's own, else the standard one).
         #[serde(default)]
         book: Option<RuleBook>,
     },
@@ -31,7 +31,7 @@ pub enum Question {
         /// The subtree's root (default: every organization).
         #[serde(default)]
         root: Option<String>,
-        /// The rule book (default: the standard one).
+        /// The rule book (default: the registry's own, else the standard one).
         #[serde(default)]
         book: Option<RuleBook>,
     },
@@ -47,18 +47,26 @@ pub enum Question {
         /// Ranking keys (default: the core's `CandidateOrder::default`).
         #[serde(default)]
         keys: Option<Vec<OrderKey>>,
-        /// The rule book (default: the standard one).
+        /// The rule book (default: the registry's own, else the standard one).
         #[serde(default)]
         book: Option<RuleBook>,
     },
 }
 
-fn compile(book: Option<RuleBook>) -> Result<CompiledBook, ApiError> {
-    match book {
-        None => Ok(CompiledBook::standard()),
-        Some(b) => b
+/// The book a question uses: the one it gives, else the registry's own (the book its joins
+/// obey, set by `set_rule_book`), else the standard book.
+fn compile(
+    reg: &Registry,
+    book: Option<RuleBook>,
+) -> Result<std::borrow::Cow<'_, CompiledBook>, ApiError> {
+    use std::borrow::Cow;
+    match (book, reg.rule_book()) {
+        (Some(b), _) => b
             .compile()
+            .map(Cow::Owned)
             .map_err(|e| ApiError::from(e).context("field `book`")),
+        (None, Some(own)) => Ok(Cow::Borrowed(own)),
+        (None, None) => Ok(Cow::Owned(CompiledBook::standard())),
     }
 }
 
@@ -72,10 +80,19 @@ pub fn rules(reg: &Registry, question: Question) -> Result<String, ApiError> {
             org,
             as_of,
             book,
-        } => to_json(&rules::check(reg, &compile(book)?, &member, &org, as_of)?),
-        Question::Audit { as_of, root, book } => {
-            to_json(&rules::audit(reg, &compile(book)?, root.as_deref(), as_of)?)
-        }
+        } => to_json(&rules::check(
+            reg,
+            &*compile(reg, book)?,
+            &member,
+            &org,
+            as_of,
+        )?),
+        Question::Audit { as_of, root, book } => to_json(&rules::audit(
+            reg,
+            &*compile(reg, book)?,
+            root.as_deref(),
+            as_of,
+        )?),
         Question::Candidates {
             org,
             as_of,
@@ -90,7 +107,7 @@ pub fn rules(reg: &Registry, question: Question) -> Result<String, ApiError> {
             order.limit = limit;
             to_json(&rules::candidates(
                 reg,
-                &compile(book)?,
+                &*compile(reg, book)?,
                 &org,
                 as_of,
                 &order,
