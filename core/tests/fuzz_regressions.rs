@@ -1,0 +1,26 @@
+//! Inputs the cargo-fuzz targets (`fuzz/`, `scripts/test-fuzz.sh`) found, kept as regression
+//! tests with the input inline (minimised). Each test states the contract the input broke.
+//!
+//! A test marked `#[ignore]` is a finding in a file this suite's author does not own: it fails
+//! today and is reported to that file's owner; remove the `#[ignore]` with the fix.
+
+use tongxin::rules::{RuleBook, RuleError};
+
+/// `rules` target, book mode. `RuleBook::from_json` accepts a condition given as a JSON AST
+/// whose attribute is not an identifier (`=party`); `to_json` writes conditions as text
+/// (`=party != cpc`), which the parser refuses, so the book's own JSON does not read back —
+/// against `RuleBook`'s documented round trip (`from_json(to_json(book)) == book`). Such a book
+/// does not compile either (unknown attribute), so nothing unsafe can be done with it; the fix
+/// belongs in core/src/rules/ (refuse non-identifier attribute names when reading an AST, or
+/// write such a condition as its AST).
+#[test]
+#[ignore = "finding in core/src/rules (not owned by the fuzz work): a JSON-AST attribute that is no identifier does not survive to_json/from_json"]
+fn rule_book_json_with_a_non_identifier_attribute_round_trips() {
+    let input = r#"{"common":[{"id":"a","severity":"reject","message_zh":"z","message_en":"e",
+        "body":{"type":"eligibility","when":
+            {"op":"cmp","attr":"=party","cmp":"!=","value":{"name":"cpc"}}}}]}"#;
+    let book = RuleBook::from_json(input).expect("the AST form reads");
+    let json = book.to_json();
+    let again: Result<RuleBook, RuleError> = RuleBook::from_json(&json);
+    assert_eq!(again.as_ref().ok(), Some(&book), "{json}\n{again:?}");
+}
