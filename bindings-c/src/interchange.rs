@@ -54,7 +54,7 @@ fn in_options(e: ApiError) -> Failure {
 /// `options_json` (NULL for the defaults), every field optional:
 /// `{"format":"csv"|"xlsx", "sheet":"…", "sheets":{"orgs":"…","persons":"…","memberships":"…",
 /// "enterprises":"…"}, "encoding":"auto"|"utf8"|"gbk"|"gb18030", "unknown_columns":
-/// "reject"|"ignore", "drop_masked_resident_ids":false, "report":false}`.
+/// "reject"|"ignore", "drop_masked_resident_ids":false, "report":false, "limits":{…}}`.
 /// - `format` `xlsx`: each buffer is an `.xlsx` workbook (the same one may be given for every
 ///   table); the table is read from its sheet in `sheets`, else `sheet`, else the first sheet.
 ///   `sheet`/`sheets` with `csv` are an invalid argument.
@@ -66,6 +66,13 @@ fn in_options(e: ApiError) -> Failure {
 ///   instead of a problem.
 /// - `report`: `false` stops at the first problem; `true` reads every row and reports every
 ///   problem (rows depending on a rejected row are counted as skipped, not checked).
+/// - `limits`: bounds against hostile files, each optional (an absent one keeps its default):
+///   `{"max_file_bytes":536870912, "max_unpacked_bytes":2147483648, "max_rows":10000000,
+///   "max_columns":256, "max_field_bytes":65536}` — bytes per buffer (checked before
+///   decoding), bytes an `.xlsx` workbook unpacks to, data rows per file or sheet, columns of a
+///   header or sheet, UTF-8 bytes per cell. Passing one is a problem with the code
+///   `limit_exceeded` (1009) naming the limit, the value seen, the file and the line, e.g.
+///   "persons.csv, line 3: data row 2, over the limit max_rows = 1".
 ///
 /// On success `*out_summary_json` receives `{"organizations":n,"enterprises":n,"persons":n,
 /// "memberships":n}`: what was added.
@@ -78,8 +85,8 @@ fn in_options(e: ApiError) -> Failure {
 /// receives the report: `{"errors":[{"file","line","column","value","code","number",
 /// "message","rule"}…],"rows_ok":n,"rows_skipped":n}`. `line`, `column`, `value` are `null`
 /// when the problem has none; `code`/`number` are the core's stable interchange codes
-/// (`encoding` 1001 … `invalid_value` 1202 … `rule_violation` 1401); `rule` is
-/// `{"code","number"}` of the registry's own error (e.g. `level_order`, 302) for a
+/// (`encoding` 1001 … `limit_exceeded` 1009 … `invalid_value` 1202 … `rule_violation` 1401);
+/// `rule` is `{"code","number"}` of the registry's own error (e.g. `level_order`, 302) for a
 /// `rule_violation`, else `null`; `message` is the problem's full text. Without `"report":true`
 /// the report holds the one problem found and `rows_ok`/`rows_skipped` are 0 (not counted).
 ///

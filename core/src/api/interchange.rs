@@ -4,7 +4,7 @@
 use super::{to_json, ApiCode, ApiError};
 use crate::command::Meta;
 use crate::interchange::{
-    self, ExportOptions, ImportOptions, ImportReport, ImportSummary, InterchangeError,
+    self, ExportOptions, ImportOptions, ImportReport, ImportSummary, InterchangeError, Limits,
     RosterExport, RosterFile, Rosters, TextEncoding, UnknownColumns,
 };
 use crate::registry::Registry;
@@ -78,6 +78,44 @@ pub struct RosterSheets {
     pub enterprises: Option<String>,
 }
 
+/// Bounds on an import's files (`"limits"`), each optional: an absent one keeps its default
+/// ([`Limits`]: `max_file_bytes` 536870912, `max_unpacked_bytes` 2147483648, `max_rows`
+/// 10000000, `max_columns` 256, `max_field_bytes` 65536). Passing one is an import error whose
+/// report entry has the code `limit_exceeded` (1009).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportLimits {
+    /// Largest file, in bytes.
+    #[serde(default)]
+    pub max_file_bytes: Option<u64>,
+    /// Largest unpacked `.xlsx` workbook (and text of one sheet), in bytes.
+    #[serde(default)]
+    pub max_unpacked_bytes: Option<u64>,
+    /// Most data rows per file or sheet, records per Popolo array.
+    #[serde(default)]
+    pub max_rows: Option<u64>,
+    /// Most columns of a header or sheet.
+    #[serde(default)]
+    pub max_columns: Option<u64>,
+    /// Longest cell, in UTF-8 bytes.
+    #[serde(default)]
+    pub max_field_bytes: Option<u64>,
+}
+
+impl ImportLimits {
+    /// The core's limits: the given ones over the defaults.
+    pub fn core(&self) -> Limits {
+        let d = Limits::default();
+        Limits {
+            max_file_bytes: self.max_file_bytes.unwrap_or(d.max_file_bytes),
+            max_unpacked_bytes: self.max_unpacked_bytes.unwrap_or(d.max_unpacked_bytes),
+            max_rows: self.max_rows.unwrap_or(d.max_rows),
+            max_columns: self.max_columns.unwrap_or(d.max_columns),
+            max_field_bytes: self.max_field_bytes.unwrap_or(d.max_field_bytes),
+        }
+    }
+}
+
 /// Options of [`import_rosters`] and [`check_rosters`]; every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +141,9 @@ pub struct RosterImportOptions {
     /// Read every row and report every problem instead of stopping at the first.
     #[serde(default)]
     pub report: bool,
+    /// Bounds on the files (default: [`Limits::default`]).
+    #[serde(default)]
+    pub limits: ImportLimits,
 }
 
 impl RosterImportOptions {
@@ -114,6 +155,7 @@ impl RosterImportOptions {
                 UnknownColumnsPolicy::Ignore => UnknownColumns::Ignore,
             },
             drop_masked_resident_ids: self.drop_masked_resident_ids,
+            limits: self.limits.core(),
         }
     }
 
@@ -203,6 +245,9 @@ pub struct PopoloImportOptions {
     /// A masked resident ID becomes no resident ID instead of a problem.
     #[serde(default)]
     pub drop_masked_resident_ids: bool,
+    /// Bounds on the document: `max_file_bytes` and `max_rows` (records per array) apply.
+    #[serde(default)]
+    pub limits: ImportLimits,
 }
 
 /// `ImportSummary` as JSON.
@@ -375,6 +420,7 @@ pub fn import_popolo(
     let core = ImportOptions {
         encoding: options.encoding.into(),
         drop_masked_resident_ids: options.drop_masked_resident_ids,
+        limits: options.limits.core(),
         ..ImportOptions::default()
     };
     let summary = interchange::import_popolo(reg, meta, document, &core)

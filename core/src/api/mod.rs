@@ -32,8 +32,8 @@ mod stats;
 pub use ids::{credit_code_info, division_code_info, resident_id_info};
 pub use interchange::{
     check_rosters, export_popolo, export_rosters, import_popolo, import_rosters, Encoding,
-    PopoloExportOptions, PopoloImportOptions, RosterBytes, RosterExportOptions, RosterFormat,
-    RosterImportOptions, RosterSheets, UnknownColumnsPolicy,
+    ImportLimits, PopoloExportOptions, PopoloImportOptions, RosterBytes, RosterExportOptions,
+    RosterFormat, RosterImportOptions, RosterSheets, UnknownColumnsPolicy,
 };
 pub use query::{query, Query};
 pub use rules::{rules, Question};
@@ -148,8 +148,47 @@ impl From<serde_json::Error> for ApiError {
     }
 }
 
-/// Parses a request or value from JSON text (an `invalid_json` error on failure).
+/// Longest JSON text [`parse`], [`parse_options`] and [`parse_commands`] read, in bytes
+/// (256 MiB: the 8,327 commands of the bundled seeds are about 2 MiB). A longer text is an
+/// `invalid_json` error saying so, raised before any of it is parsed; [`parse_bounded`] and
+/// [`parse_commands_bounded`] take another limit.
+pub const MAX_JSON_BYTES: usize = 256 * 1024 * 1024;
+
+/// Deepest nesting of arrays and objects in any JSON the core reads: serde_json's recursion
+/// limit, which this crate never turns off (serde_json's `unbounded_depth` feature is not
+/// enabled). Deeper text is an `invalid_json` error ("recursion limit exceeded"), never a stack
+/// overflow.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// The `invalid_json` error of a text longer than `max` bytes.
+fn too_long(len: usize, max: usize) -> ApiError {
+    Error::Json {
+        line: 1,
+        column: 1,
+        message: format!("the JSON text has {len} bytes, over the limit max_json_bytes = {max}"),
+    }
+    .into()
+}
+
+/// Parses a request or value from JSON text (an `invalid_json` error on failure, or when the
+/// text is longer than [`MAX_JSON_BYTES`] or nests deeper than [`MAX_JSON_DEPTH`]).
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    parse_bounded(text, MAX_JSON_BYTES)
+}
+
+/// [`parse`] with another size limit: a text longer than `max_bytes` is an `invalid_json` error
+/// naming its length and the limit.
+///
+/// ```
+/// use tongxin::api::{self, Query};
+/// let err = api::parse_bounded::<Query>(r#"{"type":"counts"}"#, 8).unwrap_err();
+/// assert_eq!(err.code.as_str(), "invalid_json");
+/// assert!(err.message.ends_with("the JSON text has 17 bytes, over the limit max_json_bytes = 8"));
+/// ```
+pub fn parse_bounded<T: DeserializeOwned>(text: &str, max_bytes: usize) -> Result<T, ApiError> {
+    if text.len() > max_bytes {
+        return Err(too_long(text.len(), max_bytes));
+    }
     Ok(serde_json::from_str(text)?)
 }
 
@@ -172,6 +211,18 @@ pub fn parse_options<T: DeserializeOwned + Default>(text: Option<&str>) -> Resul
 /// the first command that is not a command (or `None` when the text is not an array) and the
 /// error, whose message begins with `[index]`.
 pub fn parse_commands(text: &str) -> Result<Vec<Command>, (Option<usize>, ApiError)> {
+    parse_commands_bounded(text, MAX_JSON_BYTES)
+}
+
+/// [`parse_commands`] with another size limit than [`MAX_JSON_BYTES`]: a longer text is an
+/// `invalid_json` error (index `None`).
+pub fn parse_commands_bounded(
+    text: &str,
+    max_bytes: usize,
+) -> Result<Vec<Command>, (Option<usize>, ApiError)> {
+    if text.len() > max_bytes {
+        return Err((None, too_long(text.len(), max_bytes)));
+    }
     /// Reads the array element by element, counting, so that a failure names its element.
     struct Commands<'c>(&'c std::cell::Cell<Option<usize>>);
     impl<'de> serde::de::Visitor<'de> for Commands<'_> {

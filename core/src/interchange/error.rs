@@ -151,11 +151,23 @@ pub enum InterchangeErrorKind {
         /// The feature.
         feature: &'static str,
     },
-    /// A Popolo document is not JSON of the expected shape.
+    /// A Popolo document is not JSON of the expected shape (JSON nested deeper than 128
+    /// levels is refused here too: serde_json's recursion limit).
     #[error("invalid JSON: {message}")]
     Json {
         /// What the parser said.
         message: String,
+    },
+    /// One of the import's [`Limits`](super::Limits) was passed: the file, sheet, row, header or
+    /// cell is larger than the limit allows (the error's file, line and column say where).
+    #[error("{}, over the limit {limit} = {max}", limit.describe(*found))]
+    LimitExceeded {
+        /// Which limit.
+        limit: super::Limit,
+        /// The value seen (bytes, the number of the data row, columns).
+        found: u64,
+        /// The limit's value.
+        max: u64,
     },
 }
 
@@ -170,6 +182,7 @@ impl InterchangeErrorKind {
         ("sheet_not_found", 1006),
         ("feature_disabled", 1007),
         ("invalid_json", 1008),
+        ("limit_exceeded", 1009),
         ("missing_column", 1101),
         ("unknown_column", 1102),
         ("duplicate_column", 1103),
@@ -192,6 +205,7 @@ impl InterchangeErrorKind {
             Self::SheetNotFound { .. } => "sheet_not_found",
             Self::FeatureDisabled { .. } => "feature_disabled",
             Self::Json { .. } => "invalid_json",
+            Self::LimitExceeded { .. } => "limit_exceeded",
             Self::MissingColumn => "missing_column",
             Self::UnknownColumn { .. } => "unknown_column",
             Self::DuplicateColumn => "duplicate_column",
@@ -233,6 +247,15 @@ impl InterchangeError {
     /// The stable number of the kind.
     pub fn number(&self) -> u32 {
         self.kind.number()
+    }
+
+    /// A passed limit: `found` against `max`, in a whole file (locate it with the struct's
+    /// fields).
+    pub(crate) fn limit(file: &str, limit: super::Limit, found: u64, max: u64) -> Self {
+        InterchangeError::file(
+            file,
+            InterchangeErrorKind::LimitExceeded { limit, found, max },
+        )
     }
 
     /// An error about a whole file.
@@ -301,5 +324,11 @@ mod tests {
         assert_eq!(numbers.len(), InterchangeErrorKind::CODES.len());
         assert_eq!(InterchangeErrorKind::EmptyFile.number(), 1004);
         assert_eq!(InterchangeErrorKind::MissingValue.number(), 1201);
+        let limit = InterchangeErrorKind::LimitExceeded {
+            limit: super::super::Limit::Rows,
+            found: 11,
+            max: 10,
+        };
+        assert_eq!((limit.code(), limit.number()), ("limit_exceeded", 1009));
     }
 }

@@ -85,6 +85,13 @@
 //! (`440305********123X`) unless [`ExportOptions::unmask_resident_ids`] is set; masked numbers
 //! cannot be imported again (see [`ImportOptions::drop_masked_resident_ids`]).
 //!
+//! ## Limits
+//! Every import is bounded by [`ImportOptions::limits`] ([`Limits`]: bytes per file, unpacked
+//! bytes of a workbook, rows per file, columns, bytes per cell), checked before or while
+//! reading; passing one is a `limit_exceeded` error (1009) naming the limit, the value seen, the
+//! file and the line. JSON (Popolo) nested deeper than 128 levels is refused by serde_json's
+//! recursion limit (`invalid_json`).
+//!
 //! ## Popolo
 //! [`export_popolo`] and [`import_popolo`] write and read a [Popolo](https://www.popoloproject.com/)
 //! document; see [`popolo`] for the mapping and its `tongxin` extension.
@@ -92,6 +99,7 @@
 mod columns;
 mod error;
 mod export;
+mod limits;
 mod plan;
 pub mod popolo;
 mod source;
@@ -100,6 +108,7 @@ mod xlsx;
 
 pub use error::{ImportReport, InterchangeError, InterchangeErrorKind};
 pub use export::{export_rosters, ExportOptions, RosterExport};
+pub use limits::{Limit, Limits};
 pub use popolo::{export_popolo, import_popolo};
 pub use text::{decode, encode, TextEncoding};
 
@@ -215,6 +224,9 @@ pub struct ImportOptions {
     /// Import a masked resident ID (`440305********123X`, as exports write by default) as no
     /// resident ID instead of rejecting the row.
     pub drop_masked_resident_ids: bool,
+    /// Bounds on file size, rows, columns and cells (default: [`Limits::default`]); see
+    /// "Limits" in the module docs.
+    pub limits: Limits,
 }
 
 /// How many records an import added.
@@ -296,7 +308,7 @@ fn read<'a>(
 
     let mut org_rows: Vec<OrgRow> = Vec::new();
     if let Origin::Text(t) = &orgs {
-        org_rows.reserve(t.estimated_rows());
+        org_rows.reserve(t.estimated_rows(&options.limits));
         t.for_each_row(options, &mut st.sink, &mut st.rejected, |row| {
             org_rows.push(row.org()?);
             Ok(())
@@ -311,7 +323,7 @@ fn read<'a>(
         &mut st.skipped,
     )?;
     let estimate = |o: &Origin| match o {
-        Origin::Text(t) => t.estimated_rows(),
+        Origin::Text(t) => t.estimated_rows(&options.limits),
         _ => 0,
     };
     let capacity =

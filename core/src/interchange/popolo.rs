@@ -39,6 +39,10 @@
 //!
 //! Import is all or nothing and stops at the first problem; the error's `column` is the JSON
 //! path of the field (`persons[3].tongxin.party`) and, for malformed JSON, `line` its line.
+//! [`ImportOptions::limits`](super::ImportOptions::limits) bounds the document's bytes
+//! (`max_file_bytes`, checked before decoding) and the records of each array (`max_rows`);
+//! JSON nested deeper than 128 levels is refused by serde_json's recursion limit
+//! (`invalid_json`) before anything is built.
 
 use super::columns::{OrgRow, Table};
 use super::error::{InterchangeError, InterchangeErrorKind};
@@ -46,7 +50,7 @@ use super::export::export_resident_id;
 use super::plan::{order_orgs, Origin, Plan};
 use super::source::{Rejected, Sink, Stop};
 use super::text::{decode, TextEncoding};
-use super::{ExportOptions, ImportOptions, ImportSummary};
+use super::{ExportOptions, ImportOptions, ImportSummary, Limit};
 use crate::command::{Command, Meta};
 use crate::date::PartialDate;
 use crate::model::*;
@@ -360,8 +364,30 @@ pub fn import_popolo(
         TextEncoding::Auto => TextEncoding::Utf8,
         e => e,
     };
+    let limits = &options.limits;
+    let size = json.len() as u64;
+    if size > limits.max_file_bytes {
+        return Err(InterchangeError::limit(
+            FILE,
+            Limit::FileBytes,
+            size,
+            limits.max_file_bytes,
+        ));
+    }
     let text = decode(FILE, json, encoding)?;
     let doc = parse(&text)?;
+    for (array, len) in [
+        ("persons", doc.persons.len()),
+        ("organizations", doc.organizations.len()),
+        ("memberships", doc.memberships.len()),
+    ] {
+        if len as u64 > limits.max_rows {
+            return Err(InterchangeError {
+                column: Some(format!("{array}[{}]", limits.max_rows)),
+                ..InterchangeError::limit(FILE, Limit::Rows, limits.max_rows + 1, limits.max_rows)
+            });
+        }
+    }
     let mut sink = Sink {
         report: false,
         errors: Vec::new(),

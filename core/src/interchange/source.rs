@@ -4,7 +4,7 @@
 use super::columns::{Header, Row, Table};
 use super::error::{quote, InterchangeError, InterchangeErrorKind};
 use super::text::decode;
-use super::{FileFormat, ImportOptions, RosterFile};
+use super::{FileFormat, ImportOptions, Limit, Limits, RosterFile};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -96,6 +96,16 @@ impl<'a> TableText<'a> {
         options: &ImportOptions,
     ) -> Result<Self, InterchangeError> {
         let file = source.name.unwrap_or(table.default_file()).to_string();
+        let limits = &options.limits;
+        let size = source.data.len() as u64;
+        if size > limits.max_file_bytes {
+            return Err(InterchangeError::limit(
+                &file,
+                Limit::FileBytes,
+                size,
+                limits.max_file_bytes,
+            ));
+        }
         match source.format {
             FileFormat::Csv => match decode(&file, source.data, options.encoding) {
                 Ok(text) => Ok(TableText {
@@ -112,7 +122,8 @@ impl<'a> TableText<'a> {
                 }
             },
             FileFormat::Xlsx { sheet } => {
-                let (text, rows) = super::xlsx::sheet_to_csv(table, &file, source.data, sheet)?;
+                let (text, rows) =
+                    super::xlsx::sheet_to_csv(table, &file, source.data, sheet, limits)?;
                 Ok(TableText {
                     table,
                     file,
@@ -153,11 +164,59 @@ impl<'a> TableText<'a> {
             })
     }
 
-    /// Rough number of data rows, to reserve space.
-    pub fn estimated_rows(&self) -> usize {
-        match &self.rows {
-            Some(rows) => rows.len(),
-            None => newlines(self.text.as_bytes()) as usize,
+    /// Rough number of data rows, to reserve space (never more than the row limit allows).
+    pub fn estimated_rows(&self, limits: &Limits) -> usize {
+        let rows = match &self.rows {
+            Some(rows) => rows.len() as u64,
+            None => newlines(self.text.as_bytes()),
+        };
+        usize::try_from(rows.min(limits.max_rows)).unwrap_or(0)
+    }
+
+    /// The first limit the record passes: too many fields (`max_columns`) or a field longer
+    /// than `max_field_bytes`, with the field's index.
+    fn over_limits(
+        &self,
+        record: &csv::StringRecord,
+        limits: &Limits,
+    ) -> Option<(Limit, u64, u64, Option<usize>)> {
+        let fields = record.len() as u64;
+        if fields > limits.max_columns {
+            return Some((Limit::Columns, fields, limits.max_columns, None));
+        }
+        // The whole record's bytes first: only a long record needs a look at each field.
+        if record.as_slice().len() as u64 > limits.max_field_bytes {
+            for (i, field) in record.iter().enumerate() {
+                let len = field.len() as u64;
+                if len > limits.max_field_bytes {
+                    return Some((Limit::FieldBytes, len, limits.max_field_bytes, Some(i)));
+                }
+            }
+        }
+        None
+    }
+
+    /// The error for a record over a limit, at `line`, naming the column (a header name, or
+    /// `#n` for a field of the header itself or past it) and quoting the start of the cell.
+    fn limit_error(
+        &self,
+        (limit, found, max, field): (Limit, u64, u64, Option<usize>),
+        line: u64,
+        record: &csv::StringRecord,
+        names: Option<&csv::StringRecord>,
+    ) -> InterchangeError {
+        let column = field.map(|i| {
+            names
+                .and_then(|n| n.get(i))
+                .map(|n| n.trim_start_matches('\u{FEFF}').trim())
+                .filter(|n| !n.is_empty())
+                .map_or_else(|| format!("#{}", i + 1), str::to_string)
+        });
+        InterchangeError {
+            line: Some(line),
+            column,
+            value: field.and_then(|i| record.get(i)).map(quote),
+            ..InterchangeError::limit(&self.file, limit, found, max)
         }
     }
 
@@ -178,13 +237,20 @@ impl<'a> TableText<'a> {
             byte: 0,
             line: 1,
         };
+        let limits = &options.limits;
         let header = match reader.read_record(&mut record) {
-            Ok(true) => Header::resolve(
-                self.table,
-                &self.file,
-                record.iter(),
-                options.unknown_columns,
-            ),
+            Ok(true) => match self.over_limits(&record, limits) {
+                Some(over) => {
+                    let line = self.line(&mut lines, &record, 0);
+                    Err(self.limit_error(over, line, &record, None))
+                }
+                None => Header::resolve(
+                    self.table,
+                    &self.file,
+                    record.iter(),
+                    options.unknown_columns,
+                ),
+            },
             Ok(false) => Err(InterchangeError::file(
                 &self.file,
                 InterchangeErrorKind::EmptyFile,
@@ -195,12 +261,20 @@ impl<'a> TableText<'a> {
             Ok(h) => h,
             Err(e) => return sink.push(e),
         };
+        let names = record.clone();
         let mut index = 0u64;
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
                     index += 1;
+                    if index > limits.max_rows {
+                        // Stops this table, in report mode too: the rest is not read.
+                        let line = self.line(&mut lines, &record, index);
+                        let over = (Limit::Rows, index, limits.max_rows, None);
+                        sink.push(self.limit_error(over, line, &record, None))?;
+                        return Ok(());
+                    }
                     // All fields of the record, concatenated: blank only if every cell is.
                     if record.as_slice().trim().is_empty() {
                         continue;
@@ -212,7 +286,11 @@ impl<'a> TableText<'a> {
                         file: &self.file,
                         line: self.line(&mut lines, &record, index),
                     };
-                    if let Err(e) = f(&row) {
+                    let result = match self.over_limits(&record, limits) {
+                        Some(over) => Err(self.limit_error(over, row.line, &record, Some(&names))),
+                        None => f(&row),
+                    };
+                    if let Err(e) = result {
                         if sink.report {
                             if let (Some(set), Some(id)) =
                                 (rejected.set(self.table), row.trimmed(0))

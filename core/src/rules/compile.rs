@@ -13,7 +13,7 @@
 use super::error::RuleError;
 use super::index::PersonIndex;
 use super::syntax::{format_num, quote, truncate, CmpOp, Expr, Literal, Pos, Value};
-use super::{MAX_AST_DEPTH, MAX_NODES};
+use super::{MAX_AST_DEPTH, MAX_CLAUSES, MAX_NODES};
 use crate::date::{Certainty, PartialDate};
 use crate::ids::CreditCode;
 use crate::model::{Enterprise, Person};
@@ -546,6 +546,7 @@ pub struct Condition {
 pub fn compile(expr: &Expr, context: Context) -> Result<Condition, RuleError> {
     let mut c = Compiler {
         nodes: 0,
+        clauses: 0,
         subs: Vec::new(),
     };
     let tree = c.resolve(expr, context, 0)?;
@@ -567,6 +568,8 @@ pub fn compile_text(text: &str, context: Context) -> Result<Condition, RuleError
 
 struct Compiler {
     nodes: usize,
+    /// Clauses (every node but `and`, `or`, `not` and constants) so far.
+    clauses: usize,
     subs: Vec<Vec<Instr>>,
 }
 
@@ -630,6 +633,18 @@ impl Compiler {
             });
         }
         self.count(1)?;
+        if !matches!(
+            e,
+            Expr::And { .. } | Expr::Or { .. } | Expr::Not { .. } | Expr::Const { .. }
+        ) {
+            self.clauses += 1;
+            if self.clauses > MAX_CLAUSES {
+                return Err(RuleError::TooManyClauses {
+                    at: expr_pos(e),
+                    max: MAX_CLAUSES,
+                });
+            }
+        }
         let leaf = |test, shape| {
             Ok(Node::Leaf(Box::new(Leaf {
                 test,

@@ -93,6 +93,30 @@ pub enum RuleError {
         /// The limit.
         max: usize,
     },
+    /// A condition with more clauses than [`MAX_CLAUSES`](super::MAX_CLAUSES).
+    #[error("{at}condition has more than {max} clauses; expected at most {max} comparisons, `in`s, `has`es and calls in one rule")]
+    TooManyClauses {
+        /// The clause that passed the limit (unknown for an AST).
+        at: Pos,
+        /// The limit.
+        max: usize,
+    },
+    /// A book with more rules than [`MAX_RULES`](super::MAX_RULES).
+    #[error("rule book has {count} rules; expected at most {max} (common, defaults and overrides together)")]
+    TooManyRules {
+        /// The rules of the book.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Rule book JSON longer than [`MAX_BOOK_JSON_LEN`](super::MAX_BOOK_JSON_LEN) bytes.
+    #[error("rule book JSON is {length} bytes long; expected at most {max} bytes")]
+    BookTooLong {
+        /// Length of the text in bytes.
+        length: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A function name the language does not know at this place.
     #[error("line {line}, column {column}: unknown function `{name}`; expected {expected}")]
     UnknownFunction {
@@ -260,6 +284,9 @@ impl RuleError {
         "rule_unexpected_token",
         "rule_too_deep",
         "rule_too_large",
+        "rule_too_many_clauses",
+        "rule_too_many_rules",
+        "rule_book_too_long",
         "rule_unknown_function",
         "rule_invalid_date",
         "rule_unknown_attribute",
@@ -286,6 +313,9 @@ impl RuleError {
             RuleError::UnexpectedToken { .. } => "rule_unexpected_token",
             RuleError::TooDeep { .. } => "rule_too_deep",
             RuleError::TooLarge { .. } => "rule_too_large",
+            RuleError::TooManyClauses { .. } => "rule_too_many_clauses",
+            RuleError::TooManyRules { .. } => "rule_too_many_rules",
+            RuleError::BookTooLong { .. } => "rule_book_too_long",
             RuleError::UnknownFunction { .. } => "rule_unknown_function",
             RuleError::InvalidDate { .. } => "rule_invalid_date",
             RuleError::UnknownAttribute { .. } => "rule_unknown_attribute",
@@ -314,6 +344,7 @@ impl RuleError {
             | RuleError::UnknownFunction { line, column, .. }
             | RuleError::InvalidDate { line, column, .. } => Some((*line, *column)),
             RuleError::TooDeep { at, .. }
+            | RuleError::TooManyClauses { at, .. }
             | RuleError::UnknownAttribute { at, .. }
             | RuleError::UnknownValue { at, .. }
             | RuleError::TypeMismatch { at, .. }

@@ -80,8 +80,18 @@
 //! `title`) — the snake_case names of [`crate::vocab`]. `title`, `education` and `level` are
 //! ordered (`level` follows [`Level`](crate::vocab::Level)'s ladder, national first, so
 //! `level >= district` means district *or lower*); the other vocabularies take only `==`, `!=` and
-//! `in`. Texts are limited to [`MAX_TEXT_LEN`] bytes and [`MAX_NESTING`] nested parentheses, `not`s
-//! and calls; compiled ASTs to [`MAX_AST_DEPTH`] levels and [`MAX_NODES`] nodes.
+//! `in`.
+//!
+//! ## Limits
+//! So that a hostile rule or book can exhaust neither the stack nor memory nor time, texts are
+//! limited to [`MAX_TEXT_LEN`] bytes (`rule_too_long`) and [`MAX_NESTING`] nested parentheses,
+//! `not`s and calls (`rule_too_deep`, with line and column: the parser counts its depth and never
+//! recurses further); compiled ASTs to [`MAX_AST_DEPTH`] levels (`rule_too_deep`),
+//! [`MAX_NODES`] nodes (`rule_too_large`) and [`MAX_CLAUSES`] clauses (`rule_too_many_clauses`);
+//! books to [`MAX_RULES`] rules (`rule_too_many_rules`) and, as JSON, to [`MAX_BOOK_JSON_LEN`]
+//! bytes (`rule_book_too_long`). JSON (books and ASTs) nested deeper than 128 levels stops at
+//! serde_json's recursion limit (`rule_invalid_json`). The limits are constants, not options:
+//! they keep the recursive parts of the engine safe, and a real rule is far smaller.
 //!
 //! Attributes of a member ([`Context::Member`]):
 //!
@@ -147,6 +157,14 @@ pub const MAX_NESTING: usize = 24;
 pub const MAX_AST_DEPTH: usize = 64;
 /// Most AST nodes (values of `in` lists included) accepted by [`compile`].
 pub const MAX_NODES: usize = 4096;
+/// Most clauses (comparisons, `in`, `has`, yes/no attributes and calls, those inside calls
+/// included) in one condition accepted by [`compile`].
+pub const MAX_CLAUSES: usize = 256;
+/// Most rules in one book (common, defaults and overrides together) accepted by
+/// [`RuleBook::compile`].
+pub const MAX_RULES: usize = 100_000;
+/// Longest rule book JSON text accepted by [`RuleBook::from_json`], in bytes (64 MiB).
+pub const MAX_BOOK_JSON_LEN: usize = 64 * 1024 * 1024;
 
 /// The family of a rule (DESIGN §"Membership rules").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -514,6 +532,12 @@ impl RuleBook {
 
     /// Reads a book from JSON (conditions as text or AST). Does not compile it.
     pub fn from_json(json: &str) -> Result<RuleBook, RuleError> {
+        if json.len() > MAX_BOOK_JSON_LEN {
+            return Err(RuleError::BookTooLong {
+                length: json.len(),
+                max: MAX_BOOK_JSON_LEN,
+            });
+        }
         serde_json::from_str(json).map_err(|e| RuleError::json(&e))
     }
 
@@ -524,11 +548,26 @@ impl RuleBook {
 
     /// Checks and compiles every rule.
     pub fn compile(&self) -> Result<CompiledBook, RuleError> {
+        let count = self.common.len()
+            + self.defaults.values().map(Vec::len).sum::<usize>()
+            + self
+                .overrides
+                .values()
+                .map(|o| o.rules.len())
+                .sum::<usize>();
+        if count > MAX_RULES {
+            return Err(RuleError::TooManyRules {
+                count,
+                max: MAX_RULES,
+            });
+        }
         let mut rules = Vec::new();
         let mut list = |rs: &[Rule], scope: String| -> Result<Vec<u32>, RuleError> {
             let mut out = Vec::with_capacity(rs.len());
-            for (i, r) in rs.iter().enumerate() {
-                if rs[..i].iter().any(|o| o.id == r.id) {
+            // A set, not a scan of the rules before: a book of many rules stays linear.
+            let mut seen = std::collections::HashSet::with_capacity(rs.len());
+            for r in rs {
+                if !seen.insert(r.id.as_str()) {
                     return Err(RuleError::DuplicateRule {
                         id: r.id.clone(),
                         scope,
@@ -540,10 +579,12 @@ impl RuleBook {
             Ok(out)
         };
         let common = list(&self.common, "the common rules".into())?;
+        let common_ids: std::collections::HashSet<&str> =
+            self.common.iter().map(|r| r.id.as_str()).collect();
         let mut defaults = vec![Vec::new(); OrgKind::ALL.len()];
         for (kind, rs) in &self.defaults {
             for r in rs {
-                if self.common.iter().any(|c| c.id == r.id) {
+                if common_ids.contains(r.id.as_str()) {
                     return Err(RuleError::DuplicateRule {
                         id: r.id.clone(),
                         scope: format!("the common rules and the defaults of {kind}"),
