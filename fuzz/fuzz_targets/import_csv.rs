@@ -44,6 +44,8 @@ fuzz_target!(|data: &[u8]| {
             UnknownColumns::Ignore
         },
         drop_masked_resident_ids: flags & 8 != 0,
+        // New options (e.g. limits) keep their defaults.
+        ..ImportOptions::default()
     };
     let base = if flags & 16 == 0 {
         Registry::new()
