@@ -292,6 +292,13 @@ typedef enum tx_status {
      * A snapshot's journal does not replay (core `replay_failed`).
      */
     TX_STATUS_REPLAY_FAILED = 904,
+    /**
+     * A journal's hash chain is broken (core `journal_tampered`): an event altered,
+     * inserted, removed or moved, or a head other than the one expected. The message names the
+     * first such event and what was found (`tx_verify_journal_json`, and
+     * `tx_registry_from_json` for a snapshot of `schema_version` 2).
+     */
+    TX_STATUS_JOURNAL_TAMPERED = 905,
 } tx_status;
 
 /**
@@ -678,6 +685,63 @@ enum tx_status tx_registry_import_popolo(struct tx_registry *reg,
                                          char **out_summary_json);
 
 /**
+ * The head of the registry's journal: the SHA-256 hash chaining every event, as 64 lowercase
+ * hex digits ("000…0" for an empty journal). Each event's hash is
+ * SHA-256(previous hash as 32 bytes || the event's compact JSON); keep the head somewhere the
+ * journal's writer cannot change, and a later `tx_verify_journal_json` with it shows any
+ * change to history. Computed from the whole journal on each call (no cost while applying
+ * commands).
+ *
+ * \param reg      non-NULL handle; only read.
+ * \param out_head non-NULL; receives the head on success.
+ * \return `TX_STATUS_OK`; binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_head` (`tx_string_free`).
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_journal_head(const struct tx_registry *reg,
+                                        char **out_head);
+
+/**
+ * Verifies a journal: a JSON array of events each with its `prev` hash, from event 1, as
+ * `tx_registry_query_json` answers `{"type":"journal"}` (and as a snapshot's `journal`
+ * holds them). Recomputes the hash chain and finds the first event altered, inserted,
+ * removed or moved; with `expected_head`, also a journal that does not end at that head (its
+ * last event altered, events removed from its end, or events added after it).
+ *
+ * \param journal_json  the events.
+ * \param expected_head NULL (check the chain only) or the head kept from before: 64 hex
+ *                      digits.
+ * \param out_head      non-NULL; receives the journal's head (64 lowercase hex digits) on
+ *                      success.
+ * \param out_bad_seq   NULL, or receives the seq of the first tampered event (for a head
+ *                      mismatch, the journal's last event), written only on
+ *                      `TX_STATUS_JOURNAL_TAMPERED`.
+ * \return `TX_STATUS_OK`; `TX_STATUS_JOURNAL_TAMPERED`, the message naming the event and what
+ *         was found, e.g. "journal tampered at event 42 (altered): event 43's `prev` is
+ *         `3fa0…` but event 42 hashes to `9bc1…`" (kinds: altered, inserted, removed,
+ *         reordered, head_mismatch); `TX_STATUS_INVALID_JSON` (not an array of events, the
+ *         message naming the element); `TX_STATUS_INVALID_ARGUMENT` (an `expected_head` that
+ *         is not 64 hex digits); binding-level codes.
+ *
+ * Ownership: inputs are borrowed for the call; on success the caller owns `*out_head`
+ * (`tx_string_free`).
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_verify_journal_json(const char *journal_json,
+                                      const char *expected_head,
+                                      char **out_head,
+                                      uint64_t *out_bad_seq);
+
+/**
  * Creates an empty registry.
  *
  * \return a new handle, or NULL only if the library panicked (then `tx_last_error_message`
@@ -702,15 +766,19 @@ void tx_registry_free(struct tx_registry *reg);
 /**
  * Loads a registry from snapshot JSON (as written by `tx_registry_to_json`).
  *
- * The snapshot's journal is replayed through the same validated commands and the records it
- * rebuilds must equal the ones written, so a hand-edited snapshot cannot smuggle in a state
- * the rules forbid.
+ * A snapshot of `schema_version` 2 first has its journal's hash chain checked against its
+ * `head` (see `tx_verify_journal_json`); then the journal is replayed through the same
+ * validated commands and the records it rebuilds must equal the ones written, so a
+ * hand-edited snapshot cannot smuggle in a state the rules forbid. Version 1 snapshots (no
+ * hashes) are replayed and compared.
  *
  * \param json   NUL-terminated UTF-8 snapshot text; borrowed for the call.
  * \param out    non-NULL; receives the new handle on success.
  * \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` (not JSON, or not a snapshot's shape);
  *         `TX_STATUS_UNSUPPORTED_SCHEMA_VERSION` (a snapshot from another version);
- *         `TX_STATUS_REPLAY_FAILED`, `TX_STATUS_SNAPSHOT_MISMATCH`; binding-level codes.
+ *         `TX_STATUS_JOURNAL_TAMPERED` (naming the first altered, inserted, removed or moved
+ *         event); `TX_STATUS_REPLAY_FAILED`, `TX_STATUS_SNAPSHOT_MISMATCH`; binding-level
+ *         codes.
  *
  * Ownership: on success the caller owns `*out` (free with `tx_registry_free`).
  * Thread safety: safe from any thread.
@@ -1029,7 +1097,8 @@ enum tx_status tx_registry_organization_count(const struct tx_registry *reg,
  * | `search_organizations` | `prefix` | organizations whose name starts with it |
  * | `search_persons` | `prefix` | persons whose name starts with it |
  * | `designations_of`, `activities_of`, `advice_of`, `affiliations_of` | `org` | records |
- * | `journal` | `after`? (a seq, default 0) | events with a greater seq |
+ * | `journal` | `after`? (a seq, default 0) | events with a greater seq, each with `prev`, the hash of the event before it |
+ * | `journal_head` | — | `{"head":"<64 hex digits>","events":n}` |
  *
  * `scope` is `direct` (default), `with_branches` or `subtree`; dates are `YYYY-MM-DD`.
  * Example: `{"type":"subtree","org":"sz","date":"2024-05-07"}` → `["sz","futian"]`.

@@ -42,6 +42,7 @@ mod macros;
 pub mod error;
 pub mod ids;
 pub mod interchange;
+pub mod journal;
 
 pub mod registry;
 pub mod rules;
@@ -56,6 +57,7 @@ mod tests;
 pub use error::*;
 pub use ids::*;
 pub use interchange::*;
+pub use journal::*;
 pub use registry::*;
 pub use rules::*;
 pub use stats::*;

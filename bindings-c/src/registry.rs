@@ -133,15 +133,19 @@ pub unsafe extern "C" fn tx_registry_free(reg: *mut tx_registry) {
 
 /// Loads a registry from snapshot JSON (as written by `tx_registry_to_json`).
 ///
-/// The snapshot's journal is replayed through the same validated commands and the records it
-/// rebuilds must equal the ones written, so a hand-edited snapshot cannot smuggle in a state
-/// the rules forbid.
+/// A snapshot of `schema_version` 2 first has its journal's hash chain checked against its
+/// `head` (see `tx_verify_journal_json`); then the journal is replayed through the same
+/// validated commands and the records it rebuilds must equal the ones written, so a
+/// hand-edited snapshot cannot smuggle in a state the rules forbid. Version 1 snapshots (no
+/// hashes) are replayed and compared.
 ///
 /// \param json   NUL-terminated UTF-8 snapshot text; borrowed for the call.
 /// \param out    non-NULL; receives the new handle on success.
 /// \return `TX_STATUS_OK`; `TX_STATUS_INVALID_JSON` (not JSON, or not a snapshot's shape);
 ///         `TX_STATUS_UNSUPPORTED_SCHEMA_VERSION` (a snapshot from another version);
-///         `TX_STATUS_REPLAY_FAILED`, `TX_STATUS_SNAPSHOT_MISMATCH`; binding-level codes.
+///         `TX_STATUS_JOURNAL_TAMPERED` (naming the first altered, inserted, removed or moved
+///         event); `TX_STATUS_REPLAY_FAILED`, `TX_STATUS_SNAPSHOT_MISMATCH`; binding-level
+///         codes.
 ///
 /// Ownership: on success the caller owns `*out` (free with `tx_registry_free`).
 /// Thread safety: safe from any thread.
@@ -648,7 +652,8 @@ pub unsafe extern "C" fn tx_registry_organization_count(
 /// | `search_organizations` | `prefix` | organizations whose name starts with it |
 /// | `search_persons` | `prefix` | persons whose name starts with it |
 /// | `designations_of`, `activities_of`, `advice_of`, `affiliations_of` | `org` | records |
-/// | `journal` | `after`? (a seq, default 0) | events with a greater seq |
+/// | `journal` | `after`? (a seq, default 0) | events with a greater seq, each with `prev`, the hash of the event before it |
+/// | `journal_head` | — | `{"head":"<64 hex digits>","events":n}` |
 ///
 /// `scope` is `direct` (default), `with_branches` or `subtree`; dates are `YYYY-MM-DD`.
 /// Example: `{"type":"subtree","org":"sz","date":"2024-05-07"}` → `["sz","futian"]`.

@@ -120,6 +120,11 @@ pub enum tx_status {
     SnapshotMismatch = 903,
     /// A snapshot's journal does not replay (core `replay_failed`).
     ReplayFailed = 904,
+    /// A journal's hash chain is broken (core `journal_tampered`): an event altered,
+    /// inserted, removed or moved, or a head other than the one expected. The message names the
+    /// first such event and what was found (`tx_verify_journal_json`, and
+    /// `tx_registry_from_json` for a snapshot of `schema_version` 2).
+    JournalTampered = 905,
 }
 
 impl tx_status {
@@ -159,6 +164,7 @@ impl tx_status {
         tx_status::InvalidJson,
         tx_status::SnapshotMismatch,
         tx_status::ReplayFailed,
+        tx_status::JournalTampered,
     ];
 
     /// The status with this number, if there is one.
@@ -212,6 +218,7 @@ impl tx_status {
             tx_status::InvalidJson => "invalid_json\0",
             tx_status::SnapshotMismatch => "snapshot_mismatch\0",
             tx_status::ReplayFailed => "replay_failed\0",
+            tx_status::JournalTampered => "journal_tampered\0",
         }
     }
 

@@ -308,7 +308,7 @@ fn every_export_runs_inside_exactly_one_panic_boundary() {
         }
     }
     assert_eq!(exports, boundaries);
-    assert_eq!(exports, 35, "update this count when adding an export");
+    assert_eq!(exports, 37, "update this count when adding an export");
 }
 
 #[test]
@@ -935,13 +935,15 @@ fn queries_answer_like_the_core() {
         let err = query(reg, &format!(r#"{{"type":"{q}","org":"nope"}}"#)).unwrap_err();
         assert_eq!(err.0, tx_status::NotFound, "{q}");
     }
-    assert_eq!(
-        query(reg, r#"{"type":"journal"}"#).unwrap(),
-        to(&inner.journal())
-    );
+    let (chained, head) = inner.chained_journal();
+    assert_eq!(query(reg, r#"{"type":"journal"}"#).unwrap(), to(&chained));
     assert_eq!(
         query(reg, r#"{"type":"journal","after":12}"#).unwrap(),
-        to(&inner.journal()[12..])
+        to(&chained[12..])
+    );
+    assert_eq!(
+        query(reg, r#"{"type":"journal_head"}"#).unwrap(),
+        format!(r#"{{"head":"{head}","events":{}}}"#, chained.len())
     );
     let (st, msg) = query(reg, r#"{"type":"organization","id":"nope"}"#).unwrap_err();
     assert_eq!(
@@ -1114,7 +1116,7 @@ fn snapshots_round_trip_byte_identical_to_rust() {
 
     // A future schema version, a tampered snapshot, and garbage are refused.
     let mut none: *mut tx_registry = null_mut();
-    let future = text.replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
+    let future = text.replacen("\"schema_version\": 2", "\"schema_version\": 99", 1);
     assert_ne!(future, text);
     assert_eq!(
         unsafe { tx_registry_from_json(c(&future).as_ptr(), &mut none) },
@@ -3456,5 +3458,133 @@ fn typed_check_and_rules_json_follow_the_registry_book_unless_the_handle_has_one
         eligibility(reg, "p1", "sz-zlh", "2024-06-01").unwrap().0,
         standard
     );
+    unsafe { tx_registry_free(reg) };
+}
+
+fn verify_c(
+    journal: &str,
+    expected: Option<&str>,
+) -> Result<String, (tx_status, String, Option<u64>)> {
+    let expected = expected.map(c);
+    let mut head: *mut c_char = null_mut();
+    let mut bad = u64::MAX;
+    let st = unsafe {
+        tx_verify_journal_json(
+            c(journal).as_ptr(),
+            expected.as_ref().map_or(null(), |e| e.as_ptr()),
+            &mut head,
+            &mut bad,
+        )
+    };
+    if st == tx_status::Ok {
+        assert_eq!(bad, u64::MAX, "out_bad_seq written on success");
+        Ok(take(head))
+    } else {
+        assert!(head.is_null());
+        Err((st, last_error(), (bad != u64::MAX).then_some(bad)))
+    }
+}
+
+#[test]
+fn journal_head_and_verification() {
+    let reg = scenario();
+    let inner = unsafe { &(*reg).inner };
+    let mut head: *mut c_char = null_mut();
+    assert_eq!(
+        unsafe { tx_registry_journal_head(reg, &mut head) },
+        tx_status::Ok
+    );
+    let head = take(head);
+    assert_eq!(head, inner.journal_head());
+    assert_eq!(head.len(), 64);
+    let journal = query(reg, r#"{"type":"journal"}"#).unwrap();
+    assert_eq!(verify_c(&journal, Some(&head)), Ok(head.clone()));
+    assert_eq!(verify_c(&journal, None), Ok(head.clone()));
+    assert_eq!(
+        verify_c("[]", None),
+        Ok(tongxin::journal::GENESIS.to_string())
+    );
+
+    // An event edited: the status, the seq, and a message naming both.
+    let mut events: serde_json::Value = serde_json::from_str(&journal).unwrap();
+    events[2]["actor"] = "someone else".into();
+    let (st, msg, seq) = verify_c(&events.to_string(), Some(&head)).unwrap_err();
+    assert_eq!((st, seq), (tx_status::JournalTampered, Some(3)));
+    assert_eq!(st as u32, ErrorCode::JournalTampered.number());
+    assert_eq!(status_name(st), "journal_tampered");
+    assert!(
+        msg.starts_with("journal tampered at event 3 (altered)"),
+        "{msg}"
+    );
+    // An event removed; the last one removed (head mismatch).
+    let mut events: serde_json::Value = serde_json::from_str(&journal).unwrap();
+    events.as_array_mut().unwrap().remove(4);
+    let (st, msg, seq) = verify_c(&events.to_string(), Some(&head)).unwrap_err();
+    assert_eq!((st, seq), (tx_status::JournalTampered, Some(5)), "{msg}");
+    assert!(msg.contains("(removed)"), "{msg}");
+    let mut events: serde_json::Value = serde_json::from_str(&journal).unwrap();
+    let n = events.as_array().unwrap().len() as u64;
+    events.as_array_mut().unwrap().pop();
+    let (_, msg, seq) = verify_c(&events.to_string(), Some(&head)).unwrap_err();
+    assert_eq!(seq, Some(n - 1));
+    assert!(msg.contains("(head_mismatch)"), "{msg}");
+    assert!(verify_c(&events.to_string(), None).is_ok());
+
+    // Bad arguments.
+    let (st, msg, seq) = verify_c("{\"seq\":1}", None).unwrap_err();
+    assert_eq!((st, seq), (tx_status::InvalidJson, None));
+    assert!(msg.starts_with("argument `journal_json`"), "{msg}");
+    let (st, msg, _) = verify_c(r#"[{"seq":1}]"#, None).unwrap_err();
+    assert_eq!(st, tx_status::InvalidJson);
+    assert!(msg.contains("[0]"), "{msg}");
+    let (st, msg, _) = verify_c(&journal, Some("abc")).unwrap_err();
+    assert_eq!(st, tx_status::InvalidArgument);
+    assert!(msg.contains("expected_head"), "{msg}");
+    let mut out: *mut c_char = null_mut();
+    unsafe {
+        assert_eq!(
+            tx_registry_journal_head(null(), &mut out),
+            tx_status::NullArgument
+        );
+        assert_eq!(last_error(), "argument `reg` is NULL");
+        assert_eq!(
+            tx_registry_journal_head(reg, null_mut()),
+            tx_status::NullArgument
+        );
+        assert_eq!(last_error(), "argument `out_head` is NULL");
+        assert_eq!(
+            tx_verify_journal_json(null(), null(), &mut out, null_mut()),
+            tx_status::NullArgument
+        );
+        assert_eq!(last_error(), "argument `journal_json` is NULL");
+        assert_eq!(
+            tx_verify_journal_json(c("[]").as_ptr(), null(), null_mut(), null_mut()),
+            tx_status::NullArgument
+        );
+        assert_eq!(last_error(), "argument `out_head` is NULL");
+        let bad = [0xffu8 as c_char, 0];
+        assert_eq!(
+            tx_verify_journal_json(bad.as_ptr(), null(), &mut out, null_mut()),
+            tx_status::InvalidUtf8
+        );
+    }
+    assert!(out.is_null());
+
+    // A tampered snapshot is refused with the same status.
+    let mut snap: *mut c_char = null_mut();
+    assert_eq!(
+        unsafe { tx_registry_to_json(reg, &mut snap) },
+        tx_status::Ok
+    );
+    let text = take(snap);
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["journal"][1]["at"] = "2030-01-01T00:00:00".into();
+    let mut none: *mut tx_registry = null_mut();
+    assert_eq!(
+        unsafe { tx_registry_from_json(c(&doc.to_string()).as_ptr(), &mut none) },
+        tx_status::JournalTampered
+    );
+    assert!(last_error().contains("event 2 (altered)"));
+    assert!(none.is_null());
     unsafe { tx_registry_free(reg) };
 }

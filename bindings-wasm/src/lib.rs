@@ -12,7 +12,8 @@
 //!   `invalid_argument`, `import`, `rule`, …) — the names of the C front's `tx_status`;
 //! - `status`: the stable number (the C front's `tx_status` value: 3, 101, 302, 902, …);
 //! - `index` (only from `applyBatch`): the command that failed;
-//! - `report` (only from `importRosters`): every problem found, as an object.
+//! - `report` (from `importRosters`): every problem found, as an object; (for
+//!   `journal_tampered`, from `verifyJournal` and `fromJson`): `{seq, kind}`.
 //!
 //! A rejected command leaves the registry exactly as it was, and the registry keeps working
 //! after any error.
@@ -319,7 +320,8 @@ impl Registry {
             .map_err(|e| api_error(ApiError::from(e).context("argument `snapshot`")))
     }
 
-    /// The snapshot of the registry as JSON text (`schema_version` 1).
+    /// The snapshot of the registry as JSON text (`schema_version` 2: each journal event with
+    /// its `prev` hash, and the `head`).
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self) -> String {
         self.inner.to_json()
@@ -374,6 +376,14 @@ impl Registry {
             }
             err
         })
+    }
+
+    /// The head of the journal: the SHA-256 hash chaining every event, 64 lowercase hex digits
+    /// (all zeros for an empty journal). Keep it elsewhere; `verifyJournal` with it later shows
+    /// any change to history.
+    #[wasm_bindgen(js_name = journalHead)]
+    pub fn journal_head(&self) -> String {
+        self.inner.journal_head()
     }
 
     /// Answers a read-only query (`{type: "organization", id}`, `{type: "subtree", org,
@@ -712,6 +722,45 @@ pub fn division_code_check(
         api::division_code_info(&t, table).map_err(|e| e.context("argument `text`"))
     })?;
     answer(&json)
+}
+
+/// Verifies a journal: its events each with `prev` (as `query({type: "journal"})` answers them,
+/// from event 1), given as an array or its JSON text, and optionally the head kept from before.
+/// Answers `{head, events}`; throws `journal_tampered` (905) naming the first altered, inserted,
+/// removed or moved event (or a head mismatch), with `report: {seq, kind}`.
+#[wasm_bindgen(js_name = verifyJournal, unchecked_return_type = "JournalCheck")]
+pub fn verify_journal(
+    #[wasm_bindgen(unchecked_param_type = "ChainedJournalEvent[] | string")] events: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] expected_head: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let events = match events.as_string() {
+        Some(s) => s,
+        None if Array::is_array(&events) => json_text("events", &events)?,
+        None => {
+            return Err(invalid(
+                "events",
+                format!(
+                    "must be an array of journal events, not {}",
+                    type_name(&events)
+                ),
+            ))
+        }
+    };
+    let expected = match expected_head {
+        Some(h) if !h.is_undefined() && !h.is_null() => Some(text("expectedHead", &h)?),
+        _ => None,
+    };
+    let check = api::verify_journal(&events, expected.as_deref()).map_err(|e| match e.code {
+        ApiCode::Core(tongxin::ErrorCode::Json) => api_error(e.context("argument `events`")),
+        ApiCode::InvalidArgument => api_error(ApiError {
+            message: e
+                .message
+                .replacen("expected_head", "argument `expectedHead`", 1),
+            ..e
+        }),
+        _ => api_error(e),
+    })?;
+    answer(&check)
 }
 
 /// The library version (`MAJOR.MINOR.PATCH`), the same as the C front's `tx_version()`.

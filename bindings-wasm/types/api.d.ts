@@ -192,6 +192,26 @@ export interface JournalEvent {
   warnings?: RuleOutcome[];
 }
 
+/** A journal event with `prev`, the hash of the event before it (64 lowercase hex digits, all
+ * zeros before event 1): what `query({type: "journal"})` answers and snapshots hold. */
+export interface ChainedJournalEvent extends JournalEvent {
+  prev: string;
+}
+
+/** What `verifyJournal` and `query({type: "journal_head"})` answer. */
+export interface JournalCheck {
+  /** The hash of the last event (64 lowercase hex digits). */
+  head: string;
+  /** How many events. */
+  events: number;
+}
+
+/** What a `journal_tampered` error reports: the first tampered event and what was found. */
+export interface TamperReport {
+  seq: number;
+  kind: "altered" | "inserted" | "removed" | "reordered" | "head_mismatch";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Queries
 
@@ -216,7 +236,8 @@ export type Query =
   | { type: "activities_of"; org: string }
   | { type: "advice_of"; org: string }
   | { type: "affiliations_of"; org: string }
-  | { type: "journal"; after?: number };
+  | { type: "journal"; after?: number }
+  | { type: "journal_head" };
 
 /** The answer to `{type: "counts"}`. */
 export interface Counts {
@@ -578,8 +599,8 @@ export interface TongxinError extends Error {
   status: number;
   /** `applyBatch`: the command that failed. */
   index?: number;
-  /** `importRosters`: every problem found. */
-  report?: ImportReport;
+  /** `importRosters`: every problem found; `journal_tampered`: the event and what was found. */
+  report?: ImportReport | TamperReport;
 }
 
 /** The optional trailing arguments of the registry's methods (merged into the class). */

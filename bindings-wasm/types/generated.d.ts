@@ -260,7 +260,8 @@ export type QueryType =
   | "activities_of"
   | "advice_of"
   | "affiliations_of"
-  | "journal";
+  | "journal"
+  | "journal_head";
 
 /** The `stat` of a statistic request. */
 export type StatName =
@@ -322,4 +323,5 @@ export type ErrorCodeName =
   | "snapshot_mismatch"
   | "replay_failed"
   | "invalid_rule_book"
-  | "rule_violation";
+  | "rule_violation"
+  | "journal_tampered";

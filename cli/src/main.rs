@@ -150,7 +150,7 @@ enum ExportFormat {
     Csv,
     /// popolo.json.
     Popolo,
-    /// snapshot.json (records and journal, schema_version 1).
+    /// snapshot.json (records and hash-chained journal, schema_version 2).
     Json,
 }
 

@@ -296,7 +296,8 @@ fn export_round_trips_through_validate() {
     let out = tongxin(&["export", &small(), "--to", &to, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let snap = std::fs::read_to_string(out_dir.join("snapshot.json")).expect("snapshot");
-    assert!(snap.contains("\"schema_version\": 1"));
+    assert!(snap.contains("\"schema_version\": 2"));
+    assert!(snap.contains("\"head\": \""));
     let _ = std::fs::remove_dir_all(&out_dir);
 }
 

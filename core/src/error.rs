@@ -4,6 +4,7 @@
 //! ([`ErrorCode::as_str`]) and number ([`ErrorCode::number`]) never change, so the C and WASM fronts
 //! report the same codes. Messages name the ids, fields and dates involved.
 
+use crate::journal::JournalTamper;
 use crate::rules::RuleViolation;
 use crate::vocab::{Level, OrgKind, Relation};
 use chrono::NaiveDate;
@@ -268,7 +269,7 @@ pub enum Error {
         detail: String,
     },
     /// A snapshot's schema version is not one this library reads.
-    #[error("snapshot schema_version {found} is not supported (this library reads version {supported}); upgrade tongxin to load it")]
+    #[error("snapshot schema_version {found} is not supported (this library reads versions 1 to {supported}); upgrade tongxin to load it")]
     UnsupportedSchemaVersion {
         /// The version found.
         found: u32,
@@ -315,6 +316,16 @@ pub enum Error {
         /// Why it failed.
         source: Box<Error>,
     },
+    /// A journal whose hash chain is broken: the first altered, inserted, removed or moved
+    /// event, or a head other than the one expected (see [`crate::journal`]).
+    #[error(transparent)]
+    JournalTampered(Box<JournalTamper>),
+}
+
+impl From<JournalTamper> for Error {
+    fn from(t: JournalTamper) -> Self {
+        Error::JournalTampered(Box::new(t))
+    }
 }
 
 /// Stable codes for [`Error`]s: the same names and numbers in Rust, C and JavaScript.
@@ -367,6 +378,8 @@ pub enum ErrorCode {
     InvalidRuleBook,
     /// A join refused by a membership rule.
     RuleViolation,
+    /// A journal whose hash chain is broken.
+    JournalTampered,
 }
 
 impl ErrorCode {
@@ -395,6 +408,7 @@ impl ErrorCode {
         ErrorCode::Replay,
         ErrorCode::InvalidRuleBook,
         ErrorCode::RuleViolation,
+        ErrorCode::JournalTampered,
     ];
 
     /// The stable snake_case name.
@@ -423,6 +437,7 @@ impl ErrorCode {
             ErrorCode::Replay => "replay_failed",
             ErrorCode::InvalidRuleBook => "invalid_rule_book",
             ErrorCode::RuleViolation => "rule_violation",
+            ErrorCode::JournalTampered => "journal_tampered",
         }
     }
 
@@ -453,6 +468,7 @@ impl ErrorCode {
             ErrorCode::Json => 902,
             ErrorCode::SnapshotMismatch => 903,
             ErrorCode::Replay => 904,
+            ErrorCode::JournalTampered => 905,
         }
     }
 }
@@ -490,6 +506,7 @@ impl Error {
             Error::Replay { .. } => ErrorCode::Replay,
             Error::InvalidRuleBook { .. } => ErrorCode::InvalidRuleBook,
             Error::RuleViolation(_) => ErrorCode::RuleViolation,
+            Error::JournalTampered(_) => ErrorCode::JournalTampered,
         }
     }
 

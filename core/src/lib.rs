@@ -63,6 +63,7 @@ pub mod date;
 pub mod error;
 pub mod ids;
 pub mod interchange;
+pub mod journal;
 pub mod model;
 pub mod registry;
 pub mod rules;

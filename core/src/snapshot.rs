@@ -1,19 +1,27 @@
 //! JSON snapshots of a whole registry.
 //!
 //! A snapshot holds every record *and* the journal that produced them, under a
-//! `schema_version`. Loading replays the journal through the same validated commands and then
-//! checks that the records it rebuilds are exactly the ones written, so a snapshot edited by hand
-//! cannot smuggle in a state the rules forbid. Writing the loaded registry again gives the same
-//! bytes.
+//! `schema_version`. Since version 2 each journal event carries `prev`, the hash of the event
+//! before it, and the snapshot records its `head`, the hash of the last event (the chain of
+//! [`crate::journal`]). Loading first checks that chain — an event altered, inserted, removed
+//! or moved is refused with [`ErrorCode::JournalTampered`](crate::ErrorCode::JournalTampered)
+//! naming the first such event — then replays the journal through the same validated commands
+//! and checks that the records it rebuilds are exactly the ones written, so a snapshot edited by
+//! hand cannot smuggle in a state the rules forbid. Writing the loaded registry again gives the
+//! same bytes.
+//!
+//! Version 1 snapshots (no hashes) still load, replayed and compared as before; written again
+//! they become version 2, their chain computed then.
 
 use crate::command::Event;
 use crate::error::Error;
+use crate::journal::{self, ChainedEvent};
 use crate::model::*;
 use crate::registry::Registry;
 use serde::{Deserialize, Serialize};
 
-/// The snapshot schema version this library writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The snapshot schema version this library writes (it reads 1 and 2).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// An organization with its parent history and council terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,8 +35,9 @@ pub struct OrganizationState {
     pub terms: Vec<Term>,
 }
 
-/// Everything a registry holds, in a serde-stable shape. The membership rule book, if any, is
-/// the one the journal's last `set_rule_book` event sets; replaying the journal compiles it again.
+/// Everything a registry holds, in a serde-stable shape (`schema_version` 2). The membership
+/// rule book, if any, is the one the journal's last `set_rule_book` event sets; replaying the
+/// journal compiles it again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
@@ -50,8 +59,59 @@ pub struct Snapshot {
     pub advice: Vec<Advice>,
     /// Affiliations.
     pub affiliations: Vec<Affiliation>,
-    /// The journal of accepted events.
-    pub journal: Vec<Event>,
+    /// The journal of accepted events, each with the hash of the one before.
+    pub journal: Vec<ChainedEvent>,
+    /// The hash of the journal's last event ([`journal::GENESIS`] when it is empty).
+    pub head: String,
+}
+
+/// A `schema_version` 1 snapshot: no hashes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotV1 {
+    /// Always 1 (read before, by `VersionOnly`).
+    #[serde(rename = "schema_version")]
+    _schema_version: u32,
+    organizations: Vec<OrganizationState>,
+    persons: Vec<Person>,
+    enterprises: Vec<Enterprise>,
+    memberships: Vec<Membership>,
+    designations: Vec<Designation>,
+    activities: Vec<Activity>,
+    advice: Vec<Advice>,
+    affiliations: Vec<Affiliation>,
+    journal: Vec<Event>,
+}
+
+impl SnapshotV1 {
+    /// The version 2 shape, with the given `prev` of each event and head.
+    fn upgrade(self, prevs: impl Fn(&[Event]) -> (Vec<String>, String)) -> Snapshot {
+        let (prevs, head) = prevs(&self.journal);
+        Snapshot {
+            schema_version: SCHEMA_VERSION,
+            organizations: self.organizations,
+            persons: self.persons,
+            enterprises: self.enterprises,
+            memberships: self.memberships,
+            designations: self.designations,
+            activities: self.activities,
+            advice: self.advice,
+            affiliations: self.affiliations,
+            journal: self
+                .journal
+                .into_iter()
+                .zip(prevs.into_iter().chain(std::iter::repeat(String::new())))
+                .map(|(event, prev)| ChainedEvent { event, prev })
+                .collect(),
+            head,
+        }
+    }
+}
+
+/// A snapshot document as read, by version.
+enum Read {
+    V1(SnapshotV1),
+    V2(Snapshot),
 }
 
 #[derive(Deserialize)]
@@ -81,30 +141,58 @@ fn first_difference<T: PartialEq + Serialize>(
     ))
 }
 
+/// Reads a snapshot document of any supported version. Checks the version before the shape, so
+/// a document from a future version reports its version rather than a field it does not know.
+fn read(text: &str) -> Result<Read, Error> {
+    let version: VersionOnly = serde_json::from_str(text).map_err(|e| Error::json(&e))?;
+    match version.schema_version {
+        Some(1) => Ok(Read::V1(
+            serde_json::from_str(text).map_err(|e| Error::json(&e))?,
+        )),
+        Some(SCHEMA_VERSION) => Ok(Read::V2(
+            serde_json::from_str(text).map_err(|e| Error::json(&e))?,
+        )),
+        Some(found) => Err(Error::UnsupportedSchemaVersion {
+            found,
+            supported: SCHEMA_VERSION,
+        }),
+        None => Err(Error::Json {
+            line: 1,
+            column: 1,
+            message: "missing field `schema_version`".into(),
+        }),
+    }
+}
+
 impl Snapshot {
     /// Reads a snapshot document. Checks the version before the shape, so a document from a
-    /// future version reports its version rather than a field it does not know.
+    /// future version reports its version rather than a field it does not know. A version 1
+    /// document comes back in the version 2 shape, its chain and head computed from its
+    /// journal.
     pub fn from_json(text: &str) -> Result<Snapshot, Error> {
-        let version: VersionOnly = serde_json::from_str(text).map_err(|e| Error::json(&e))?;
-        match version.schema_version {
-            Some(SCHEMA_VERSION) => serde_json::from_str(text).map_err(|e| Error::json(&e)),
-            Some(found) => Err(Error::UnsupportedSchemaVersion {
-                found,
-                supported: SCHEMA_VERSION,
+        Ok(match read(text)? {
+            Read::V1(v1) => v1.upgrade(|events| {
+                let (chained, head) = journal::link(events.to_vec());
+                (chained.into_iter().map(|c| c.prev).collect(), head)
             }),
-            None => Err(Error::Json {
-                line: 1,
-                column: 1,
-                message: "missing field `schema_version`".into(),
-            }),
-        }
+            Read::V2(s) => s,
+        })
     }
 
-    /// Rebuilds the registry from the journal and checks it against the records written.
+    /// Checks the journal's hash chain against `head` ([`journal::verify_journal`]), then
+    /// rebuilds the registry from the journal and checks it against the records written.
     pub fn into_registry(self) -> Result<Registry, Error> {
-        let registry = Registry::replay(&self.journal)?;
-        let rebuilt = registry.snapshot();
-        let difference = first_difference("journal", &self.journal, &rebuilt.journal)
+        journal::verify_journal(&self.journal, Some(&self.head))?;
+        self.rebuild()
+    }
+
+    /// Replays the journal and compares the records (the chain already checked, or absent).
+    fn rebuild(self) -> Result<Registry, Error> {
+        let registry = Registry::replay(self.journal.iter().map(|c| &c.event))?;
+        let written: Vec<&Event> = self.journal.iter().map(|c| &c.event).collect();
+        let replayed: Vec<&Event> = registry.journal().iter().collect();
+        let rebuilt = registry.records_snapshot();
+        let difference = first_difference("journal", &written, &replayed)
             .or_else(|| {
                 first_difference("organizations", &self.organizations, &rebuilt.organizations)
             })
@@ -125,8 +213,19 @@ impl Snapshot {
 }
 
 impl Registry {
-    /// Everything the registry holds, as a [`Snapshot`].
+    /// Everything the registry holds, as a [`Snapshot`] (the journal chained, see
+    /// [`crate::journal`]).
     pub fn snapshot(&self) -> Snapshot {
+        let (journal, head) = self.chained_journal();
+        Snapshot {
+            journal,
+            head,
+            ..self.records_snapshot()
+        }
+    }
+
+    /// The records, with an empty journal.
+    fn records_snapshot(&self) -> Snapshot {
         Snapshot {
             schema_version: SCHEMA_VERSION,
             organizations: self
@@ -144,7 +243,8 @@ impl Registry {
             activities: self.activities().cloned().collect(),
             advice: self.advice_records().cloned().collect(),
             affiliations: self.affiliations().cloned().collect(),
-            journal: self.journal().to_vec(),
+            journal: Vec::new(),
+            head: journal::GENESIS.to_string(),
         }
     }
 
@@ -156,8 +256,12 @@ impl Registry {
     }
 
     /// Loads a registry from snapshot JSON (see [`Snapshot::from_json`] and
-    /// [`Snapshot::into_registry`]).
+    /// [`Snapshot::into_registry`]). A version 1 snapshot, which has no hashes, is replayed and
+    /// compared without computing its chain.
     pub fn from_json(text: &str) -> Result<Registry, Error> {
-        Snapshot::from_json(text)?.into_registry()
+        match read(text)? {
+            Read::V1(v1) => v1.upgrade(|_| (Vec::new(), String::new())).rebuild(),
+            Read::V2(s) => s.into_registry(),
+        }
     }
 }

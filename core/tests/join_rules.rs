@@ -264,27 +264,36 @@ fn replay_and_snapshots_reproduce_the_book_and_the_warnings() {
         ErrorCode::RuleViolation,
     );
 
-    // A snapshot whose recorded warnings differ from what replay computes does not load.
+    // A snapshot whose recorded warnings were edited is refused by its hash chain; with the
+    // chain recomputed, warnings that differ from what replay computes still do not load.
     let tampered = json.replacen("Over 40", "Over 50", 1);
     assert_ne!(tampered, json);
     let err = Registry::from_json(&tampered).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::JournalTampered, "{err}");
+    let mut snap = tongxin::snapshot::Snapshot::from_json(&tampered).unwrap();
+    let events: Vec<Event> = snap.journal.into_iter().map(|c| c.event).collect();
+    (snap.journal, snap.head) = tongxin::journal::link(events);
+    let err = snap.into_registry().unwrap_err();
     assert_eq!(err.code(), ErrorCode::SnapshotMismatch, "{err}");
     // Nor does one whose journal joins someone its book refuses.
     let mut lax = shenzhen();
     lax.apply(&meta(), join("p3", "sz", "2024-06-01")).unwrap();
+    // (Its hash chain recomputed, as whoever edits a journal can: the replay still refuses it.)
     let mut snap = lax.snapshot();
-    let n = snap.journal.len();
-    let joined = snap.journal.pop().unwrap();
-    snap.journal.push(Event {
+    let mut events: Vec<Event> = snap.journal.into_iter().map(|c| c.event).collect();
+    let n = events.len();
+    let joined = events.pop().unwrap();
+    events.push(Event {
         seq: n as u64,
         command: set(Some(RuleBook::standard())),
         warnings: Warnings::new(),
         ..joined.clone()
     });
-    snap.journal.push(Event {
+    events.push(Event {
         seq: n as u64 + 1,
         ..joined
     });
+    (snap.journal, snap.head) = tongxin::journal::link(events);
     let err = snap.into_registry().unwrap_err();
     assert_eq!(err.code(), ErrorCode::Replay, "{err}");
     assert!(

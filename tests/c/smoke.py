@@ -342,7 +342,8 @@ def main():
             print(f"snapshot: {len(text.encode())} bytes, reloaded with {orgs.value} organizations, identical: yes")
         finally:
             lib.tx_registry_free(loaded)
-        future = text.replace('"schema_version": 1', '"schema_version": 2', 1)
+        check('"schema_version": 2' in text, "snapshot schema_version 2")
+        future = text.replace('"schema_version": 2', '"schema_version": 3', 1)
         none = c_void_p()
         check(lib.tx_registry_from_json(b(future), byref(none)) == UNSUPPORTED_SCHEMA_VERSION,
               "future schema version")

@@ -742,7 +742,7 @@ static void test_snapshot_round_trip(void) {
     char *future = NULL;
     char *tampered = NULL;
 
-    CHECK(json != NULL && strstr(json, "\"schema_version\": 1") != NULL);
+    CHECK(json != NULL && strstr(json, "\"schema_version\": 2") != NULL);
     CHECK_OK(tx_registry_from_json(json, &loaded));
     CHECK(loaded != NULL);
     again = snapshot(loaded);
@@ -752,10 +752,10 @@ static void test_snapshot_round_trip(void) {
     CHECK_OK(tx_registry_leave(loaded, AT, ACTOR, "p4", "ft-street", "2024-07-01"));
     CHECK(members(loaded, "sz-zlh", "2024-07-01", "subtree") == 3);
 
-    future = replace_first(json, "\"schema_version\": 1", "\"schema_version\": 2");
+    future = replace_first(json, "\"schema_version\": 2", "\"schema_version\": 3");
     CHECK(future != NULL);
     CHECK_STATUS(tx_registry_from_json(future, &none), TX_STATUS_UNSUPPORTED_SCHEMA_VERSION);
-    CHECK_MESSAGE_HAS("schema_version 2");
+    CHECK_MESSAGE_HAS("schema_version 3");
     tampered = replace_first(json, "\"王芳\"", "\"王小芳\"");
     CHECK(tampered != NULL);
     CHECK_STATUS(tx_registry_from_json(tampered, &none), TX_STATUS_SNAPSHOT_MISMATCH);
@@ -1967,6 +1967,96 @@ static void test_registry_rule_book(void) {
     tx_registry_free(reg);
 }
 
+/* ---------------------------------------------------------------- tamper-evident journal */
+
+static void test_journal_chain(void) {
+    tx_registry *reg = scenario();
+    tx_registry *none = NULL;
+    char *head = NULL;
+    char *journal = NULL;
+    char *verified = NULL;
+    char *tampered = NULL;
+    char *json = NULL;
+    char *bad_snapshot = NULL;
+    uint64_t bad_seq = 0;
+    char *empty_head = NULL;
+    tx_registry *empty = tx_registry_new();
+
+    /* The head: 64 lowercase hex digits; an empty journal's is all zeros. */
+    CHECK_OK(tx_registry_journal_head(reg, &head));
+    CHECK(head != NULL && strlen(head) == 64 && strspn(head, "0123456789abcdef") == 64);
+    CHECK_OK(tx_registry_journal_head(empty, &empty_head));
+    CHECK_STR(empty_head, "0000000000000000000000000000000000000000000000000000000000000000");
+
+    /* The journal (each event with its `prev`) verifies to the same head. */
+    CHECK_OK(tx_registry_query_json(reg, "{\"type\":\"journal\"}", &journal));
+    CHECK(journal != NULL && strstr(journal, "\"prev\":\"0000000000") != NULL);
+    CHECK_OK(tx_verify_journal_json(journal, head, &verified, &bad_seq));
+    CHECK_STR(verified, head);
+    CHECK(bad_seq == 0);
+    tx_string_free(verified);
+    verified = NULL;
+    CHECK_OK(tx_verify_journal_json(journal, NULL, &verified, NULL));
+    CHECK_STR(verified, head);
+    tx_string_free(verified);
+    verified = NULL;
+
+    /* Event 1 edited: refused at event 1, the seq written to out_bad_seq. */
+    tampered = replace_first(journal, "\"actor\":\"clerk\"", "\"actor\":\"clerc\"");
+    CHECK(tampered != NULL);
+    CHECK_STATUS(tx_verify_journal_json(tampered, head, &verified, &bad_seq),
+                 TX_STATUS_JOURNAL_TAMPERED);
+    CHECK_MESSAGE_HAS("journal tampered at event 1 (altered)");
+    CHECK(bad_seq == 1);
+    CHECK(verified == NULL);
+    CHECK((int)TX_STATUS_JOURNAL_TAMPERED == 905);
+    CHECK_STR(tx_status_name(TX_STATUS_JOURNAL_TAMPERED), "journal_tampered");
+    /* Another head than the one kept: the journal does not end where it should. */
+    bad_seq = 0;
+    CHECK_STATUS(tx_verify_journal_json(journal,
+                                        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                                        &verified, &bad_seq),
+                 TX_STATUS_JOURNAL_TAMPERED);
+    CHECK_MESSAGE_HAS("(head_mismatch)");
+    CHECK(bad_seq > 1);
+
+    /* A snapshot whose journal was edited does not load, naming the event. */
+    CHECK_OK(tx_registry_to_json(reg, &json));
+    bad_snapshot = replace_first(json, "\"actor\": \"clerk\"", "\"actor\": \"clerc\"");
+    CHECK(bad_snapshot != NULL);
+    CHECK_STATUS(tx_registry_from_json(bad_snapshot, &none), TX_STATUS_JOURNAL_TAMPERED);
+    CHECK_MESSAGE_HAS("event 1 (altered)");
+    CHECK(none == NULL);
+
+    /* Bad arguments. */
+    CHECK_STATUS(tx_verify_journal_json(journal, "xyz", &verified, NULL),
+                 TX_STATUS_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("expected_head");
+    CHECK_STATUS(tx_verify_journal_json("[{\"seq\":1}]", NULL, &verified, NULL),
+                 TX_STATUS_INVALID_JSON);
+    CHECK_MESSAGE_HAS("journal_json");
+    CHECK_STATUS(tx_verify_journal_json("not json", NULL, &verified, NULL),
+                 TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_verify_journal_json(NULL, NULL, &verified, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_verify_journal_json(journal, NULL, NULL, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_verify_journal_json(BAD_UTF8, NULL, &verified, NULL),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_verify_journal_json(journal, BAD_UTF8, &verified, NULL),
+                 TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_journal_head(NULL, &verified), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_journal_head(reg, NULL), TX_STATUS_NULL_ARGUMENT);
+    CHECK(verified == NULL);
+
+    free(tampered);
+    free(bad_snapshot);
+    tx_string_free(json);
+    tx_string_free(journal);
+    tx_string_free(head);
+    tx_string_free(empty_head);
+    tx_registry_free(empty);
+    tx_registry_free(reg);
+}
+
 int main(void) {
     static const struct test tests[] = {
         T(test_version),          T(test_status_names_and_numbers), T(test_new_and_free),
@@ -1979,7 +2069,7 @@ int main(void) {
         T(test_check_rosters),    T(test_export_rosters),           T(test_popolo),
         T(test_threads),          T(test_rules_json),               T(test_check_eligibility),
         T(test_set_rule_book_json), T(test_rollup_totals),          T(test_organization_id_at),
-        T(test_registry_rule_book),
+        T(test_registry_rule_book), T(test_journal_chain),
     };
     size_t i;
     int passed = 0;

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import assert from "node:assert/strict";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
@@ -32,4 +33,21 @@ export function seeded() {
 /** A roster fixture of the command-line tool's tests, as text. */
 export function fixture(set, file) {
   return readFileSync(path.join(ROOT, "cli/tests/fixtures", set, file), "utf8");
+}
+
+/** Runs `f`, which must throw a TongxinError with `code` (and a `status` number and a
+ * message); returns the error. */
+export function throwsCode(f, code) {
+  let err;
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof Error, `expected a thrown Error with code ${code}`);
+  assert.equal(err.name, "TongxinError", String(err));
+  assert.equal(err.code, code, `${err.code}: ${err.message}`);
+  assert.equal(typeof err.status, "number");
+  assert.ok(err.message.length > 0);
+  return err;
 }

@@ -3,6 +3,7 @@
 import init, {
   Registry,
   residentIdCheck,
+  verifyJournal,
   version,
   type Command,
   type Meta,
@@ -15,6 +16,8 @@ import init, {
   type TongxinError,
   type ErrorCodeName,
   type Level,
+  type JournalCheck,
+  type ChainedJournalEvent,
 } from "../../bindings-wasm/pkg/web/tongxin.js";
 
 export async function usage(): Promise<void> {
@@ -62,6 +65,11 @@ export async function usage(): Promise<void> {
     void [code, status];
   }
   const level: Level = "district";
+  const head: string = reg.journalHead();
+  const chained: ChainedJournalEvent[] = reg.query({ type: "journal" });
+  const verified: JournalCheck = verifyJournal(chained, head);
+  const prev: string = chained[0].prev;
+  void [verified.head, verified.events, prev];
 
   // @ts-expect-error: not a command type
   const bad: Command = { type: "teleport" };

@@ -41,6 +41,7 @@ pub use stats::{stats_csv, stats_json, Stat};
 
 use crate::command::{Command, Event, Meta};
 use crate::error::{Error, ErrorCode};
+use crate::journal::{ChainedEvent, TamperKind};
 use crate::registry::Registry;
 use crate::rules::RuleError;
 use serde::de::DeserializeOwned;
@@ -104,7 +105,8 @@ pub struct ApiError {
     /// What was wrong and where.
     pub message: String,
     /// For [`ApiCode::Import`] from [`import_rosters`]: the report
-    /// (`{"errors":[…],"rows_ok":n,"rows_skipped":n}`).
+    /// (`{"errors":[…],"rows_ok":n,"rows_skipped":n}`); for a
+    /// [`journal_tampered`](ErrorCode::JournalTampered) error: `{"seq":n,"kind":"…"}`.
     pub report: Option<String>,
 }
 
@@ -131,9 +133,30 @@ impl ApiError {
 }
 
 impl From<Error> for ApiError {
+    /// The core error's code and message; a [`journal_tampered`](ErrorCode::JournalTampered)
+    /// error also gets the report `{"seq":n,"kind":"altered"|"inserted"|"removed"|"reordered"|
+    /// "head_mismatch"}`.
     fn from(e: Error) -> Self {
-        ApiError::new(ApiCode::Core(e.code()), e.to_string())
+        let report = match &e {
+            Error::JournalTampered(t) => serde_json::to_string(&TamperReport {
+                seq: t.seq,
+                kind: t.kind,
+            })
+            .ok(),
+            _ => None,
+        };
+        ApiError {
+            code: ApiCode::Core(e.code()),
+            message: e.to_string(),
+            report,
+        }
     }
+}
+
+#[derive(Serialize)]
+struct TamperReport {
+    seq: u64,
+    kind: TamperKind,
 }
 
 impl From<RuleError> for ApiError {
@@ -306,5 +329,57 @@ pub fn apply_batch(reg: &mut Registry, meta: &Meta, commands: &str) -> Result<us
             index,
             error: ApiError::from(e).context(&format!("command [{index}] ({name})")),
         }
+    })
+}
+
+/// The answer of [`verify_journal`] and of the `journal_head` query: the journal's head hash
+/// and its number of events; JSON `{"head":"…","events":n}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalCheck {
+    /// The hash of the last event (lowercase hex; 64 zeros for an empty journal).
+    pub head: String,
+    /// How many events.
+    pub events: usize,
+}
+
+/// Verifies a journal given as JSON: an array of events with their `prev` hashes, as the
+/// `journal` query answers them (from the first event), checked by
+/// [`journal::verify_journal`](crate::journal::verify_journal) — and, when `expected_head` is
+/// given (64 hex digits), against that head. The answer is `{"head":"…","events":n}`.
+///
+/// Errors: `invalid_json` for text that is not such an array (the message names the element);
+/// `invalid_argument` for an `expected_head` that is not 64 hex digits; `journal_tampered`
+/// (905) naming the first altered, inserted, removed or moved event, or a head mismatch, with
+/// the report `{"seq":n,"kind":"…"}`.
+pub fn verify_journal(events: &str, expected_head: Option<&str>) -> Result<String, ApiError> {
+    to_json(&check_journal(events, expected_head)?)
+}
+
+/// [`verify_journal`], answering the [`JournalCheck`] itself.
+pub fn check_journal(events: &str, expected_head: Option<&str>) -> Result<JournalCheck, ApiError> {
+    if let Some(h) = expected_head {
+        if crate::journal::from_hex(h).is_none() {
+            let shown: String = h.chars().take(80).collect();
+            return Err(ApiError::invalid(
+                "expected_head",
+                format!("`{shown}` is not a hash of 64 hex digits"),
+            ));
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(events);
+    let events: Vec<ChainedEvent> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let err = ApiError::from(e.into_inner());
+        if path == "." {
+            err
+        } else {
+            err.context(&path)
+        }
+    })?;
+    de.end()?;
+    let head = crate::journal::verify_journal(&events, expected_head).map_err(Error::from)?;
+    Ok(JournalCheck {
+        head,
+        events: events.len(),
     })
 }

@@ -2,7 +2,9 @@
 //! their answers back to JSON.
 
 use super::{to_json as json, ApiError};
+use crate::command::Event;
 use crate::error::{Entity, Error};
+use crate::journal::{to_hex, Chainer};
 use crate::model::MemberRef;
 use crate::registry::{MemberScope, Registry};
 use chrono::NaiveDate;
@@ -124,12 +126,25 @@ pub enum Query {
         /// Organization id.
         org: String,
     },
-    /// Journal events with a sequence number greater than `after`.
+    /// Journal events with a sequence number greater than `after`, each with `prev`, the hash
+    /// of the event before it (see [`crate::journal`]).
     Journal {
         /// Last sequence number already seen (default 0: the whole journal).
         #[serde(default)]
         after: u64,
     },
+    /// The journal's head hash and its number of events: `{"head":"…","events":n}`.
+    JournalHead {},
+}
+
+/// A journal event with its `prev`, borrowed (the JSON of a [`ChainedEvent`]).
+///
+/// [`ChainedEvent`]: crate::journal::ChainedEvent
+#[derive(Serialize)]
+struct ChainedRef<'a> {
+    #[serde(flatten)]
+    event: &'a Event,
+    prev: String,
 }
 
 #[derive(Serialize)]
@@ -150,7 +165,8 @@ fn not_found(entity: Entity, id: &str) -> ApiError {
 
 /// Answers a [`Query`] from `reg` as the JSON of the registry's answer: a record for
 /// `organization`/`person`/`enterprise` (`not_found` when there is none), ids in pre-order for
-/// the tree queries, records for the lists, journal events for `journal`.
+/// the tree queries, records for the lists, journal events with their `prev` hash for `journal`
+/// (the chain is computed from the first event on each call).
 pub fn query(reg: &Registry, query: Query) -> Result<String, ApiError> {
     match query {
         Query::Organization { id } => json(
@@ -189,8 +205,22 @@ pub fn query(reg: &Registry, query: Query) -> Result<String, ApiError> {
         Query::AdviceOf { org } => json(&reg.advice_of(&org)?),
         Query::AffiliationsOf { org } => json(&reg.affiliations_of(&org)?),
         Query::Journal { after } => {
-            let events: Vec<_> = reg.journal().iter().filter(|e| e.seq > after).collect();
+            let mut chain = Chainer::new();
+            let mut events = Vec::new();
+            for event in reg.journal() {
+                if event.seq > after {
+                    events.push(ChainedRef {
+                        event,
+                        prev: to_hex(chain.head()),
+                    });
+                }
+                chain.push(event);
+            }
             json(&events)
         }
+        Query::JournalHead {} => json(&super::JournalCheck {
+            head: reg.journal_head(),
+            events: reg.journal().len(),
+        }),
     }
 }
