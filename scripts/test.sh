@@ -34,7 +34,7 @@ python3 examples/data/generate_seeds.py --check
 step "seed-facts demo"
 cargo run --release -q -p tongxin-examples --bin seed-demo -- --quiet
 
-for front in scripts/test-c.sh scripts/build-wasm.sh scripts/test-wasm.sh scripts/test-web.sh; do
+for front in scripts/test-c.sh scripts/build-wasm.sh scripts/test-wasm.sh scripts/test-web.sh scripts/test-fuzz.sh; do
   step "$front"
   bash "$front"
 done

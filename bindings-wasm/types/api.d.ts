@@ -499,8 +499,18 @@ export interface RosterFiles {
   enterprises?: string | Uint8Array;
 }
 
+/** Bounds on an import's files; an absent one keeps its default (SECURITY.md). */
+export interface ImportLimits {
+  max_file_bytes?: number;
+  max_unpacked_bytes?: number;
+  max_rows?: number;
+  max_columns?: number;
+  max_field_bytes?: number;
+}
+
 /** Options of `importRosters` and `checkRosters`. */
 export interface RosterImportOptions {
+  limits?: ImportLimits;
   format?: "csv" | "xlsx";
   sheet?: string;
   sheets?: { orgs?: string; persons?: string; memberships?: string; enterprises?: string };
@@ -559,6 +569,7 @@ export interface PopoloExportOptions {
 
 /** Options of `importPopolo`. */
 export interface PopoloImportOptions {
+  limits?: ImportLimits;
   encoding?: Encoding | "utf-8";
   drop_masked_resident_ids?: boolean;
 }

@@ -313,3 +313,14 @@ test("the seed dataset loads and answers", () => {
   assert.equal(reg.query({ type: "journal", after: 0 }).length, seedCommands().length);
   assert.ok(counts.organizations > 100 && counts.persons > 1000);
 });
+
+test("import limits reach the core from JavaScript", () => {
+  const reg = new tx.Registry();
+  const files = { orgs: fixture("small", "orgs.csv"), persons: fixture("small", "persons.csv") };
+  const before = reg.toJson();
+  const e = throwsCode(() => reg.importRosters(META, files, { limits: { max_rows: 1 } }), "import");
+  assert.match(e.message, /max_rows = 1/);
+  assert.equal(reg.toJson(), before);
+  throwsCode(() => reg.importRosters(META, files, { limits: { max_wishes: 3 } }), "invalid_json");
+  assert.ok(reg.importRosters(META, files, { limits: { max_rows: 1000 } }).organizations > 0);
+});

@@ -421,7 +421,12 @@ pub(crate) fn prefix8(s: &str) -> u64 {
             buf.copy_from_slice(head);
             u64::from_be_bytes(buf)
         }
-        None => b.iter().fold(0u64, |acc, &x| acc << 8 | u64::from(x)) << (8 * (8 - b.len())),
+        // Left-aligned: the shift is 8 to 64 bits (an empty text is 0; `<<` by 64 would overflow).
+        None => b
+            .iter()
+            .fold(0u64, |acc, &x| acc << 8 | u64::from(x))
+            .checked_shl(8 * (8 - b.len() as u32))
+            .unwrap_or(0),
     }
 }
 

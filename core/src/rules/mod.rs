@@ -888,7 +888,51 @@ mod text_or_ast {
         }
 
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Expr, A::Error> {
-            Expr::deserialize(de::value::MapAccessDeserializer::new(map))
+            let e = Expr::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            names_are_identifiers(&e).map_err(de::Error::custom)?;
+            Ok(e)
         }
+    }
+
+    /// Every attribute and name of an AST is an identifier of the text form, so that a book
+    /// read from its AST writes as text that reads back (`to_json` writes conditions as text).
+    fn names_are_identifiers(e: &Expr) -> Result<(), String> {
+        use super::syntax::Value;
+        // A name is an identifier when the parser reads it alone as that attribute.
+        let ident = |kind: &str, name: &str| match parse(name) {
+            Ok(Expr::Attr { attr, .. }) if attr == name => Ok(()),
+            _ => Err(format!(
+                "condition AST: {kind} `{name}` is not an identifier (letters, digits and `_`, \
+                 not starting with a digit, not a keyword)"
+            )),
+        };
+        let mut stack = vec![e];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::And { args } | Expr::Or { args } => stack.extend(args),
+                Expr::Not { arg } => stack.push(arg),
+                Expr::Const { .. } => {}
+                Expr::Attr { attr, .. } | Expr::Has { attr, .. } => ident("attribute", attr)?,
+                Expr::Cmp { attr, value, .. } => {
+                    ident("attribute", attr)?;
+                    if let Value::Name(n) = &value.value {
+                        ident("name", n)?;
+                    }
+                }
+                Expr::In { attr, values, .. } => {
+                    ident("attribute", attr)?;
+                    for v in values {
+                        if let Value::Name(n) = &v.value {
+                            ident("name", n)?;
+                        }
+                    }
+                }
+                Expr::MemberOf { pred, .. }
+                | Expr::CountMemberships { pred, .. }
+                | Expr::Count { pred, .. }
+                | Expr::Ratio { pred, .. } => stack.push(pred),
+            }
+        }
+        Ok(())
     }
 }
