@@ -3,7 +3,7 @@
 // (the instance keeps working afterwards).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { tx, META, seeded, seedCommands, fixture } from "./lib.mjs";
+import { tx, META, seeded, seedCommands, fixture, throwsCode } from "./lib.mjs";
 
 const day = "2024-06-30";
 const org = (id, level, code, extra = {}) => ({
@@ -30,22 +30,6 @@ function small() {
     type: "join", membership: { member: { person: "p2" }, org: "futian", role: "member", start: "2021-01-01" },
   });
   return reg;
-}
-
-/** Runs `f`, which must throw a TongxinError with `code`; returns the error. */
-function throwsCode(f, code) {
-  let err;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof Error, `expected a thrown Error with code ${code}`);
-  assert.equal(err.name, "TongxinError", String(err));
-  assert.equal(err.code, code, `${err.code}: ${err.message}`);
-  assert.equal(typeof err.status, "number");
-  assert.ok(err.message.length > 0);
-  return err;
 }
 
 test("version matches the crate", () => {
