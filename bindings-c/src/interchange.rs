@@ -11,8 +11,8 @@ use crate::strings::{tx_bytes, write_string};
 use serde::de::DeserializeOwned;
 use std::ffi::c_char;
 use tongxin::api::{
-    self, ApiCode, ApiError, PopoloExportOptions, PopoloImportOptions, RosterBytes,
-    RosterExportOptions, RosterImportOptions,
+    self, PopoloExportOptions, PopoloImportOptions, RosterBytes, RosterExportOptions,
+    RosterImportOptions,
 };
 use tongxin::Meta;
 
@@ -25,15 +25,12 @@ fn options<T: Default + DeserializeOwned>(text: Option<&str>) -> Result<T, Failu
     parse_options_arg("options_json", text)
 }
 
-/// An options-level refusal from the core (`options: …`) in this front's words.
-fn in_options(e: ApiError) -> Failure {
-    match e.code {
-        ApiCode::InvalidArgument => match e.message.strip_prefix("options: ") {
-            Some(reason) => Failure::invalid("options_json", reason),
-            None => Failure::from(e),
-        },
-        _ => Failure::from(e),
-    }
+/// The roster import options argument: parsed, and its fields checked against each other.
+fn import_options(text: Option<&str>) -> Result<RosterImportOptions, Failure> {
+    let opts: RosterImportOptions = options(text)?;
+    opts.validate()
+        .map_err(|e| Failure::from(e).context("argument `options_json`"))?;
+    Ok(opts)
 }
 
 /// Imports roster files into a registry, all or nothing: organizations (parents first),
@@ -143,14 +140,14 @@ pub unsafe extern "C" fn tx_registry_import_rosters(
         let out = try_out!(out_summary_json);
         let report_out = opt_out!(out_report_json);
         let meta = parse_meta(meta_json)?;
-        let opts: RosterImportOptions = options(options_json)?;
+        let opts = import_options(options_json)?;
         match api::import_rosters(&mut reg.inner, &meta, files, &opts) {
             Ok(summary) => write_string(out, summary),
             Err(mut e) => {
                 if let (Some(report_out), Some(report)) = (report_out, e.report.take()) {
                     write_string(report_out, report)?;
                 }
-                Err(in_options(e))
+                Err(Failure::from(e))
             }
         }
     })
@@ -211,8 +208,8 @@ pub unsafe extern "C" fn tx_registry_check_rosters(
         let options_json = try_opt_str!(options_json);
         let out = try_out!(out_report_json);
         let meta = parse_meta(meta_json)?;
-        let opts: RosterImportOptions = options(options_json)?;
-        let report = api::check_rosters(&reg.inner, &meta, files, &opts).map_err(in_options)?;
+        let opts = import_options(options_json)?;
+        let report = api::check_rosters(&reg.inner, &meta, files, &opts)?;
         write_string(out, report)
     })
 }

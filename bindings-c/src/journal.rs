@@ -5,8 +5,7 @@ use crate::registry::tx_registry;
 use crate::status::tx_status;
 use crate::strings::write_string;
 use std::ffi::c_char;
-use tongxin::api::{self, ApiCode};
-use tongxin::ErrorCode;
+use tongxin::api;
 
 /// The head of the registry's journal: the SHA-256 hash chaining every event, as 64 lowercase
 /// hex digits ("000…0" for an empty journal). Each event's hash is
@@ -77,24 +76,23 @@ pub unsafe extern "C" fn tx_verify_journal_json(
         let expected_head = try_opt_str!(expected_head);
         let out = try_out!(out_head);
         let bad_seq = opt_out!(out_bad_seq);
-        match api::check_journal(journal_json, expected_head) {
+        let events = api::parse_journal(journal_json)
+            .map_err(|e| Failure::from(e).context("argument `journal_json`"))?;
+        if let Some(h) = expected_head {
+            api::check_head(h).map_err(|e| Failure::from(e).context("argument `expected_head`"))?;
+        }
+        match api::check_journal(&events, expected_head) {
             Ok(check) => write_string(out, check.head),
             Err(e) => {
-                if e.code == ApiCode::Core(ErrorCode::JournalTampered) {
-                    let seq = e
-                        .report
-                        .as_deref()
-                        .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
-                        .and_then(|r| r.get("seq").and_then(serde_json::Value::as_u64));
-                    if let (Some(out), Some(seq)) = (bad_seq, seq) {
-                        out.write(seq);
-                    }
-                    Err(Failure::from(e))
-                } else if e.code == ApiCode::Core(ErrorCode::Json) {
-                    Err(Failure::from(e).context("argument `journal_json`"))
-                } else {
-                    Err(Failure::from(e))
+                let seq = e
+                    .report
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+                    .and_then(|r| r.get("seq").and_then(serde_json::Value::as_u64));
+                if let (Some(out), Some(seq)) = (bad_seq, seq) {
+                    out.write(seq);
                 }
+                Err(Failure::from(e))
             }
         }
     })

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use std::ffi::c_char;
 use std::str::FromStr;
 use std::sync::OnceLock;
-use tongxin::api::{self, ApiCode, BatchError};
+use tongxin::api::{self, BatchError};
 use tongxin::rules::CompiledBook;
 use tongxin::{
     Command, Level, MemberRef, MemberScope, Membership, Meta, OrgKind, Organization, Party, Person,
@@ -89,8 +89,7 @@ where
 }
 
 fn parse_scope(param: &str, s: &str) -> Result<MemberScope, Failure> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .map_err(|e| Failure::invalid(param, e))
+    s.parse().map_err(|e: String| Failure::invalid(param, e))
 }
 
 fn meta(at: &str, actor: &str) -> Result<Meta, Failure> {
@@ -238,13 +237,8 @@ pub unsafe extern "C" fn tx_registry_apply_json(
         let command_json = try_str!(command_json);
         let out = try_out!(out_event_json);
         let meta: Meta = parse_arg("meta_json", meta_json)?;
-        let event = api::apply(&mut reg.inner, &meta, command_json).map_err(|e| {
-            if e.code == ApiCode::Core(tongxin::ErrorCode::Json) {
-                Failure::from(e).context("argument `command_json`")
-            } else {
-                Failure::from(e)
-            }
-        })?;
+        let command = parse_arg("command_json", command_json)?;
+        let event = api::apply(&mut reg.inner, &meta, command)?;
         write_string(out, event)
     })
 }

@@ -8,12 +8,11 @@ use crate::ids::with_bundled_table;
 use crate::registry::{parse_date, tx_registry};
 use crate::status::tx_status;
 use crate::strings::write_string;
-use chrono::NaiveDate;
 use std::ffi::c_char;
 use tongxin::api::{self, ApiError, Stat};
 use tongxin::ids::DivisionTable;
 use tongxin::stats;
-use tongxin::{Entity, Error, Registry};
+use tongxin::Registry;
 
 /// Parses the statistic of `query_json` and computes it with `f` (the core's
 /// `api::stats_json` or `api::stats_csv`) over the bundled division table.
@@ -28,18 +27,6 @@ fn answer(
 
 /// Distinct persons active on `day` anywhere in the subtree of `org_id`, from the core's
 /// rollup row (0 when the organization does not exist that day).
-fn rollup_total(reg: &Registry, org_id: &str, day: NaiveDate) -> Result<u64, Failure> {
-    if reg.organization(org_id).is_none() {
-        return Err(Error::NotFound {
-            entity: Entity::Organization,
-            id: org_id.to_string(),
-        }
-        .into());
-    }
-    let rollup = stats::rollup(reg, day, None);
-    Ok(rollup.row(org_id).map_or(0, |row| row.total))
-}
-
 fn write_count(out: Out<usize>, n: u64) -> Result<(), Failure> {
     match usize::try_from(n) {
         Ok(n) => {
@@ -188,6 +175,6 @@ pub unsafe extern "C" fn tx_registry_rollup_total(
         let (org_id, date) = (try_str!(org_id), try_str!(date));
         let out = try_out!(out);
         let day = parse_date("date", date)?;
-        write_count(out, rollup_total(reg, org_id, day)?)
+        write_count(out, stats::rollup_total(reg, org_id, day)?)
     })
 }

@@ -33,7 +33,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use std::cell::OnceCell;
 use std::str::FromStr;
 use tongxin::api::{
-    self, ApiCode, ApiError, BatchError, PopoloExportOptions, PopoloImportOptions, RosterBytes,
+    self, ApiError, BatchError, PopoloExportOptions, PopoloImportOptions, RosterBytes,
     RosterExportOptions, RosterImportOptions,
 };
 use tongxin::ids::{DivisionError, DivisionTable};
@@ -336,14 +336,8 @@ impl Registry {
         #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
     ) -> Result<JsValue, JsValue> {
         let meta = Registry::meta(&meta)?;
-        let command = json_text("command", &command)?;
-        let event = api::apply(&mut self.inner, &meta, &command).map_err(|e| {
-            if e.code == ApiCode::Core(tongxin::ErrorCode::Json) {
-                api_error(e.context("argument `command`"))
-            } else {
-                api_error(e)
-            }
-        })?;
+        let command = object("command", &command)?;
+        let event = api::apply(&mut self.inner, &meta, command).map_err(api_error)?;
         answer(&event)
     }
 
@@ -506,7 +500,7 @@ impl Registry {
             MemberScope::Direct
         } else {
             let s = text("scope", &scope)?;
-            serde_json::from_value(serde_json::Value::String(s)).map_err(|e| invalid("scope", e))?
+            s.parse::<MemberScope>().map_err(|e| invalid("scope", e))?
         };
         self.inner
             .members(&org, day, scope)
@@ -524,17 +518,9 @@ impl Registry {
     ) -> Result<f64, JsValue> {
         let org = text("orgId", &org_id)?;
         let day = self::date("date", &date)?;
-        if self.inner.organization(&org).is_none() {
-            return Err(api_error(
-                tongxin::Error::NotFound {
-                    entity: tongxin::Entity::Organization,
-                    id: org,
-                }
-                .into(),
-            ));
-        }
-        let rollup = stats::rollup(&self.inner, day, None);
-        Ok(rollup.row(&org).map_or(0.0, |row| row.total as f64))
+        stats::rollup_total(&self.inner, &org, day)
+            .map(|t| t as f64)
+            .map_err(|e| api_error(e.into()))
     }
 
     /// The subtree total of every organization on a day in one pass, indexed in the order
@@ -595,10 +581,9 @@ impl Registry {
     ) -> Result<JsValue, JsValue> {
         let meta = Registry::meta(&meta)?;
         let files = Files::read(&files)?;
-        let opts: RosterImportOptions =
-            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
+        let opts = import_options(options)?;
         let summary = api::import_rosters(&mut self.inner, &meta, files.borrow(), &opts)
-            .map_err(options_error)?;
+            .map_err(api_error)?;
         answer(&summary)
     }
 
@@ -613,10 +598,9 @@ impl Registry {
     ) -> Result<JsValue, JsValue> {
         let meta = Registry::meta(&meta)?;
         let files = Files::read(&files)?;
-        let opts: RosterImportOptions =
-            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
+        let opts = import_options(options)?;
         let report =
-            api::check_rosters(&self.inner, &meta, files.borrow(), &opts).map_err(options_error)?;
+            api::check_rosters(&self.inner, &meta, files.borrow(), &opts).map_err(api_error)?;
         answer(&report)
     }
 
@@ -680,12 +664,11 @@ impl Default for Registry {
     }
 }
 
-/// An options-level refusal (`options: …`) named as this front's argument.
-fn options_error(e: ApiError) -> JsValue {
-    match (e.code, e.message.strip_prefix("options: ")) {
-        (ApiCode::InvalidArgument, Some(reason)) => invalid("options", reason),
-        _ => api_error(e),
-    }
+/// The roster import options argument: parsed, and its fields checked against each other.
+fn import_options(v: Option<JsValue>) -> Result<RosterImportOptions, JsValue> {
+    let opts: RosterImportOptions = options("options", &v.unwrap_or(JsValue::UNDEFINED))?;
+    opts.validate().map_err(in_arg("options"))?;
+    Ok(opts)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -750,17 +733,12 @@ pub fn verify_journal(
         Some(h) if !h.is_undefined() && !h.is_null() => Some(text("expectedHead", &h)?),
         _ => None,
     };
-    let check = api::verify_journal(&events, expected.as_deref()).map_err(|e| match e.code {
-        ApiCode::Core(tongxin::ErrorCode::Json) => api_error(e.context("argument `events`")),
-        ApiCode::InvalidArgument => api_error(ApiError {
-            message: e
-                .message
-                .replacen("expected_head", "argument `expectedHead`", 1),
-            ..e
-        }),
-        _ => api_error(e),
-    })?;
-    answer(&check)
+    let events = api::parse_journal(&events).map_err(in_arg("events"))?;
+    if let Some(h) = &expected {
+        api::check_head(h).map_err(in_arg("expectedHead"))?;
+    }
+    let check = api::check_journal(&events, expected.as_deref()).map_err(api_error)?;
+    answer(&api::to_json(&check).map_err(api_error)?)
 }
 
 /// The library version (`MAJOR.MINOR.PATCH`), the same as the C front's `tx_version()`.

@@ -42,6 +42,16 @@ pub enum MemberScope {
     Subtree,
 }
 
+impl std::str::FromStr for MemberScope {
+    type Err = String;
+
+    /// Reads the snake_case name (`direct`, `with_branches`, `subtree`); the error is serde's
+    /// "unknown variant …, expected one of …".
+    fn from_str(s: &str) -> Result<Self, String> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| e.to_string())
+    }
+}
+
 /// A member in the arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum MemberIdx {

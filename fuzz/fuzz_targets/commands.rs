@@ -17,7 +17,7 @@ use tongxin_fuzz::{assert_snapshot_round_trip, meta, small_registry};
 fn apply_one(reg: &mut Registry, text: &str) -> bool {
     let before = reg.to_json();
     let journal = reg.journal().len();
-    match api::apply(reg, &meta(), text) {
+    match api::parse(text).and_then(|command| api::apply(reg, &meta(), command)) {
         Ok(event) => {
             assert!(
                 serde_json::from_str::<serde_json::Value>(&event).is_ok(),

@@ -159,12 +159,15 @@ impl RosterImportOptions {
         }
     }
 
-    fn check(&self) -> Result<(), ApiError> {
+    /// Checks the options agree with each other (`sheet`/`sheets` only with `xlsx`): an
+    /// `invalid_argument` error without context, for a front to name its argument right after
+    /// parsing. The import functions check again, naming `options`.
+    pub fn validate(&self) -> Result<(), ApiError> {
         if self.format == RosterFormat::Csv
             && (self.sheet.is_some() || self.sheets != RosterSheets::default())
         {
-            return Err(ApiError::invalid(
-                "options",
+            return Err(ApiError::new(
+                ApiCode::InvalidArgument,
                 "`sheet` and `sheets` apply only with \"format\":\"xlsx\"",
             ));
         }
@@ -351,7 +354,7 @@ pub fn import_rosters(
     files: RosterBytes<'_>,
     options: &RosterImportOptions,
 ) -> Result<String, ApiError> {
-    options.check()?;
+    options.validate().map_err(|e| e.context("options"))?;
     let rosters = files.rosters(options);
     let core = options.core();
     let result = if options.report {
@@ -377,7 +380,7 @@ pub fn check_rosters(
     files: RosterBytes<'_>,
     options: &RosterImportOptions,
 ) -> Result<String, ApiError> {
-    options.check()?;
+    options.validate().map_err(|e| e.context("options"))?;
     let report = interchange::check_rosters(reg, meta, &files.rosters(options), &options.core());
     report_json(&report)
 }

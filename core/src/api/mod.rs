@@ -286,12 +286,10 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
     Ok(serde_json::to_string(value)?)
 }
 
-/// Applies one command given as JSON; the answer is the journal event's JSON. Errors: an
-/// `invalid_json` error for text that is not a command (its message as serde words it, for the
-/// front to prefix with its argument's name), or the registry's own rejection (and then the
-/// registry is unchanged).
-pub fn apply(reg: &mut Registry, meta: &Meta, command: &str) -> Result<String, ApiError> {
-    let command = parse(command)?;
+/// Applies one command (as a front parses it with [`parse`], naming its argument); the answer
+/// is the journal event's JSON. A rejection is the registry's own error, and then the registry
+/// is unchanged.
+pub fn apply(reg: &mut Registry, meta: &Meta, command: Command) -> Result<String, ApiError> {
     let event: Event = reg.apply(meta, command)?;
     to_json(&event)
 }
@@ -352,20 +350,17 @@ pub struct JournalCheck {
 /// (905) naming the first altered, inserted, removed or moved event, or a head mismatch, with
 /// the report `{"seq":n,"kind":"…"}`.
 pub fn verify_journal(events: &str, expected_head: Option<&str>) -> Result<String, ApiError> {
-    to_json(&check_journal(events, expected_head)?)
+    let events = parse_journal(events).map_err(|e| e.context("events"))?;
+    if let Some(h) = expected_head {
+        check_head(h).map_err(|e| e.context("expected_head"))?;
+    }
+    to_json(&check_journal(&events, expected_head)?)
 }
 
-/// [`verify_journal`], answering the [`JournalCheck`] itself.
-pub fn check_journal(events: &str, expected_head: Option<&str>) -> Result<JournalCheck, ApiError> {
-    if let Some(h) = expected_head {
-        if crate::journal::from_hex(h).is_none() {
-            let shown: String = h.chars().take(80).collect();
-            return Err(ApiError::invalid(
-                "expected_head",
-                format!("`{shown}` is not a hash of 64 hex digits"),
-            ));
-        }
-    }
+/// Reads a chained journal: a JSON array of events each with its `prev` (as the `journal` query
+/// answers them). An `invalid_json` error names the element and field (`[3].command`) without
+/// naming an argument, for the front to add its own.
+pub fn parse_journal(events: &str) -> Result<Vec<ChainedEvent>, ApiError> {
     let mut de = serde_json::Deserializer::from_str(events);
     let events: Vec<ChainedEvent> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -377,7 +372,32 @@ pub fn check_journal(events: &str, expected_head: Option<&str>) -> Result<Journa
         }
     })?;
     de.end()?;
-    let head = crate::journal::verify_journal(&events, expected_head).map_err(Error::from)?;
+    Ok(events)
+}
+
+/// Checks a head a caller kept: 64 hex digits, else an `invalid_argument` error without
+/// context.
+pub fn check_head(head: &str) -> Result<(), ApiError> {
+    match crate::journal::from_hex(head) {
+        Some(_) => Ok(()),
+        None => {
+            let shown: String = head.chars().take(80).collect();
+            Err(ApiError::new(
+                ApiCode::InvalidArgument,
+                format!("`{shown}` is not a hash of 64 hex digits"),
+            ))
+        }
+    }
+}
+
+/// Verifies parsed events from event 1 (and against `expected_head`, checked with
+/// [`check_head`], when given): the [`JournalCheck`], or `journal_tampered` naming the first bad
+/// event with the report `{"seq","kind"}`.
+pub fn check_journal(
+    events: &[ChainedEvent],
+    expected_head: Option<&str>,
+) -> Result<JournalCheck, ApiError> {
+    let head = crate::journal::verify_journal(events, expected_head).map_err(Error::from)?;
     Ok(JournalCheck {
         head,
         events: events.len(),

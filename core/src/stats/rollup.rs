@@ -428,6 +428,21 @@ pub fn rollup(reg: &Registry, day: NaiveDate, dimension: Option<Dimension>) -> R
     acc.rollup(day)
 }
 
+/// The subtree total of one organization on `day`: distinct persons active anywhere in its
+/// subtree (the `total` of its [`rollup`] row; 0 when it does not exist that day), or
+/// `not_found` for an unknown id.
+pub fn rollup_total(reg: &Registry, org_id: &str, day: NaiveDate) -> Result<u64, crate::Error> {
+    if reg.organization(org_id).is_none() {
+        return Err(crate::Error::NotFound {
+            entity: crate::Entity::Organization,
+            id: org_id.to_string(),
+        });
+    }
+    Ok(rollup(reg, day, None)
+        .row(org_id)
+        .map_or(0, |row| row.total))
+}
+
 /// The subtree total of [`rollup`] (distinct persons active on `day` anywhere in the
 /// subtree) of every organization, indexed by arena order ([`Registry::org_index`]: the order
 /// organizations were added, dissolved ones included, stable for the registry's lifetime); 0
