@@ -4,6 +4,7 @@
 //! In JSON a command is an object tagged by `"type"`, e.g.
 //! `{"type":"leave","member":{"person":"p1"},"org":"o1","date":"2024-01-01"}`.
 
+use crate::access::Operator;
 use crate::date::PartialDate;
 use crate::model::*;
 use crate::rules::{RuleBook, RuleOutcome};
@@ -160,6 +161,33 @@ pub enum Command {
         #[serde(default)]
         book: Option<RuleBook>,
     },
+    /// Add an operator, or replace the one with the same id: who may act on which subtrees
+    /// through the scoped calls ([`Registry::apply_as`](crate::registry::Registry::apply_as),
+    /// [`crate::access`]). Every grant must name an existing organization.
+    SetOperator {
+        /// The operator and its grants.
+        operator: Operator,
+    },
+    /// Remove an operator: its scoped calls are refused from then on.
+    RemoveOperator {
+        /// Operator id.
+        id: String,
+    },
+    /// The record of an export that wrote resident ID numbers in full: who, in what format,
+    /// which subtrees (their roots; empty for the whole registry) and how many persons. The
+    /// scoped exports ([`crate::api::export_rosters_as`]) append it before handing the data
+    /// out; it changes no record.
+    RecordUnmaskedExport {
+        /// The operator who exported.
+        operator: String,
+        /// What was written (`rosters_csv`, `popolo`).
+        format: String,
+        /// Roots of the exported subtrees; empty for the whole registry.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        orgs: Vec<String>,
+        /// Number of persons written.
+        persons: u64,
+    },
 }
 
 impl Command {
@@ -185,6 +213,9 @@ impl Command {
             Command::RecordActivity { .. } => "record_activity",
             Command::RecordAdvice { .. } => "record_advice",
             Command::SetRuleBook { .. } => "set_rule_book",
+            Command::SetOperator { .. } => "set_operator",
+            Command::RemoveOperator { .. } => "remove_operator",
+            Command::RecordUnmaskedExport { .. } => "record_unmasked_export",
         }
     }
 

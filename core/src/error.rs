@@ -4,6 +4,7 @@
 //! ([`ErrorCode::as_str`]) and number ([`ErrorCode::number`]) never change, so the C and WASM fronts
 //! report the same codes. Messages name the ids, fields and dates involved.
 
+use crate::access::AccessDenied;
 use crate::journal::JournalTamper;
 use crate::rules::RuleViolation;
 use crate::vocab::{Level, OrgKind, Relation};
@@ -33,6 +34,8 @@ pub enum Entity {
     Term,
     /// A journal event (its metadata).
     Event,
+    /// A scoped operator.
+    Operator,
 }
 
 impl Entity {
@@ -49,6 +52,7 @@ impl Entity {
             Entity::Affiliation => "affiliation",
             Entity::Term => "term",
             Entity::Event => "event",
+            Entity::Operator => "operator",
         }
     }
 }
@@ -320,6 +324,9 @@ pub enum Error {
     /// event, or a head other than the one expected (see [`crate::journal`]).
     #[error(transparent)]
     JournalTampered(Box<JournalTamper>),
+    /// A scoped call by an operator whose grants do not allow it (or who does not exist).
+    #[error(transparent)]
+    AccessDenied(Box<AccessDenied>),
 }
 
 impl From<JournalTamper> for Error {
@@ -380,6 +387,8 @@ pub enum ErrorCode {
     RuleViolation,
     /// A journal whose hash chain is broken.
     JournalTampered,
+    /// `access_denied`: an operator's grants do not allow the call.
+    AccessDenied,
 }
 
 impl ErrorCode {
@@ -409,6 +418,7 @@ impl ErrorCode {
         ErrorCode::InvalidRuleBook,
         ErrorCode::RuleViolation,
         ErrorCode::JournalTampered,
+        ErrorCode::AccessDenied,
     ];
 
     /// The stable snake_case name.
@@ -438,11 +448,12 @@ impl ErrorCode {
             ErrorCode::InvalidRuleBook => "invalid_rule_book",
             ErrorCode::RuleViolation => "rule_violation",
             ErrorCode::JournalTampered => "journal_tampered",
+            ErrorCode::AccessDenied => "access_denied",
         }
     }
 
     /// The stable number, grouped by family: 100s lookups, 200s field and date checks,
-    /// 300s tree structure, 400s memberships, 500s history, 900s documents.
+    /// 300s tree structure, 400s memberships, 500s history, 600s access, 900s documents.
     pub fn number(self) -> u32 {
         match self {
             ErrorCode::DuplicateId => 101,
@@ -469,6 +480,7 @@ impl ErrorCode {
             ErrorCode::SnapshotMismatch => 903,
             ErrorCode::Replay => 904,
             ErrorCode::JournalTampered => 905,
+            ErrorCode::AccessDenied => 601,
         }
     }
 }
@@ -507,6 +519,7 @@ impl Error {
             Error::InvalidRuleBook { .. } => ErrorCode::InvalidRuleBook,
             Error::RuleViolation(_) => ErrorCode::RuleViolation,
             Error::JournalTampered(_) => ErrorCode::JournalTampered,
+            Error::AccessDenied(_) => ErrorCode::AccessDenied,
         }
     }
 

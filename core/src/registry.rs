@@ -12,6 +12,7 @@
 //! The forest of the latest links is kept numbered in pre-order ([`Forest`]), so a subtree is a
 //! contiguous range; the forest of an earlier day is built on demand from the histories.
 
+use crate::access::Operator;
 use crate::command::{Command, Event, Meta};
 use crate::date::PartialDate;
 use crate::error::{Entity, Error};
@@ -188,6 +189,8 @@ pub struct Registry {
     /// The membership rule book joins are checked against (set by `set_rule_book`), shared so
     /// that cloning the registry (batch undo) does not copy it.
     rules: Option<Arc<CompiledBook>>,
+    /// The scoped operators ([`Command::SetOperator`]), by id.
+    operators: BTreeMap<String, Operator>,
     journal: Vec<Event>,
 }
 
@@ -486,6 +489,18 @@ impl Registry {
         meta: &Meta,
         commands: impl IntoIterator<Item = Command>,
     ) -> Result<usize, (usize, Error)> {
+        self.apply_batch_checked(meta, commands, |_, _| Ok(()))
+    }
+
+    /// [`apply_batch`](Registry::apply_batch) with `check` run on each command, against the
+    /// registry as the commands before it left it, before the command is applied; an error
+    /// from it fails the batch like a rejected command.
+    pub(crate) fn apply_batch_checked(
+        &mut self,
+        meta: &Meta,
+        commands: impl IntoIterator<Item = Command>,
+        check: impl Fn(&Registry, &Command) -> Result<(), Error>,
+    ) -> Result<usize, (usize, Error)> {
         // Undoing arbitrary commands would need an inverse for each; a copy of the registry is
         // simpler and, for the common case of loading into an empty registry, free.
         let backup = (!self.is_empty()).then(|| self.clone());
@@ -493,7 +508,9 @@ impl Registry {
         self.reserve_for(&commands);
         let mut count = 0;
         for command in commands {
-            if let Err(e) = self.apply_one(meta, command, false) {
+            if let Err(e) =
+                check(self, &command).and_then(|()| self.apply_one(meta, command, false))
+            {
                 *self = backup.unwrap_or_default();
                 return Err((count, e));
             }
@@ -680,6 +697,38 @@ impl Registry {
                 )?;
                 let i = self.advice.push(advice.id.clone(), advice.clone());
                 self.orgs[o.get()].advice.push(i);
+                Ok(())
+            }
+            Command::SetOperator { operator } => {
+                let operator = self.check_operator(operator)?;
+                self.operators.insert(operator.id.clone(), operator);
+                Ok(())
+            }
+            Command::RemoveOperator { id } => {
+                self.operators
+                    .remove(id)
+                    .map(drop)
+                    .ok_or_else(|| Error::NotFound {
+                        entity: Entity::Operator,
+                        id: id.clone(),
+                    })
+            }
+            Command::RecordUnmaskedExport {
+                operator,
+                format,
+                orgs,
+                persons: _,
+            } => {
+                if !self.operators.contains_key(operator) {
+                    return Err(Error::NotFound {
+                        entity: Entity::Operator,
+                        id: operator.clone(),
+                    });
+                }
+                check_text(Entity::Event, operator, "format", format)?;
+                for o in orgs {
+                    self.require_org(o)?;
+                }
                 Ok(())
             }
             Command::SetRuleBook { book } => {
@@ -909,7 +958,7 @@ impl Registry {
     }
 
     /// The parent of `org` on `day` by the recorded links.
-    fn parent_at(&self, org: OrgIdx, day: NaiveDate) -> Option<OrgIdx> {
+    pub(crate) fn parent_at(&self, org: OrgIdx, day: NaiveDate) -> Option<OrgIdx> {
         self.orgs[org.get()].link_at(day).and_then(|l| l.parent)
     }
 
@@ -1142,7 +1191,7 @@ impl Registry {
         Ok(())
     }
 
-    fn member_idx(&self, m: &MemberRef) -> Result<MemberIdx, Error> {
+    pub(crate) fn member_idx(&self, m: &MemberRef) -> Result<MemberIdx, Error> {
         match m {
             MemberRef::Person(id) => self
                 .persons
@@ -1164,7 +1213,7 @@ impl Registry {
         }
     }
 
-    fn memberships_of_idx(&self, m: MemberIdx) -> &[u32] {
+    pub(crate) fn memberships_of_idx(&self, m: MemberIdx) -> &[u32] {
         match m {
             MemberIdx::Person(i) => &self.person_memberships[i as usize],
             MemberIdx::Enterprise(i) => &self.enterprise_memberships[i as usize],
@@ -1390,6 +1439,73 @@ impl Registry {
             let link = r.link_at(on).unwrap_or_else(|| r.current_link());
             Some(link.parent.map(|p| (p, link.relation)))
         })
+    }
+}
+
+/// What the scoped-operator checks ([`crate::access`]) read.
+impl Registry {
+    /// The operator with this id, if any.
+    pub fn operator(&self, id: &str) -> Option<&Operator> {
+        self.operators.get(id)
+    }
+
+    /// Every operator, by id.
+    pub fn operators(&self) -> impl Iterator<Item = &Operator> {
+        self.operators.values()
+    }
+
+    /// The parent of `org` by its latest link (what the latest forest shows, kept current even
+    /// inside a batch, where the forest is renumbered only at the end).
+    pub(crate) fn current_parent(&self, org: OrgIdx) -> Option<OrgIdx> {
+        self.orgs[org.get()].current_link().parent
+    }
+
+    /// The organizations of every membership `member` has had (none for an unknown member).
+    pub(crate) fn member_orgs(&self, member: &MemberRef) -> Vec<OrgIdx> {
+        self.member_idx(member).map_or_else(
+            |_| Vec::new(),
+            |m| {
+                self.memberships_of_idx(m)
+                    .iter()
+                    .map(|&i| self.memberships[i as usize].org)
+                    .collect()
+            },
+        )
+    }
+
+    /// The organization a designation was conferred on.
+    pub(crate) fn designation_org(&self, id: &str) -> Option<&str> {
+        self.designations.get(id).map(|d| d.org.as_str())
+    }
+
+    /// An affiliation by id.
+    pub(crate) fn affiliation(&self, id: &str) -> Option<&Affiliation> {
+        self.affiliations.get(id)
+    }
+
+    /// Validates an operator record: its id, a non-empty display name, at most
+    /// [`MAX_GRANTS`](crate::access::MAX_GRANTS) grants, each on an existing organization.
+    fn check_operator(&self, op: &Operator) -> Result<Operator, Error> {
+        check_id(Entity::Operator, &op.id)?;
+        check_text(Entity::Operator, &op.id, "name", &op.name)?;
+        if op.grants.len() > crate::access::MAX_GRANTS {
+            return Err(Error::invalid(
+                Entity::Operator,
+                &op.id,
+                "grants",
+                format!(
+                    "has {} entries (at most {} are accepted)",
+                    op.grants.len(),
+                    crate::access::MAX_GRANTS
+                ),
+            ));
+        }
+        for g in &op.grants {
+            if let Some(org) = &g.org {
+                self.require_org(org)?;
+            }
+        }
+        Ok(op.clone())
     }
 }
 
@@ -1697,7 +1813,7 @@ impl Registry {
     }
 
     /// Whether walking up from `org` along the links of `day` reaches `root`.
-    fn reaches(&self, org: OrgIdx, root: OrgIdx, day: NaiveDate) -> bool {
+    pub(crate) fn reaches(&self, org: OrgIdx, root: OrgIdx, day: NaiveDate) -> bool {
         let mut cur = Some(org);
         let mut steps = 0;
         while let Some(c) = cur {

@@ -2,11 +2,13 @@
 //! objects onto the `interchange` functions, and their results back to JSON or bytes.
 
 use super::{to_json, ApiCode, ApiError};
-use crate::command::Meta;
+use crate::access::{AccessRole, View};
+use crate::command::{Command, Meta};
 use crate::interchange::{
     self, ExportOptions, ImportOptions, ImportReport, ImportSummary, InterchangeError, Limits,
     RosterExport, RosterFile, Rosters, TextEncoding, UnknownColumns,
 };
+use crate::model::MemberRef;
 use crate::registry::Registry;
 use serde::{Deserialize, Serialize};
 
@@ -144,6 +146,11 @@ pub struct RosterImportOptions {
     /// Bounds on the files (default: [`Limits::default`]).
     #[serde(default)]
     pub limits: ImportLimits,
+    /// Import as the operator the meta's `actor` names ([`crate::access`]): each row is
+    /// authorized like a scoped command, and one outside its grants rejects the import
+    /// (`access_denied`, naming file and line).
+    #[serde(default)]
+    pub as_operator: bool,
 }
 
 impl RosterImportOptions {
@@ -156,6 +163,7 @@ impl RosterImportOptions {
             },
             drop_masked_resident_ids: self.drop_masked_resident_ids,
             limits: self.limits.core(),
+            as_operator: self.as_operator,
         }
     }
 
@@ -251,6 +259,9 @@ pub struct PopoloImportOptions {
     /// Bounds on the document: `max_file_bytes` and `max_rows` (records per array) apply.
     #[serde(default)]
     pub limits: ImportLimits,
+    /// Import as the operator the meta's `actor` names (as [`RosterImportOptions`] does).
+    #[serde(default)]
+    pub as_operator: bool,
 }
 
 /// `ImportSummary` as JSON.
@@ -424,9 +435,111 @@ pub fn import_popolo(
         encoding: options.encoding.into(),
         drop_masked_resident_ids: options.drop_masked_resident_ids,
         limits: options.limits.core(),
+        as_operator: options.as_operator,
         ..ImportOptions::default()
     };
     let summary = interchange::import_popolo(reg, meta, document, &core)
         .map_err(|e| ApiError::new(ApiCode::Import, e.to_string()))?;
     summary_json(&summary)
+}
+
+/// What a scoped export writes: the operator's view, or for resident IDs in full only its
+/// administrator grants, with the roots to journal (empty for the whole registry).
+fn export_scope(
+    reg: &Registry,
+    meta: &Meta,
+    action: &str,
+    unmask: bool,
+) -> Result<(View, Vec<String>), ApiError> {
+    let access = reg.access(&meta.actor, action)?;
+    if !unmask {
+        access.require_somewhere(AccessRole::Viewer)?;
+        return Ok((access.view(), Vec::new()));
+    }
+    access.require_somewhere(AccessRole::Administrator)?;
+    let view = access.view().at_least(AccessRole::Administrator);
+    let roots = if view.registry_role().is_some() {
+        Vec::new()
+    } else {
+        view.grant_roots()
+            .iter()
+            .filter_map(|&(_, r)| reg.organization_at(r).map(|o| o.id.clone()))
+            .collect()
+    };
+    Ok((view, roots))
+}
+
+/// Journals an unmasked export ([`Command::RecordUnmaskedExport`]) as `meta`.
+fn journal_unmasked(
+    reg: &mut Registry,
+    meta: &Meta,
+    format: &str,
+    orgs: Vec<String>,
+    view: &View,
+) -> Result<(), ApiError> {
+    let persons = reg
+        .persons()
+        .filter(|p| {
+            view.role_over_member(reg, &MemberRef::Person(p.id.clone()))
+                .is_some()
+        })
+        .count() as u64;
+    reg.apply(
+        meta,
+        Command::RecordUnmaskedExport {
+            operator: meta.actor.clone(),
+            format: format.to_string(),
+            orgs,
+            persons,
+        },
+    )?;
+    Ok(())
+}
+
+/// [`export_rosters`] as the operator named by `meta.actor` ([`crate::access`]): the
+/// organizations, members and memberships its grants cover (a parent outside them left
+/// empty). Resident IDs in full (`unmask_resident_ids`) need an administrator grant; the
+/// export then covers only the administrator grants and is journaled first
+/// ([`Command::RecordUnmaskedExport`], at `meta.at`), which is why the registry is `&mut`.
+pub fn export_rosters_as(
+    reg: &mut Registry,
+    meta: &Meta,
+    options: &RosterExportOptions,
+) -> Result<RosterExport, ApiError> {
+    let unmask = options.unmask_resident_ids;
+    let (view, roots) = export_scope(reg, meta, "export_rosters", unmask)?;
+    let export = interchange::export_rosters_in(
+        reg,
+        &ExportOptions {
+            encoding: options.encoding.into(),
+            bom: options.bom,
+            unmask_resident_ids: unmask,
+        },
+        Some(&view),
+    )
+    .map_err(|e| ApiError::new(ApiCode::Export, e.to_string()))?;
+    if unmask {
+        journal_unmasked(reg, meta, "rosters_csv", roots, &view)?;
+    }
+    Ok(export)
+}
+
+/// [`export_popolo`] as the operator named by `meta.actor`, covering and journaling as
+/// [`export_rosters_as`] does.
+pub fn export_popolo_as(
+    reg: &mut Registry,
+    meta: &Meta,
+    options: &PopoloExportOptions,
+) -> Result<String, ApiError> {
+    let unmask = options.unmask_resident_ids;
+    let (view, roots) = export_scope(reg, meta, "export_popolo", unmask)?;
+    let options = ExportOptions {
+        unmask_resident_ids: unmask,
+        ..ExportOptions::default()
+    };
+    let document = interchange::popolo::export_popolo_in(reg, &options, Some(&view));
+    if unmask {
+        journal_unmasked(reg, meta, "popolo", roots, &view)?;
+    }
+    Ok(document)
 }

@@ -31,13 +31,14 @@ mod stats;
 
 pub use ids::{credit_code_info, division_code_info, resident_id_info};
 pub use interchange::{
-    check_rosters, export_popolo, export_rosters, import_popolo, import_rosters, Encoding,
-    ImportLimits, PopoloExportOptions, PopoloImportOptions, RosterBytes, RosterExportOptions,
-    RosterFormat, RosterImportOptions, RosterSheets, UnknownColumnsPolicy,
+    check_rosters, export_popolo, export_popolo_as, export_rosters, export_rosters_as,
+    import_popolo, import_rosters, Encoding, ImportLimits, PopoloExportOptions,
+    PopoloImportOptions, RosterBytes, RosterExportOptions, RosterFormat, RosterImportOptions,
+    RosterSheets, UnknownColumnsPolicy,
 };
-pub use query::{query, Query};
-pub use rules::{rules, Question};
-pub use stats::{stats_csv, stats_json, Stat};
+pub use query::{query, query_as, Query};
+pub use rules::{rules, rules_as, Question};
+pub use stats::{stats_csv, stats_csv_as, stats_json, stats_json_as, Stat};
 
 use crate::command::{Command, Event, Meta};
 use crate::error::{Error, ErrorCode};
@@ -318,10 +319,34 @@ pub enum BatchError {
 /// Applies a JSON array of commands, all or nothing; the answer is how many were applied. On
 /// failure nothing is applied and the registry is unchanged.
 pub fn apply_batch(reg: &mut Registry, meta: &Meta, commands: &str) -> Result<usize, BatchError> {
+    batch(commands, |commands| reg.apply_batch(meta, commands))
+}
+
+/// [`apply`] as the operator named by `meta.actor` ([`Registry::apply_as`]): `access_denied`
+/// when its grants do not allow the command.
+pub fn apply_as(reg: &mut Registry, meta: &Meta, command: Command) -> Result<String, ApiError> {
+    let event: Event = reg.apply_as(meta, command)?;
+    to_json(&event)
+}
+
+/// [`apply_batch`] as the operator named by `meta.actor` ([`Registry::apply_batch_as`]).
+pub fn apply_batch_as(
+    reg: &mut Registry,
+    meta: &Meta,
+    commands: &str,
+) -> Result<usize, BatchError> {
+    batch(commands, |commands| reg.apply_batch_as(meta, commands))
+}
+
+/// Parses a batch and applies it with `apply`, naming the failing command.
+fn batch(
+    commands: &str,
+    apply: impl FnOnce(Vec<Command>) -> Result<usize, (usize, Error)>,
+) -> Result<usize, BatchError> {
     let commands = parse_commands(commands)
         .map_err(|(index, error)| BatchError::NotCommands { index, error })?;
     let names: Vec<&'static str> = commands.iter().map(Command::name).collect();
-    reg.apply_batch(meta, commands).map_err(|(index, e)| {
+    apply(commands).map_err(|(index, e)| {
         let name = names.get(index).copied().unwrap_or("?");
         BatchError::Rejected {
             index,

@@ -224,3 +224,187 @@ pub fn query(reg: &Registry, query: Query) -> Result<String, ApiError> {
         }),
     }
 }
+
+impl Query {
+    /// The stable name (the JSON `"type"` tag).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Query::Organization { .. } => "organization",
+            Query::Person { .. } => "person",
+            Query::Enterprise { .. } => "enterprise",
+            Query::Counts {} => "counts",
+            Query::ParentHistory { .. } => "parent_history",
+            Query::Terms { .. } => "terms",
+            Query::Children { .. } => "children",
+            Query::Ancestors { .. } => "ancestors",
+            Query::Subtree { .. } => "subtree",
+            Query::Roots { .. } => "roots",
+            Query::Members { .. } => "members",
+            Query::ActiveMemberships { .. } => "active_memberships",
+            Query::MembershipsOf { .. } => "memberships_of",
+            Query::SearchOrganizations { .. } => "search_organizations",
+            Query::SearchPersons { .. } => "search_persons",
+            Query::DesignationsOf { .. } => "designations_of",
+            Query::ActivitiesOf { .. } => "activities_of",
+            Query::AdviceOf { .. } => "advice_of",
+            Query::AffiliationsOf { .. } => "affiliations_of",
+            Query::Journal { .. } => "journal",
+            Query::JournalHead {} => "journal_head",
+        }
+    }
+}
+
+/// Answers a [`Query`] as operator `operator` ([`crate::access`]): the same answer as
+/// [`query`] restricted to what its grants cover. A record (organization, person, enterprise,
+/// or the lists hanging on one organization) outside them is `access_denied`; tree lists,
+/// searches, member lists and counts keep only covered organizations and members; parent ids
+/// outside the grants read as `null` (the organization is a root of the operator's view);
+/// resident IDs are masked where the operator is only a viewer; the journal is for
+/// administrators of the whole registry (its head for every operator).
+pub fn query_as(reg: &Registry, operator: &str, query: Query) -> Result<String, ApiError> {
+    use crate::access::AccessRole::{Administrator, Viewer};
+    let access = reg.access(operator, &format!("query {}", query.name()))?;
+    let view = access.view();
+    let sees = |id: &str| reg.org_index(id).is_some_and(|i| view.sees(i));
+    let sees_ids = |ids: Vec<&str>| -> Vec<String> {
+        ids.into_iter()
+            .filter(|id| sees(id))
+            .map(str::to_string)
+            .collect()
+    };
+    let sees_member = |m: &MemberRef| view.role_over_member(reg, m).is_some();
+    match query {
+        Query::Person { id } => {
+            let member = MemberRef::Person(id.clone());
+            access.require_member(Viewer, &member)?;
+            let p = reg
+                .person(&id)
+                .ok_or_else(|| not_found(Entity::Person, &id))?;
+            json(&view.person(reg, p))
+        }
+        Query::Enterprise { id } => {
+            access.require_member(Viewer, &MemberRef::Enterprise(id.clone()))?;
+            self::query(reg, Query::Enterprise { id })
+        }
+        Query::MembershipsOf { member } => {
+            access.require_member(Viewer, &member)?;
+            let list: Vec<_> = reg
+                .memberships_of(&member)?
+                .into_iter()
+                .filter(|m| sees(&m.org))
+                .collect();
+            json(&list)
+        }
+        Query::Counts {} => {
+            let visible = |m: &MemberRef| sees_member(m);
+            json(&Counts {
+                organizations: reg.organizations().filter(|o| sees(&o.id)).count(),
+                persons: reg
+                    .persons()
+                    .filter(|p| visible(&MemberRef::Person(p.id.clone())))
+                    .count(),
+                enterprises: reg
+                    .enterprises()
+                    .filter(|e| visible(&MemberRef::Enterprise(e.id.clone())))
+                    .count(),
+                memberships: reg.memberships().filter(|m| sees(&m.org)).count(),
+            })
+        }
+        Query::Roots { date } => {
+            let tree = reg.tree_at(date);
+            let roots: Vec<&str> = tree
+                .order()
+                .iter()
+                .filter(|&&o| view.sees(o) && tree.parent(o).is_none_or(|(p, _)| !view.sees(p)))
+                .filter_map(|&o| reg.organization_at(o).map(|o| o.id.as_str()))
+                .collect();
+            json(&roots)
+        }
+        Query::SearchOrganizations { prefix } => {
+            let found: Vec<_> = reg
+                .search_organizations(&prefix)
+                .into_iter()
+                .filter(|o| sees(&o.id))
+                .collect();
+            json(&found)
+        }
+        Query::SearchPersons { prefix } => {
+            let found: Vec<_> = reg
+                .search_persons(&prefix)
+                .into_iter()
+                .filter(|p| sees_member(&MemberRef::Person(p.id.clone())))
+                .map(|p| view.person(reg, p))
+                .collect();
+            json(&found)
+        }
+        Query::Journal { .. } => {
+            access.require_registry(Administrator)?;
+            self::query(reg, query)
+        }
+        Query::JournalHead {} => self::query(reg, query),
+        // The rest concern one organization.
+        Query::Organization { ref id } => {
+            access.require_org(Viewer, id)?;
+            self::query(reg, query)
+        }
+        Query::ParentHistory { org } => {
+            access.require_org(Viewer, &org)?;
+            let mut history = reg.parent_history(&org)?;
+            for link in &mut history {
+                if link.parent.as_deref().is_some_and(|p| !sees(p)) {
+                    link.parent = None;
+                }
+            }
+            json(&history)
+        }
+        Query::Terms { ref org }
+        | Query::DesignationsOf { ref org }
+        | Query::ActivitiesOf { ref org }
+        | Query::AdviceOf { ref org } => {
+            access.require_org(Viewer, org)?;
+            self::query(reg, query)
+        }
+        Query::AffiliationsOf { org } => {
+            access.require_org(Viewer, &org)?;
+            let list: Vec<_> = reg
+                .affiliations_of(&org)?
+                .into_iter()
+                .filter(|a| sees(&a.org) && sees(&a.other))
+                .collect();
+            json(&list)
+        }
+        Query::Children { org, date } => {
+            access.require_org(Viewer, &org)?;
+            json(&sees_ids(reg.children(&org, date)?))
+        }
+        Query::Ancestors { org, date } => {
+            access.require_org(Viewer, &org)?;
+            json(&sees_ids(reg.ancestors(&org, date)?))
+        }
+        Query::Subtree { org, date } => {
+            access.require_org(Viewer, &org)?;
+            json(&sees_ids(reg.subtree(&org, date)?))
+        }
+        Query::Members { org, date, scope } => {
+            access.require_org(Viewer, &org)?;
+            let mut members: Vec<MemberRef> = reg
+                .active_memberships(&org, date, scope)?
+                .into_iter()
+                .filter(|m| sees(&m.org))
+                .map(|m| m.member)
+                .collect();
+            members.sort();
+            members.dedup();
+            json(&members)
+        }
+        Query::ActiveMemberships { org, date, scope } => {
+            access.require_org(Viewer, &org)?;
+            let list: Vec<_> = reg
+                .active_memberships(&org, date, scope)?
+                .into_iter()
+                .filter(|m| sees(&m.org))
+                .collect();
+            json(&list)
+        }
+    }
+}

@@ -115,3 +115,73 @@ pub fn rules(reg: &Registry, question: Question) -> Result<String, ApiError> {
         }
     }
 }
+
+impl Question {
+    /// The stable name (the `"question"` tag).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Question::Check { .. } => "check",
+            Question::Audit { .. } => "audit",
+            Question::Candidates { .. } => "candidates",
+        }
+    }
+}
+
+/// Answers a [`Question`] as operator `operator` ([`crate::access`]): `check` needs viewer
+/// rights at the organization and over the member (unless it has no membership yet, as for a
+/// join); `audit` viewer rights at its root (over the whole registry without one) and keeps
+/// the violations of covered organizations; `candidates` viewer rights at the organization
+/// and lists only members the operator covers (ranked as unscoped, then cut to `limit`).
+pub fn rules_as(reg: &Registry, operator: &str, question: Question) -> Result<String, ApiError> {
+    use crate::access::AccessRole::Viewer;
+    let access = reg.access(operator, &format!("question {}", question.name()))?;
+    match question {
+        Question::Check {
+            ref member,
+            ref org,
+            ..
+        } => {
+            access.require_org(Viewer, org)?;
+            if !reg.member_orgs(member).is_empty() {
+                access.require_member(Viewer, member)?;
+            }
+            rules(reg, question)
+        }
+        Question::Audit { as_of, root, book } => {
+            access.require_parent(Viewer, root.as_deref())?;
+            let view = access.view();
+            let mut audit = rules::audit(reg, &*compile(reg, book)?, root.as_deref(), as_of)?;
+            audit
+                .violations
+                .retain(|v| reg.org_index(&v.org).is_some_and(|i| view.sees(i)));
+            to_json(&audit)
+        }
+        Question::Candidates {
+            org,
+            as_of,
+            limit,
+            keys,
+            book,
+        } => {
+            access.require_org(Viewer, &org)?;
+            let view = access.view();
+            let mut order = CandidateOrder::default();
+            if let Some(keys) = keys {
+                order.keys = keys;
+            }
+            let mut list = rules::candidates(reg, &*compile(reg, book)?, &org, as_of, &order)?;
+            list.retain(|c| {
+                let member = if c.enterprise {
+                    MemberRef::Enterprise(c.id.to_string())
+                } else {
+                    MemberRef::Person(c.id.to_string())
+                };
+                view.role_over_member(reg, &member).is_some()
+            });
+            if let Some(limit) = limit {
+                list.truncate(limit);
+            }
+            to_json(&list)
+        }
+    }
+}

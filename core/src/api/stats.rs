@@ -345,6 +345,15 @@ pub fn stats_csv(
     divisions: &DivisionTable,
     stat: Stat,
 ) -> Result<String, ApiError> {
+    csv_of(stat, |stat| compute(reg, divisions, stat))
+}
+
+/// The CSV table of a statistic computed by `compute`; `invalid_argument`, before computing,
+/// for one without a table.
+fn csv_of<'r>(
+    stat: Stat,
+    compute: impl FnOnce(Stat) -> Result<Answer<'r>, ApiError>,
+) -> Result<String, ApiError> {
     let name = stat.name();
     let no_table = || {
         ApiError::new(
@@ -358,8 +367,96 @@ pub fn stats_csv(
     if !stat.has_table() {
         return Err(no_table());
     }
-    let table = compute(reg, divisions, stat)?
-        .table()
-        .ok_or_else(no_table)?;
+    let table = compute(stat)?.table().ok_or_else(no_table)?;
     Ok(table.to_csv())
+}
+
+impl Answer<'_> {
+    /// Keeps only what `view` covers: rows of covered organizations (at each point of a
+    /// series), coverage rows listing only covered organizations (a division is `covered` when
+    /// one is left), records of covered organizations.
+    fn restrict(&mut self, reg: &Registry, view: &crate::access::View) {
+        let sees = |id: &str| reg.org_index(id).is_some_and(|i| view.sees(i));
+        match self {
+            Answer::Rollup(r) => r.rows.retain(|row| sees(&row.org_id)),
+            Answer::OrgRollup(r) => r.rows.retain(|row| sees(&row.org_id)),
+            Answer::Series(points) => {
+                for r in points {
+                    r.rows.retain(|row| sees(&row.org_id));
+                }
+            }
+            Answer::SuppressedRollup(r) => r.rows.retain(|row| sees(&row.org_id)),
+            Answer::Coverage(c) => {
+                for row in &mut c.rows {
+                    row.organizations.retain(|o| sees(o));
+                    row.covered = !row.organizations.is_empty();
+                }
+            }
+            Answer::ActivitiesIn(list) => list.retain(|a| sees(&a.org)),
+            Answer::AdviceIn(list) => list.retain(|a| sees(&a.org)),
+            Answer::DesignationsInForce(list) => list.retain(|(d, _)| sees(&d.org)),
+            Answer::Growth(_)
+            | Answer::ActivityTotals(_)
+            | Answer::DesignationsByLevelYear(_)
+            | Answer::PoliticalArrangements(_) => {}
+        }
+    }
+}
+
+impl Stat {
+    /// The subtree root a statistic is asked about, for those that take one.
+    fn root(&self) -> Option<&str> {
+        match self {
+            Stat::Growth { root, .. }
+            | Stat::ActivityTotals { root, .. }
+            | Stat::ActivitiesIn { root, .. }
+            | Stat::AdviceIn { root, .. }
+            | Stat::DesignationsInForce { root, .. }
+            | Stat::DesignationsByLevelYear { root }
+            | Stat::PoliticalArrangements { root, .. } => Some(root),
+            _ => None,
+        }
+    }
+}
+
+/// Computes a [`Stat`] as operator `operator` ([`crate::access`]): a statistic about one
+/// subtree needs viewer rights at its root (its totals are then the same as unscoped); the
+/// tables over every organization (rollups, series, suppressed rollups) keep the rows of
+/// covered organizations only — a suppressed rollup is suppressed over the whole registry
+/// first, so a cell hidden there stays hidden; coverage lists and counts only covered
+/// organizations; record lists keep covered organizations' records.
+fn compute_as<'r>(
+    reg: &'r Registry,
+    divisions: &DivisionTable,
+    operator: &str,
+    stat: Stat,
+) -> Result<Answer<'r>, ApiError> {
+    let access = reg.access(operator, &format!("stat {}", stat.name()))?;
+    if let Some(root) = stat.root() {
+        access.require_org(crate::access::AccessRole::Viewer, root)?;
+    }
+    let view = access.view();
+    let mut answer = compute(reg, divisions, stat)?;
+    answer.restrict(reg, &view);
+    Ok(answer)
+}
+
+/// [`stats_json`] as operator `operator` (what it covers: [`compute_as`]).
+pub fn stats_json_as(
+    reg: &Registry,
+    divisions: &DivisionTable,
+    operator: &str,
+    stat: Stat,
+) -> Result<String, ApiError> {
+    compute_as(reg, divisions, operator, stat)?.json()
+}
+
+/// [`stats_csv`] as operator `operator` (what it covers: [`compute_as`]).
+pub fn stats_csv_as(
+    reg: &Registry,
+    divisions: &DivisionTable,
+    operator: &str,
+    stat: Stat,
+) -> Result<String, ApiError> {
+    csv_of(stat, |stat| compute_as(reg, divisions, operator, stat))
 }

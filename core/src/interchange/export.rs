@@ -3,6 +3,7 @@
 use super::error::{InterchangeError, InterchangeErrorKind};
 use super::text::{encode, TextEncoding};
 use super::{FileFormat, RosterFile, Rosters};
+use crate::access::View;
 use crate::ids::ResidentId;
 use crate::model::MemberRef;
 use crate::registry::Registry;
@@ -124,6 +125,51 @@ pub fn export_rosters(
     registry: &Registry,
     options: &ExportOptions,
 ) -> Result<RosterExport, InterchangeError> {
+    export_rosters_in(registry, options, None)
+}
+
+/// What an export writes: everything, or what a [`View`] covers (see [`export_rosters_in`]).
+pub(crate) struct Selection<'a> {
+    registry: &'a Registry,
+    view: Option<&'a View>,
+}
+
+impl<'a> Selection<'a> {
+    pub(crate) fn new(registry: &'a Registry, view: Option<&'a View>) -> Self {
+        Selection { registry, view }
+    }
+
+    pub(crate) fn org(&self, id: &str) -> bool {
+        self.view
+            .is_none_or(|v| self.registry.org_index(id).is_some_and(|i| v.sees(i)))
+    }
+
+    pub(crate) fn member(&self, m: &MemberRef) -> bool {
+        self.view
+            .is_none_or(|v| v.role_over_member(self.registry, m).is_some())
+    }
+
+    /// An organization's latest parent and relation, as written: none when the parent is
+    /// outside the selection (the organization is a root of the export).
+    pub(crate) fn parent(&self, org: &str) -> Option<(String, Relation)> {
+        self.registry
+            .parent_history(org)
+            .ok()
+            .and_then(|h| h.into_iter().last())
+            .and_then(|l| l.parent.map(|p| (p, l.relation)))
+            .filter(|(p, _)| self.org(p))
+    }
+}
+
+/// [`export_rosters`] of what `view` covers (everything for `None`): its organizations (a
+/// parent outside it left empty), the persons and enterprises it covers and the memberships
+/// in its organizations.
+pub(crate) fn export_rosters_in(
+    registry: &Registry,
+    options: &ExportOptions,
+    view: Option<&View>,
+) -> Result<RosterExport, InterchangeError> {
+    let sel = Selection::new(registry, view);
     let mut orgs = Table::new(
         "orgs.csv",
         &[
@@ -143,16 +189,9 @@ pub fn export_rosters(
             "rooms",
         ],
     )?;
-    for o in registry.organizations() {
-        let link = registry
-            .parent_history(&o.id)
-            .ok()
-            .and_then(|h| h.into_iter().last());
-        let (parent, relation) = match link {
-            Some(l) => match l.parent {
-                Some(p) => (p, l.relation.as_str()),
-                None => (String::new(), ""),
-            },
+    for o in registry.organizations().filter(|o| sel.org(&o.id)) {
+        let (parent, relation) = match sel.parent(&o.id) {
+            Some((p, r)) => (p, r.as_str()),
             None => (String::new(), ""),
         };
         let facilities = o.facilities.as_ref();
@@ -178,7 +217,10 @@ pub fn export_rosters(
         ])?;
     }
     let mut enterprises = Table::new("enterprises.csv", &["id", "name", "credit_code"])?;
-    for e in registry.enterprises() {
+    for e in registry
+        .enterprises()
+        .filter(|e| sel.member(&MemberRef::Enterprise(e.id.clone())))
+    {
         enterprises.row([&e.id, &e.name, &e.credit_code])?;
     }
     let mut persons = Table::new(
@@ -200,7 +242,10 @@ pub fn export_rosters(
             "profession",
         ],
     )?;
-    for p in registry.persons() {
+    for p in registry
+        .persons()
+        .filter(|p| sel.member(&MemberRef::Person(p.id.clone())))
+    {
         persons.row([
             p.id.as_str(),
             p.party.as_str(),
@@ -234,7 +279,7 @@ pub fn export_rosters(
             "member_type",
         ],
     )?;
-    for m in registry.memberships() {
+    for m in registry.memberships().filter(|m| sel.org(&m.org)) {
         let member_type = match m.member {
             MemberRef::Person(_) => "person",
             MemberRef::Enterprise(_) => "enterprise",

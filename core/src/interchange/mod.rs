@@ -107,6 +107,7 @@ mod text;
 mod xlsx;
 
 pub use error::{ImportReport, InterchangeError, InterchangeErrorKind};
+pub(crate) use export::{export_resident_id, export_rosters_in};
 pub use export::{export_rosters, ExportOptions, RosterExport};
 pub use limits::{Limit, Limits};
 pub use popolo::{export_popolo, import_popolo};
@@ -227,6 +228,10 @@ pub struct ImportOptions {
     /// Bounds on file size, rows, columns and cells (default: [`Limits::default`]); see
     /// "Limits" in the module docs.
     pub limits: Limits,
+    /// Apply the rows as the operator `meta.actor` names
+    /// ([`Registry::apply_batch_as`](crate::registry::Registry::apply_batch_as)): a row its
+    /// grants do not allow is rejected like any other (`access_denied`, naming file and line).
+    pub as_operator: bool,
 }
 
 /// How many records an import added.
@@ -394,7 +399,7 @@ pub fn import_rosters(
         Err(Stop) => return Err(first_error(st)),
     };
     let ends = plan.ends;
-    plan.apply(registry, meta)?;
+    plan.apply(registry, meta, options.as_operator)?;
     Ok(ImportSummary::from_ends(ends))
 }
 
@@ -472,6 +477,7 @@ fn report(
     let applied = plan.apply_each(
         &mut scratch,
         meta,
+        options.as_operator,
         &mut st.sink,
         &mut st.rejected,
         &mut st.skipped,

@@ -322,16 +322,22 @@ impl<'a> Plan<'a> {
         (TABLES[t], &self.origins[t])
     }
 
-    /// Applies every command atomically; on failure, the registry is unchanged and the error
-    /// names the row.
+    /// Applies every command atomically (as the operator `meta.actor` names when
+    /// `as_operator`); on failure, the registry is unchanged and the error names the row.
     pub fn apply(
         mut self,
         registry: &mut Registry,
         meta: &Meta,
+        as_operator: bool,
     ) -> Result<usize, InterchangeError> {
         let commands = std::mem::take(&mut self.commands);
         let plan = self;
-        registry.apply_batch(meta, commands).map_err(|(i, e)| {
+        let applied = if as_operator {
+            registry.apply_batch_as(meta, commands)
+        } else {
+            registry.apply_batch(meta, commands)
+        };
+        applied.map_err(|(i, e)| {
             let (table, origin) = plan.table_of(i);
             let pos = plan.positions.get(i).copied().unwrap_or(0);
             origin.rule_error(table, pos, e)
@@ -344,6 +350,7 @@ impl<'a> Plan<'a> {
         mut self,
         registry: &mut Registry,
         meta: &Meta,
+        as_operator: bool,
         sink: &mut Sink,
         rejected: &mut Rejected,
         skipped: &mut usize,
@@ -385,7 +392,12 @@ impl<'a> Plan<'a> {
                 reject(rejected);
                 continue;
             }
-            match registry.apply(meta, command) {
+            let result = if as_operator {
+                registry.apply_as(meta, command)
+            } else {
+                registry.apply(meta, command)
+            };
+            match result {
                 Ok(_) => applied += 1,
                 Err(e) => {
                     let (table, origin) = plan.table_of(i);

@@ -223,8 +223,20 @@ pub(crate) fn json_field(table: Table, column: &str) -> String {
 /// unless `options.unmask_resident_ids`; `options.encoding` and `bom` do not apply (JSON is
 /// UTF-8).
 pub fn export_popolo(registry: &Registry, options: &ExportOptions) -> String {
+    export_popolo_in(registry, options, None)
+}
+
+/// [`export_popolo`] of what `view` covers (as
+/// [`export_rosters_in`](super::export::export_rosters_in) selects it).
+pub(crate) fn export_popolo_in(
+    registry: &Registry,
+    options: &ExportOptions,
+    view: Option<&crate::access::View>,
+) -> String {
+    let sel = super::export::Selection::new(registry, view);
     let persons = registry
         .persons()
+        .filter(|p| sel.member(&MemberRef::Person(p.id.clone())))
         .map(|p| PPerson {
             id: p.id.clone(),
             name: p.name.clone(),
@@ -251,51 +263,54 @@ pub fn export_popolo(registry: &Registry, options: &ExportOptions) -> String {
             },
         })
         .collect();
-    let orgs = registry.organizations().map(|o| {
-        let link = registry
-            .parent_history(&o.id)
-            .ok()
-            .and_then(|h| h.into_iter().last());
-        let (parent_id, relation) = match link.and_then(|l| l.parent.map(|p| (p, l.relation))) {
-            Some((p, r)) => (Some(p), (r != Relation::Guidance).then_some(r)),
-            None => (None, None),
-        };
-        POrganization {
-            id: o.id.clone(),
-            name: o.name.clone(),
-            classification: Some(o.kind.as_str().to_string()),
-            parent_id,
-            founding_date: Some(o.founded),
-            dissolution_date: o.dissolved,
-            area_id: Some(o.division_code.clone()),
-            identifiers: Vec::new(),
-            ext: Some(OrgExt {
-                level: Some(o.level),
-                relation,
-                carrier: o.carrier,
-                category: o.category,
-                name_en: o.name_en.clone(),
-                facilities: o.facilities.clone(),
-                tags: o.tags.clone(),
-            }),
-        }
-    });
-    let enterprises = registry.enterprises().map(|e| POrganization {
-        id: e.id.clone(),
-        name: e.name.clone(),
-        classification: Some(ENTERPRISE.into()),
-        parent_id: None,
-        founding_date: None,
-        dissolution_date: None,
-        area_id: None,
-        identifiers: vec![Identifier {
-            scheme: CREDIT_CODE.into(),
-            identifier: e.credit_code.clone(),
-        }],
-        ext: None,
-    });
+    let orgs = registry
+        .organizations()
+        .filter(|o| sel.org(&o.id))
+        .map(|o| {
+            let (parent_id, relation) = match sel.parent(&o.id) {
+                Some((p, r)) => (Some(p), (r != Relation::Guidance).then_some(r)),
+                None => (None, None),
+            };
+            POrganization {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                classification: Some(o.kind.as_str().to_string()),
+                parent_id,
+                founding_date: Some(o.founded),
+                dissolution_date: o.dissolved,
+                area_id: Some(o.division_code.clone()),
+                identifiers: Vec::new(),
+                ext: Some(OrgExt {
+                    level: Some(o.level),
+                    relation,
+                    carrier: o.carrier,
+                    category: o.category,
+                    name_en: o.name_en.clone(),
+                    facilities: o.facilities.clone(),
+                    tags: o.tags.clone(),
+                }),
+            }
+        });
+    let enterprises = registry
+        .enterprises()
+        .filter(|e| sel.member(&MemberRef::Enterprise(e.id.clone())))
+        .map(|e| POrganization {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            classification: Some(ENTERPRISE.into()),
+            parent_id: None,
+            founding_date: None,
+            dissolution_date: None,
+            area_id: None,
+            identifiers: vec![Identifier {
+                scheme: CREDIT_CODE.into(),
+                identifier: e.credit_code.clone(),
+            }],
+            ext: None,
+        });
     let memberships = registry
         .memberships()
+        .filter(|m| sel.org(&m.org))
         .map(|m| {
             let (person_id, member) = match m.member {
                 MemberRef::Person(p) => (Some(p), None),
@@ -395,7 +410,7 @@ pub fn import_popolo(
     match build(registry, doc, options, &mut sink) {
         Ok(plan) => {
             let ends = plan.ends;
-            plan.apply(registry, meta)?;
+            plan.apply(registry, meta, options.as_operator)?;
             Ok(ImportSummary::from_ends(ends))
         }
         Err(Stop) => Err(sink.errors.into_iter().next().unwrap_or_else(|| {
