@@ -11,12 +11,20 @@
 //! - `code`: the stable snake_case name (`not_found`, `level_order`, `invalid_json`,
 //!   `invalid_argument`, `import`, `rule`, …) — the names of the C front's `tx_status`;
 //! - `status`: the stable number (the C front's `tx_status` value: 3, 101, 302, 902, …);
-//! - `index` (only from `applyBatch`): the command that failed;
+//! - `index` (only from `applyBatch` and `applyBatchAs`): the command that failed;
 //! - `report` (from `importRosters`): every problem found, as an object; (for
 //!   `journal_tampered`, from `verifyJournal` and `fromJson`): `{seq, kind}`.
 //!
 //! A rejected command leaves the registry exactly as it was, and the registry keeps working
 //! after any error.
+//!
+//! ## Scoped operators
+//! The `…As` methods (`applyAs`, `applyBatchAs`, `queryAs`, `statsAs`, `statsCsvAs`,
+//! `rulesAs`, `exportRostersAs`, `exportPopoloAs`) act as an operator registered by the
+//! `set_operator` command: the operator is `meta.actor` where the method takes a `Meta`, else
+//! its id given first. What its grants do not cover throws `access_denied` (601); the rules
+//! are the core's (`tongxin::access`). The methods without `As` stay the host's own, trusted
+//! access.
 //!
 //! ## Panics
 //! The module is built with `panic = "abort"`: a Rust panic would trap and leave this WASM
@@ -37,6 +45,7 @@ use tongxin::api::{
     RosterExportOptions, RosterImportOptions,
 };
 use tongxin::ids::{DivisionError, DivisionTable};
+use tongxin::interchange::RosterExport;
 use tongxin::rules::{self, CompiledBook, RuleBook};
 use tongxin::{stats, MemberRef, MemberScope, Meta};
 use wasm_bindgen::prelude::*;
@@ -229,8 +238,47 @@ impl Files {
     }
 }
 
+/// The JSON text of the commands array argument of `applyBatch` and `applyBatchAs`.
+fn commands_text(v: &JsValue) -> Result<String, JsValue> {
+    if !Array::is_array(v) {
+        return Err(invalid(
+            "commands",
+            format!("must be an array of commands, not {}", type_name(v)),
+        ));
+    }
+    json_text("commands", v)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Answers out
+
+/// The thrown form of a batch failure, with `index` set when a command is to blame.
+fn batch_error(e: BatchError) -> JsValue {
+    let (index, err) = match e {
+        BatchError::NotCommands { index, error } => {
+            (index, api_error(error.context("argument `commands`")))
+        }
+        BatchError::Rejected { index, error } => (Some(index), api_error(error)),
+    };
+    if let Some(i) = index {
+        let _ = Reflect::set(&err, &"index".into(), &(i as f64).into());
+    }
+    err
+}
+
+/// The files of a roster export, each as a `Uint8Array`.
+fn roster_export(export: &RosterExport) -> JsValue {
+    let out = Object::new();
+    for (name, data) in [
+        ("orgs", &export.orgs),
+        ("persons", &export.persons),
+        ("memberships", &export.memberships),
+        ("enterprises", &export.enterprises),
+    ] {
+        let _ = Reflect::set(&out, &name.into(), &Uint8Array::from(data.as_slice()));
+    }
+    out.into()
+}
 
 /// A core answer (JSON text) as a JavaScript value.
 fn answer(json: &str) -> Result<JsValue, JsValue> {
@@ -270,9 +318,9 @@ fn with_divisions<R>(f: impl FnOnce(&DivisionTable) -> Result<R, ApiError>) -> R
 
 /// A registry of organizations, persons, enterprises and memberships, with its journal.
 ///
-/// Methods that change it (`apply`, `applyBatch`, `importRosters`, `importPopolo`) are atomic:
-/// a rejected call leaves it exactly as it was. Call `free()` when done with it (or rely on the
-/// garbage collector where `FinalizationRegistry` exists).
+/// Methods that change it (`apply`, `applyBatch`, `applyAs`, `applyBatchAs`, `importRosters`,
+/// `importPopolo`) are atomic: a rejected call leaves it exactly as it was. Call `free()` when
+/// done with it (or rely on the garbage collector where `FinalizationRegistry` exists).
 #[wasm_bindgen]
 pub struct Registry {
     inner: tongxin::Registry,
@@ -351,25 +399,38 @@ impl Registry {
         #[wasm_bindgen(unchecked_param_type = "Command[]")] commands: JsValue,
     ) -> Result<usize, JsValue> {
         let meta = Registry::meta(&meta)?;
-        if !Array::is_array(&commands) {
-            return Err(invalid(
-                "commands",
-                format!("must be an array of commands, not {}", type_name(&commands)),
-            ));
-        }
-        let commands = json_text("commands", &commands)?;
-        api::apply_batch(&mut self.inner, &meta, &commands).map_err(|e| {
-            let (index, err) = match e {
-                BatchError::NotCommands { index, error } => {
-                    (index, api_error(error.context("argument `commands`")))
-                }
-                BatchError::Rejected { index, error } => (Some(index), api_error(error)),
-            };
-            if let Some(i) = index {
-                let _ = Reflect::set(&err, &"index".into(), &(i as f64).into());
-            }
-            err
-        })
+        let commands = commands_text(&commands)?;
+        api::apply_batch(&mut self.inner, &meta, &commands).map_err(batch_error)
+    }
+
+    /// Applies one command as a scoped operator: `meta.actor` names the operator, whose grants
+    /// must allow the command (else `access_denied`, 601); otherwise as `apply`. A refused or
+    /// rejected command throws and leaves the registry unchanged.
+    #[wasm_bindgen(js_name = applyAs, unchecked_return_type = "JournalEvent")]
+    pub fn apply_as(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let meta = Registry::meta(&meta)?;
+        let command = object("command", &command)?;
+        let event = api::apply_as(&mut self.inner, &meta, command).map_err(api_error)?;
+        answer(&event)
+    }
+
+    /// Applies a list of commands, all or nothing, as a scoped operator: `meta.actor` names
+    /// the operator, and each command is authorized against the registry as the earlier ones
+    /// left it. On a refusal (`access_denied`, 601) or rejection the error's `index` is the
+    /// command that failed and the registry is unchanged; otherwise as `applyBatch`.
+    #[wasm_bindgen(js_name = applyBatchAs)]
+    pub fn apply_batch_as(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Command[]")] commands: JsValue,
+    ) -> Result<usize, JsValue> {
+        let meta = Registry::meta(&meta)?;
+        let commands = commands_text(&commands)?;
+        api::apply_batch_as(&mut self.inner, &meta, &commands).map_err(batch_error)
     }
 
     /// The head of the journal: the SHA-256 hash chaining every event, 64 lowercase hex digits
@@ -389,6 +450,20 @@ impl Registry {
     ) -> Result<JsValue, JsValue> {
         let query = object("query", &query)?;
         answer(&api::query(&self.inner, query).map_err(api_error)?)
+    }
+
+    /// Answers a read-only query as a scoped operator (`operator` is its id): the answer of
+    /// `query` restricted to what its grants cover, resident IDs masked where it is only a
+    /// viewer; a record outside its grants throws `access_denied` (601).
+    #[wasm_bindgen(js_name = queryAs, unchecked_return_type = "any")]
+    pub fn query_as(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] operator: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Query")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let operator = text("operator", &operator)?;
+        let query = object("query", &query)?;
+        answer(&api::query_as(&self.inner, &operator, query).map_err(api_error)?)
     }
 
     /// Computes a statistic (`{stat: "rollup", as_of, by}`, `{stat: "coverage", …}`,
@@ -414,6 +489,34 @@ impl Registry {
         with_divisions(|table| api::stats_csv(&self.inner, table, stat))
     }
 
+    /// Computes a statistic as a scoped operator (`operator` is its id): the rows of the
+    /// organizations its grants cover, with their unscoped values; a statistic about a subtree
+    /// it does not cover throws `access_denied` (601).
+    #[wasm_bindgen(js_name = statsAs, unchecked_return_type = "any")]
+    pub fn stats_as(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] operator: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Stat")] stat: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let operator = text("operator", &operator)?;
+        let stat = object("stat", &stat)?;
+        let json = with_divisions(|table| api::stats_json_as(&self.inner, table, &operator, stat))?;
+        answer(&json)
+    }
+
+    /// Computes a statistic as its CSV table as a scoped operator (`operator` is its id),
+    /// covering what `statsAs` covers.
+    #[wasm_bindgen(js_name = statsCsvAs)]
+    pub fn stats_csv_as(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] operator: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Stat")] stat: JsValue,
+    ) -> Result<String, JsValue> {
+        let operator = text("operator", &operator)?;
+        let stat = object("stat", &stat)?;
+        with_divisions(|table| api::stats_csv_as(&self.inner, table, &operator, stat))
+    }
+
     /// Answers a question about the membership rules (`{question: "check", member, org,
     /// as_of}`, `{question: "audit", as_of, root?}`, `{question: "candidates", org, as_of}`).
     #[wasm_bindgen(unchecked_return_type = "any")]
@@ -423,6 +526,20 @@ impl Registry {
     ) -> Result<JsValue, JsValue> {
         let question = object("question", &question)?;
         answer(&api::rules(&self.inner, question).map_err(api_error)?)
+    }
+
+    /// Answers a question about the membership rules as a scoped operator (`operator` is its
+    /// id): the organization and member asked about must be covered by its grants (else
+    /// `access_denied`, 601); audits and candidates keep only what they cover.
+    #[wasm_bindgen(js_name = rulesAs, unchecked_return_type = "any")]
+    pub fn rules_as(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] operator: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RulesQuestion")] question: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let operator = text("operator", &operator)?;
+        let question = object("question", &question)?;
+        answer(&api::rules_as(&self.inner, &operator, question).map_err(api_error)?)
     }
 
     /// Sets the rule book `checkEligibility` uses (a `RuleBook` object); `null` or
@@ -572,6 +689,8 @@ impl Registry {
     /// a `Uint8Array`), all or nothing; the answer is what was added. A rejection throws an
     /// error with `code` `"import"`, the first problem as its message (file, line, column,
     /// value, reason) and `report` listing every problem found; the registry is unchanged.
+    /// With `as_operator: true` every row is authorized as a scoped command of the operator
+    /// `meta.actor` names, and a row outside its grants rejects the import.
     #[wasm_bindgen(js_name = importRosters, unchecked_return_type = "ImportSummary")]
     pub fn import_rosters(
         &mut self,
@@ -614,16 +733,25 @@ impl Registry {
         let opts: RosterExportOptions =
             self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
         let export = api::export_rosters(&self.inner, &opts).map_err(api_error)?;
-        let out = Object::new();
-        for (name, data) in [
-            ("orgs", &export.orgs),
-            ("persons", &export.persons),
-            ("memberships", &export.memberships),
-            ("enterprises", &export.enterprises),
-        ] {
-            let _ = Reflect::set(&out, &name.into(), &Uint8Array::from(data.as_slice()));
-        }
-        Ok(out.into())
+        Ok(roster_export(&export))
+    }
+
+    /// Writes roster CSV files as a scoped operator: `meta.actor` names the operator, and the
+    /// files hold what its grants cover (resident IDs masked unless `unmask_resident_ids`).
+    /// Resident IDs in full need an administrator grant (else `access_denied`, 601), cover
+    /// only its administrator grants, and are journaled first (a `record_unmasked_export`
+    /// event at `meta.at`), which is why this changes the registry.
+    #[wasm_bindgen(js_name = exportRostersAs, unchecked_return_type = "RosterExport")]
+    pub fn export_rosters_as(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RosterExportOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let meta = Registry::meta(&meta)?;
+        let opts: RosterExportOptions =
+            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
+        let export = api::export_rosters_as(&mut self.inner, &meta, &opts).map_err(api_error)?;
+        Ok(roster_export(&export))
     }
 
     /// Writes the registry as a Popolo JSON document (as an object).
@@ -635,6 +763,20 @@ impl Registry {
         let opts: PopoloExportOptions =
             self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
         answer(&api::export_popolo(&self.inner, &opts))
+    }
+
+    /// Writes a Popolo JSON document (as an object) as a scoped operator: `meta.actor` names
+    /// the operator; what is covered, refused and journaled is as for `exportRostersAs`.
+    #[wasm_bindgen(js_name = exportPopoloAs, unchecked_return_type = "any")]
+    pub fn export_popolo_as(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PopoloExportOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let meta = Registry::meta(&meta)?;
+        let opts: PopoloExportOptions =
+            self::options("options", &options.unwrap_or(JsValue::UNDEFINED))?;
+        answer(&api::export_popolo_as(&mut self.inner, &meta, &opts).map_err(api_error)?)
     }
 
     /// Imports a Popolo JSON document (an object, its text, or its bytes), all or nothing;

@@ -8,6 +8,7 @@
 
 use serde::de::DeserializeOwned;
 use std::path::PathBuf;
+use tongxin::access::AccessRole;
 use tongxin::api::{ApiCode, Encoding, Query, Question, Stat};
 use tongxin::ids::DivisionLevel;
 use tongxin::rules::{Family, Inherit, OrderKey, RuleBody, Severity};
@@ -167,6 +168,11 @@ fn generated() -> String {
             "Encoding",
             "Text encoding of roster files.",
             variants::<Encoding>("\"@\""),
+        ),
+        (
+            "AccessRole",
+            "Role of an operator's grant, each including the ones before it.",
+            variants::<AccessRole>("\"@\""),
         ),
         (
             "CommandType",

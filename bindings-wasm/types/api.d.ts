@@ -157,6 +157,20 @@ export interface Affiliation {
   to?: DateString;
 }
 
+/** A role over the subtree of organization `org`, or over the whole registry when `org` is
+ * absent. */
+export interface Grant {
+  role: AccessRole;
+  org?: string;
+}
+
+/** Someone who acts on the registry through the scoped `…As` methods (`meta.actor` names it). */
+export interface Operator {
+  id: string;
+  name: string;
+  grants?: Grant[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Commands
 
@@ -180,7 +194,18 @@ export type Command =
   | { type: "revoke_designation"; id: string; date: PartialDate }
   | { type: "record_activity"; activity: Activity }
   | { type: "record_advice"; advice: Advice }
-  | { type: "set_rule_book"; book?: RuleBook | null };
+  | { type: "set_rule_book"; book?: RuleBook | null }
+  | { type: "set_operator"; operator: Operator }
+  | { type: "remove_operator"; id: string }
+  | {
+      type: "record_unmasked_export";
+      operator: string;
+      /** `rosters_csv` or `popolo`. */
+      format: string;
+      /** Roots of the exported subtrees; absent for the whole registry. */
+      orgs?: string[];
+      persons: number;
+    };
 
 /** A journal event: an applied command with its sequence number. */
 export interface JournalEvent {
@@ -518,6 +543,8 @@ export interface RosterImportOptions {
   unknown_columns?: "reject" | "ignore";
   drop_masked_resident_ids?: boolean;
   report?: boolean;
+  /** Authorize every row as a scoped command of the operator `meta.actor` names. */
+  as_operator?: boolean;
 }
 
 /** What an import added. */
@@ -547,7 +574,7 @@ export interface ImportReport {
   rows_skipped: number;
 }
 
-/** Options of `exportRosters`. */
+/** Options of `exportRosters` and `exportRostersAs`. */
 export interface RosterExportOptions {
   encoding?: Encoding | "utf-8";
   bom?: boolean;
@@ -562,7 +589,7 @@ export interface RosterExport {
   enterprises: Uint8Array;
 }
 
-/** Options of `exportPopolo`. */
+/** Options of `exportPopolo` and `exportPopoloAs`. */
 export interface PopoloExportOptions {
   unmask_resident_ids?: boolean;
 }
@@ -572,6 +599,8 @@ export interface PopoloImportOptions {
   limits?: ImportLimits;
   encoding?: Encoding | "utf-8";
   drop_masked_resident_ids?: boolean;
+  /** Authorize every record as a scoped command of the operator `meta.actor` names. */
+  as_operator?: boolean;
 }
 
 /** What `residentIdCheck` reads. */
@@ -608,7 +637,7 @@ export interface TongxinError extends Error {
   code: ErrorCodeName;
   /** Stable number, the C front's `tx_status` value. */
   status: number;
-  /** `applyBatch`: the command that failed. */
+  /** `applyBatch`, `applyBatchAs`: the command that failed. */
   index?: number;
   /** `importRosters`: every problem found; `journal_tampered`: the event and what was found. */
   report?: ImportReport | TamperReport;
@@ -620,6 +649,8 @@ export interface Registry {
   checkRosters(meta: Meta, files: RosterFiles): ImportReport;
   exportRosters(): RosterExport;
   exportPopolo(): any;
+  exportRostersAs(meta: Meta): RosterExport;
+  exportPopoloAs(meta: Meta): any;
   importPopolo(meta: Meta, document: object | string | Uint8Array): ImportSummary;
   memberCount(org_id: string, date: string): number;
 }

@@ -217,6 +217,12 @@ export type Encoding =
   | "gbk"
   | "gb18030";
 
+/** Role of an operator's grant, each including the ones before it. */
+export type AccessRole =
+  | "viewer"
+  | "editor"
+  | "administrator";
+
 /** The `type` of a command. */
 export type CommandType =
   | "add_organization"
@@ -237,7 +243,10 @@ export type CommandType =
   | "revoke_designation"
   | "record_activity"
   | "record_advice"
-  | "set_rule_book";
+  | "set_rule_book"
+  | "set_operator"
+  | "remove_operator"
+  | "record_unmasked_export";
 
 /** The `type` of a query. */
 export type QueryType =
@@ -324,4 +333,5 @@ export type ErrorCodeName =
   | "replay_failed"
   | "invalid_rule_book"
   | "rule_violation"
-  | "journal_tampered";
+  | "journal_tampered"
+  | "access_denied";

@@ -18,6 +18,10 @@ import init, {
   type Level,
   type JournalCheck,
   type ChainedJournalEvent,
+  type Grant,
+  type Operator,
+  type AccessRole,
+  type RosterExport,
 } from "../../bindings-wasm/pkg/web/tongxin.js";
 
 export async function usage(): Promise<void> {
@@ -71,6 +75,39 @@ export async function usage(): Promise<void> {
   const prev: string = chained[0].prev;
   void [verified.head, verified.events, prev];
 
+  // Scoped operators: set by a command, then the `…As` methods act as one.
+  const role: AccessRole = "editor";
+  const grant: Grant = { role, org: "futian" };
+  const clerk: Operator = { id: "clerk", name: "福田区文员", grants: [grant] };
+  reg.apply(meta, { type: "set_operator", operator: clerk });
+  reg.apply(meta, { type: "set_operator", operator: { id: "all", name: "管理员", grants: [{ role: "administrator" }] } });
+  const asClerk: Meta = { at: "2024-06-01T09:00:00", actor: "clerk" };
+  const scoped = reg.applyAs(asClerk, {
+    type: "add_person", person: { id: "p2", party: "non_party", title: "none", stratum: "none" },
+  });
+  const scopedSeq: number = scoped.seq;
+  const scopedN: number = reg.applyBatchAs(asClerk, [
+    { type: "join", membership: { member: { person: "p2" }, org: "futian", role: "member", start: "2024-06-01" } },
+  ]);
+  const seen = reg.queryAs("clerk", { type: "subtree", org: "futian", date: "2024-06-01" }) as string[];
+  const scopedRollup = reg.statsAs("clerk", s) as Rollup;
+  const scopedCsv: string = reg.statsCsvAs("clerk", s);
+  const scopedCheck = reg.rulesAs("clerk", question) as Check;
+  const scopedFiles: RosterExport = reg.exportRostersAs(asClerk);
+  const unmasked: RosterExport = reg.exportRostersAs({ at: "2024-06-01T10:00:00", actor: "all" }, { unmask_resident_ids: true });
+  const popolo = reg.exportPopoloAs(asClerk, { unmask_resident_ids: false });
+  const imported = reg.importRosters(asClerk, { orgs: "id,parent_id\n" }, { as_operator: true });
+  reg.apply(meta, { type: "remove_operator", id: "clerk" });
+  try {
+    reg.queryAs("clerk", { type: "counts" });
+  } catch (e) {
+    const denied: ErrorCodeName = (e as TongxinError).code;
+    const deniedCode: ErrorCodeName = "access_denied";
+    void [denied, deniedCode];
+  }
+  void [scopedSeq, scopedN, seen, scopedRollup.rows, scopedCsv, scopedCheck.eligible, scopedFiles.orgs,
+    unmasked.persons, popolo, imported.organizations];
+
   // @ts-expect-error: not a command type
   const bad: Command = { type: "teleport" };
   // @ts-expect-error: a level the core does not know
@@ -79,8 +116,12 @@ export async function usage(): Promise<void> {
   const badStat: Stat = { stat: "rollup" };
   // @ts-expect-error: members must be tagged person or enterprise
   const badQuestion: RulesQuestion = { question: "check", member: { robot: "r1" }, org: "futian", as_of: "2024-06-01" };
+  // @ts-expect-error: a role the core does not know
+  const badGrant: Grant = { role: "superuser", org: "futian" };
+  // @ts-expect-error: the scoped query takes the operator's id first
+  const badScoped = reg.queryAs({ type: "counts" });
 
   void [seq, n, members, total, zh, eligible, inside, totals, first, line, bytes, again, born, v,
-    level, bad, badLevel, badStat, badQuestion];
+    level, bad, badLevel, badStat, badQuestion, badGrant, badScoped];
   reg.free();
 }
