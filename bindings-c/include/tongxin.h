@@ -276,6 +276,12 @@ typedef enum tx_status {
      */
     TX_STATUS_TERM_ORDER = 503,
     /**
+     * A scoped call (`tx_registry_*_as*`) by an operator whose grants do not allow it, or an
+     * operator id no `set_operator` command registered (core `access_denied`). The message
+     * names the operator, the action, the role it lacks and where.
+     */
+    TX_STATUS_ACCESS_DENIED = 601,
+    /**
      * A snapshot of a schema version this library does not read (core
      * `unsupported_schema_version`).
      */
@@ -333,6 +339,206 @@ typedef struct tx_bytes {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * `tx_registry_apply_json` as the operator named by the `actor` of `meta_json`: refused with
+ * `TX_STATUS_ACCESS_DENIED` unless its grants allow the command. What each command needs:
+ * editor rights at the organization it changes (at both the old and the new parent for
+ * `move_organization`; over the whole registry for a root), editor rights over a person or
+ * enterprise to update it, administrator rights over every grant given or taken for
+ * `set_operator`/`remove_operator`, and over the whole registry for `set_rule_book`.
+ *
+ * \param reg            non-NULL handle; mutated on success only.
+ * \param meta_json      `{"at":"YYYY-MM-DDTHH:MM:SS","actor":"<operator id>"}`.
+ * \param command_json   the command (see `tx_registry_apply_json`).
+ * \param out_event_json non-NULL; receives the journal event JSON on success (its `actor` is
+ *                       the operator).
+ * \return `TX_STATUS_OK`; `TX_STATUS_ACCESS_DENIED`; otherwise as `tx_registry_apply_json`.
+ *
+ * Ownership: on success the caller owns `*out_event_json` (`tx_string_free`).
+ * Thread safety: mutates `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_apply_as_json(struct tx_registry *reg,
+                                         const char *meta_json,
+                                         const char *command_json,
+                                         char **out_event_json);
+
+/**
+ * `tx_registry_apply_batch_json` as the operator named by the `actor` of `meta_json`: each
+ * command is authorized against the registry as the earlier ones left it; a refusal fails the
+ * batch like a rejection (`out_failed_index` names it) and nothing is applied.
+ *
+ * \param reg              non-NULL handle; mutated on success only.
+ * \param meta_json        `{"at":…,"actor":"<operator id>"}`, for every command.
+ * \param commands_json    a JSON array of commands.
+ * \param out_applied      non-NULL; receives the number applied on success.
+ * \param out_failed_index non-NULL; on failure, the index of the command to blame (as
+ *                         `tx_registry_apply_batch_json`).
+ * \return `TX_STATUS_OK`; `TX_STATUS_ACCESS_DENIED`; otherwise as
+ *         `tx_registry_apply_batch_json`.
+ *
+ * Ownership: nothing is handed out.
+ * Thread safety: mutates `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_apply_batch_as_json(struct tx_registry *reg,
+                                               const char *meta_json,
+                                               const char *commands_json,
+                                               size_t *out_applied,
+                                               size_t *out_failed_index);
+
+/**
+ * `tx_registry_query_json` as operator `operator`: a record outside its grants is
+ * `TX_STATUS_ACCESS_DENIED`; tree lists, searches, member lists and counts keep only what the
+ * grants cover; parent ids outside them read as `null`; resident IDs are masked where the
+ * operator is only a viewer; `journal` needs administrator rights over the whole registry.
+ *
+ * \param reg        non-NULL handle; only read.
+ * \param operator   the operator id.
+ * \param query_json the query (see `tx_registry_query_json`).
+ * \param out_json   non-NULL; receives the answer on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_ACCESS_DENIED`; otherwise as `tx_registry_query_json`.
+ *
+ * Ownership: on success the caller owns `*out_json` (`tx_string_free`).
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_query_as_json(const struct tx_registry *reg,
+                                         const char *operator_,
+                                         const char *query_json,
+                                         char **out_json);
+
+/**
+ * `tx_registry_stats_json` as operator `operator`: a statistic about one subtree needs viewer
+ * rights at its root; rollups, series and suppressed rollups keep the rows of covered
+ * organizations (suppressed over the whole registry first, so a hidden cell stays hidden);
+ * coverage lists and counts only covered organizations.
+ *
+ * \param reg        non-NULL handle; only read.
+ * \param operator   the operator id.
+ * \param query_json the statistic (see `tx_registry_stats_json`).
+ * \param out_json   non-NULL; receives the answer on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_ACCESS_DENIED`; otherwise as `tx_registry_stats_json`.
+ *
+ * Ownership: on success the caller owns `*out_json` (`tx_string_free`).
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_stats_as_json(const struct tx_registry *reg,
+                                         const char *operator_,
+                                         const char *query_json,
+                                         char **out_json);
+
+/**
+ * `tx_registry_stats_csv` as operator `operator` (what it covers: `tx_registry_stats_as_json`).
+ *
+ * \param reg        non-NULL handle; only read.
+ * \param operator   the operator id.
+ * \param query_json the statistic.
+ * \param out_csv    non-NULL; receives the CSV text on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_ACCESS_DENIED`; otherwise as `tx_registry_stats_csv`.
+ *
+ * Ownership: on success the caller owns `*out_csv` (`tx_string_free`).
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_stats_as_csv(const struct tx_registry *reg,
+                                        const char *operator_,
+                                        const char *query_json,
+                                        char **out_csv);
+
+/**
+ * `tx_registry_rules_json` as operator `operator`: `check` needs viewer rights at the
+ * organization and over the member (unless it has no membership yet); `audit` viewer rights
+ * at its root (over the whole registry without one) and keeps covered organizations'
+ * violations; `candidates` lists only members the operator covers.
+ *
+ * \param reg        non-NULL handle; only read.
+ * \param operator   the operator id.
+ * \param query_json the question (see `tx_registry_rules_json`).
+ * \param out_json   non-NULL; receives the answer on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_ACCESS_DENIED`; otherwise as `tx_registry_rules_json`.
+ *
+ * Ownership: on success the caller owns `*out_json` (`tx_string_free`).
+ * Thread safety: reads `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_rules_as_json(const struct tx_registry *reg,
+                                         const char *operator_,
+                                         const char *query_json,
+                                         char **out_json);
+
+/**
+ * `tx_registry_export_rosters` as the operator named by the `actor` of `meta_json`: the
+ * organizations (a parent outside the grants left empty), members and memberships its grants
+ * cover. With `"unmask_resident_ids":true` it needs an administrator grant, covers only the
+ * administrator grants, and first appends a `record_unmasked_export` event to the journal
+ * (at the meta's `at`) — so the handle is mutable.
+ *
+ * \param reg             non-NULL handle; gains one journal event for an unmasked export.
+ * \param meta_json       `{"at":…,"actor":"<operator id>"}`.
+ * \param options_json    NULL or the options of `tx_registry_export_rosters`.
+ * \param out_orgs        non-NULL; receives `orgs.csv` on success; likewise `out_persons`,
+ *                        `out_memberships`, `out_enterprises`.
+ * \return `TX_STATUS_OK`; `TX_STATUS_ACCESS_DENIED` (nothing journaled); otherwise as
+ *         `tx_registry_export_rosters`.
+ *
+ * Ownership: on success the caller owns the four buffers (`tx_bytes_free` each).
+ * Thread safety: mutates `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_export_rosters_as(struct tx_registry *reg,
+                                             const char *meta_json,
+                                             const char *options_json,
+                                             struct tx_bytes *out_orgs,
+                                             struct tx_bytes *out_persons,
+                                             struct tx_bytes *out_memberships,
+                                             struct tx_bytes *out_enterprises);
+
+/**
+ * `tx_registry_export_popolo` as the operator named by the `actor` of `meta_json`, covering
+ * and journaling as `tx_registry_export_rosters_as` does.
+ *
+ * \param reg          non-NULL handle; gains one journal event for an unmasked export.
+ * \param meta_json    `{"at":…,"actor":"<operator id>"}`.
+ * \param options_json NULL or `{"unmask_resident_ids":false}`.
+ * \param out_json     non-NULL; receives the document on success.
+ * \return `TX_STATUS_OK`; `TX_STATUS_ACCESS_DENIED` (nothing journaled);
+ *         `TX_STATUS_INVALID_JSON` for bad arguments; binding-level codes.
+ *
+ * Ownership: on success the caller owns `*out_json` (`tx_string_free`).
+ * Thread safety: mutates `reg`; see `tx_registry`.
+ *
+ * # Safety
+ * Pointers must be NULL or valid as described.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_export_popolo_as(struct tx_registry *reg,
+                                            const char *meta_json,
+                                            const char *options_json,
+                                            char **out_json);
 
 /**
  * Copies the message of the last failed call made on this thread into `buf`.

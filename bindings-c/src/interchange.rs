@@ -16,12 +16,12 @@ use tongxin::api::{
 };
 use tongxin::Meta;
 
-fn parse_meta(text: &str) -> Result<Meta, Failure> {
+pub(crate) fn parse_meta(text: &str) -> Result<Meta, Failure> {
     parse_arg("meta_json", text)
 }
 
 /// The options argument, checked as an object by the core's `api::parse_options`.
-fn options<T: Default + DeserializeOwned>(text: Option<&str>) -> Result<T, Failure> {
+pub(crate) fn options<T: Default + DeserializeOwned>(text: Option<&str>) -> Result<T, Failure> {
     parse_options_arg("options_json", text)
 }
 
@@ -264,13 +264,17 @@ pub unsafe extern "C" fn tx_registry_export_rosters(
             try_out!(out_enterprises),
         ];
         let o: RosterExportOptions = options(options_json)?;
-        let export = api::export_rosters(&reg.inner, &o)?;
-        let files = [export.orgs, export.persons, export.memberships, export.enterprises];
-        for (out, bytes) in outs.into_iter().zip(files) {
-            out.write(tx_bytes::from_vec(bytes));
-        }
+        write_export(outs, api::export_rosters(&reg.inner, &o)?);
         Ok(())
     })
+}
+
+/// Hands the four exported files out, in the order orgs, persons, memberships, enterprises.
+pub(crate) fn write_export(outs: [Out<tx_bytes>; 4], export: tongxin::interchange::RosterExport) {
+    let files = [export.orgs, export.persons, export.memberships, export.enterprises];
+    for (out, bytes) in outs.into_iter().zip(files) {
+        out.write(tx_bytes::from_vec(bytes));
+    }
 }
 
 /// Writes the registry as a Popolo JSON document (the core's `interchange::export_popolo`,

@@ -32,6 +32,12 @@
 //!   the same questions without JSON: an eligibility check against a rule book compiled once
 //!   per handle ([`tx_registry_set_rule_book_json`]), and every organization's subtree total in
 //!   one pass into a caller array, in the order [`tx_registry_organization_id_at`] names.
+//! - Scoped operators ([`tx_registry_apply_as_json`], [`tx_registry_apply_batch_as_json`],
+//!   [`tx_registry_query_as_json`], [`tx_registry_stats_as_json`], [`tx_registry_stats_as_csv`],
+//!   [`tx_registry_rules_as_json`], [`tx_registry_export_rosters_as`],
+//!   [`tx_registry_export_popolo_as`]): the same calls as an operator set by a `set_operator`
+//!   command, answering only what its grants cover; a refusal is `TX_STATUS_ACCESS_DENIED`.
+//!   Roster and Popolo imports take `"as_operator":true` in their options instead.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
@@ -39,6 +45,7 @@
 #[macro_use]
 mod macros;
 
+pub mod access;
 pub mod error;
 pub mod ids;
 pub mod interchange;
@@ -54,6 +61,7 @@ pub mod typed;
 #[cfg(test)]
 mod tests;
 
+pub use access::*;
 pub use error::*;
 pub use ids::*;
 pub use interchange::*;

@@ -1,6 +1,6 @@
 //! The registry handle and the functions over it.
 
-use crate::error::{parse_arg, Failure};
+use crate::error::{parse_arg, Failure, Out};
 use crate::status::tx_status;
 use crate::strings::write_string;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -277,23 +277,37 @@ pub unsafe extern "C" fn tx_registry_apply_batch_json(
         let out_applied = try_out!(out_applied);
         let out_failed_index = try_out!(out_failed_index);
         let meta: Meta = parse_arg("meta_json", meta_json)?;
-        match api::apply_batch(&mut reg.inner, &meta, commands_json) {
-            Ok(n) => {
-                out_applied.write(n);
-                Ok(())
-            }
-            Err(BatchError::NotCommands { index, error }) => {
-                if let Some(i) = index {
-                    out_failed_index.write(i);
-                }
-                Err(Failure::from(error).context("argument `commands_json`"))
-            }
-            Err(BatchError::Rejected { index, error }) => {
-                out_failed_index.write(index);
-                Err(Failure::from(error))
-            }
-        }
+        write_batch(
+            api::apply_batch(&mut reg.inner, &meta, commands_json),
+            out_applied,
+            out_failed_index,
+        )
     })
+}
+
+/// Writes a batch's outcome: the count applied, or the failing index (when one element is to
+/// blame) and the failure.
+pub(crate) fn write_batch(
+    result: Result<usize, BatchError>,
+    out_applied: Out<usize>,
+    out_failed_index: Out<usize>,
+) -> Result<(), Failure> {
+    match result {
+        Ok(n) => {
+            out_applied.write(n);
+            Ok(())
+        }
+        Err(BatchError::NotCommands { index, error }) => {
+            if let Some(i) = index {
+                out_failed_index.write(i);
+            }
+            Err(Failure::from(error).context("argument `commands_json`"))
+        }
+        Err(BatchError::Rejected { index, error }) => {
+            out_failed_index.write(index);
+            Err(Failure::from(error))
+        }
+    }
 }
 
 /// Adds an organization (typed form of the `add_organization` command; other fields — English

@@ -111,6 +111,10 @@ pub enum tx_status {
     AlreadyDissolved = 502,
     /// A term out of order (core `term_order`).
     TermOrder = 503,
+    /// A scoped call (`tx_registry_*_as*`) by an operator whose grants do not allow it, or an
+    /// operator id no `set_operator` command registered (core `access_denied`). The message
+    /// names the operator, the action, the role it lacks and where.
+    AccessDenied = 601,
     /// A snapshot of a schema version this library does not read (core
     /// `unsupported_schema_version`).
     UnsupportedSchemaVersion = 901,
@@ -160,6 +164,7 @@ impl tx_status {
         tx_status::HistoryOrder,
         tx_status::AlreadyDissolved,
         tx_status::TermOrder,
+        tx_status::AccessDenied,
         tx_status::UnsupportedSchemaVersion,
         tx_status::InvalidJson,
         tx_status::SnapshotMismatch,
@@ -214,6 +219,7 @@ impl tx_status {
             tx_status::HistoryOrder => "history_order\0",
             tx_status::AlreadyDissolved => "already_dissolved\0",
             tx_status::TermOrder => "term_order\0",
+            tx_status::AccessDenied => "access_denied\0",
             tx_status::UnsupportedSchemaVersion => "unsupported_schema_version\0",
             tx_status::InvalidJson => "invalid_json\0",
             tx_status::SnapshotMismatch => "snapshot_mismatch\0",

@@ -64,7 +64,10 @@ fn registry() -> Registry {
         operator("ns-clerk", vec![grant(Editor, Some("nanshan"))]),
         operator(
             "two-clerk",
-            vec![grant(Editor, Some("futian")), grant(Editor, Some("nanshan"))],
+            vec![
+                grant(Editor, Some("futian")),
+                grant(Editor, Some("nanshan")),
+            ],
         ),
     ] {
         reg.apply(&meta(), set_operator(op)).unwrap();
@@ -80,7 +83,11 @@ fn refused(reg: &mut Registry, actor: &str, command: Command) -> String {
         .expect_err("should be refused");
     assert_eq!(err.code(), ErrorCode::AccessDenied, "{err}");
     assert_eq!(err.code().number(), 601);
-    assert_eq!(before, reg.to_json(), "a refused command changed the registry");
+    assert_eq!(
+        before,
+        reg.to_json(),
+        "a refused command changed the registry"
+    );
     err.to_string()
 }
 
@@ -94,7 +101,13 @@ fn accepted(reg: &mut Registry, actor: &str, command: Command) -> Event {
 
 fn street(id: &str, parent: &str, code: &str) -> Command {
     Command::AddOrganization {
-        org: org(id, OrgKind::Zhilianhui, Level::Subdistrict, code, "2024-05-07"),
+        org: org(
+            id,
+            OrgKind::Zhilianhui,
+            Level::Subdistrict,
+            code,
+            "2024-05-07",
+        ),
         parent: Some(parent.into()),
         relation: Relation::PartOf,
     }
@@ -145,14 +158,24 @@ fn editors_change_only_their_subtree() {
     );
     let mut sz = reg.organization("sz").unwrap().clone();
     sz.name = "改名".into();
-    let msg = refused(&mut reg, "ft-clerk", Command::UpdateOrganization { org: sz });
+    let msg = refused(
+        &mut reg,
+        "ft-clerk",
+        Command::UpdateOrganization { org: sz },
+    );
     assert!(msg.contains("organization `sz`"), "{msg}");
     // A root needs the whole registry.
     let msg = refused(
         &mut reg,
         "ft-clerk",
         Command::AddOrganization {
-            org: org("new-root", OrgKind::Zhilianhui, Level::Municipal, "4403", "2024-01-01"),
+            org: org(
+                "new-root",
+                OrgKind::Zhilianhui,
+                Level::Municipal,
+                "4403",
+                "2024-01-01",
+            ),
             parent: None,
             relation: Relation::Guidance,
         },
@@ -171,7 +194,10 @@ fn editors_change_only_their_subtree() {
 fn viewers_change_nothing() {
     let mut reg = registry();
     let msg = refused(&mut reg, "ft-viewer", join("p1", "futian-street"));
-    assert!(msg.contains("needs editor rights over organization `futian-street`"), "{msg}");
+    assert!(
+        msg.contains("needs editor rights over organization `futian-street`"),
+        "{msg}"
+    );
     refused(
         &mut reg,
         "ft-viewer",
@@ -182,7 +208,10 @@ fn viewers_change_nothing() {
     let mut p1 = reg.person("p1").unwrap().clone();
     p1.employer = Some("x".into());
     let msg = refused(&mut reg, "ft-viewer", Command::UpdatePerson { person: p1 });
-    assert!(msg.contains("needs editor rights over person `p1`"), "{msg}");
+    assert!(
+        msg.contains("needs editor rights over person `p1`"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -202,11 +231,15 @@ fn moving_needs_editor_rights_at_both_parents() {
     // Holding both, the move goes through; afterwards futian's clerk no longer covers it.
     accepted(&mut reg, "two-clerk", mv("nanshan"));
     assert_eq!(
-        reg.access("ft-clerk", "x").unwrap().role_at("futian-street"),
+        reg.access("ft-clerk", "x")
+            .unwrap()
+            .role_at("futian-street"),
         None
     );
     assert_eq!(
-        reg.access("ns-clerk", "x").unwrap().role_at("futian-street"),
+        reg.access("ns-clerk", "x")
+            .unwrap()
+            .role_at("futian-street"),
         Some(AccessRole::Editor)
     );
     // Making an organization a root needs the whole registry at the new side.
@@ -262,14 +295,20 @@ fn operators_rule_books_and_export_records_are_for_administrators() {
     accepted(
         &mut reg,
         "ft-admin",
-        set_operator(operator("ft-new", vec![grant(Viewer, Some("futian-street"))])),
+        set_operator(operator(
+            "ft-new",
+            vec![grant(Viewer, Some("futian-street"))],
+        )),
     );
     let msg = refused(
         &mut reg,
         "ft-admin",
         set_operator(operator("ns-new", vec![grant(Viewer, Some("nanshan"))])),
     );
-    assert!(msg.contains("needs administrator rights over organization `nanshan`"), "{msg}");
+    assert!(
+        msg.contains("needs administrator rights over organization `nanshan`"),
+        "{msg}"
+    );
     refused(
         &mut reg,
         "ft-admin",
@@ -302,7 +341,10 @@ fn operators_rule_books_and_export_records_are_for_administrators() {
         "ft-clerk",
         set_operator(operator("x", vec![grant(Viewer, Some("futian-street"))])),
     );
-    assert!(msg.contains("administrator rights over some organization"), "{msg}");
+    assert!(
+        msg.contains("administrator rights over some organization"),
+        "{msg}"
+    );
     // The rule book is the whole registry's.
     refused(&mut reg, "ft-admin", Command::SetRuleBook { book: None });
     accepted(&mut reg, "root", Command::SetRuleBook { book: None });
@@ -324,7 +366,10 @@ fn operator_records_are_validated() {
     let err = reg
         .apply(
             &meta(),
-            set_operator(operator("x", vec![grant(AccessRole::Viewer, Some("nowhere"))])),
+            set_operator(operator(
+                "x",
+                vec![grant(AccessRole::Viewer, Some("nowhere"))],
+            )),
         )
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
@@ -353,7 +398,12 @@ fn batches_are_authorized_command_by_command_and_stay_atomic() {
         )
         .unwrap();
     assert_eq!(n, 2);
-    assert!(reg.journal().iter().rev().take(2).all(|e| e.actor == "ft-clerk"));
+    assert!(reg
+        .journal()
+        .iter()
+        .rev()
+        .take(2)
+        .all(|e| e.actor == "ft-clerk"));
     // The third command is outside: nothing of the batch is applied.
     let before = reg.to_json();
     let (index, err) = reg
@@ -387,10 +437,19 @@ fn queries_see_only_the_granted_subtrees() {
     let reg = registry();
     // Records.
     assert_eq!(
-        q(&reg, "ft-viewer", r#"{"type":"organization","id":"futian"}"#).unwrap()["id"],
+        q(
+            &reg,
+            "ft-viewer",
+            r#"{"type":"organization","id":"futian"}"#
+        )
+        .unwrap()["id"],
         "futian"
     );
-    let msg = denied(q(&reg, "ft-viewer", r#"{"type":"organization","id":"nanshan"}"#));
+    let msg = denied(q(
+        &reg,
+        "ft-viewer",
+        r#"{"type":"organization","id":"nanshan"}"#,
+    ));
     assert_eq!(
         msg,
         "operator `ft-viewer` may not query organization: that needs viewer rights over \
@@ -403,7 +462,12 @@ fn queries_see_only_the_granted_subtrees() {
     assert_eq!(p1["resident_id"], "110105********002X");
     let p1 = q(&reg, "ft-clerk", r#"{"type":"person","id":"p1"}"#).unwrap();
     assert_eq!(p1["resident_id"], ID);
-    let found = q(&reg, "ft-viewer", r#"{"type":"search_persons","prefix":"p"}"#).unwrap();
+    let found = q(
+        &reg,
+        "ft-viewer",
+        r#"{"type":"search_persons","prefix":"p"}"#,
+    )
+    .unwrap();
     let ids: Vec<&str> = found
         .as_array()
         .unwrap()
@@ -414,13 +478,26 @@ fn queries_see_only_the_granted_subtrees() {
     assert_eq!(found[0]["resident_id"], "110105********002X");
     // Trees: futian's subtree, its parent hidden, the view's roots.
     assert_eq!(
-        q(&reg, "ft-viewer", r#"{"type":"subtree","org":"futian","date":"2024-06-01"}"#).unwrap(),
+        q(
+            &reg,
+            "ft-viewer",
+            r#"{"type":"subtree","org":"futian","date":"2024-06-01"}"#
+        )
+        .unwrap(),
         serde_json::json!(["futian", "futian-street"])
     );
-    denied(q(&reg, "ft-viewer", r#"{"type":"subtree","org":"sz","date":"2024-06-01"}"#));
+    denied(q(
+        &reg,
+        "ft-viewer",
+        r#"{"type":"subtree","org":"sz","date":"2024-06-01"}"#,
+    ));
     assert_eq!(
-        q(&reg, "ft-viewer", r#"{"type":"ancestors","org":"futian-street","date":"2024-06-01"}"#)
-            .unwrap(),
+        q(
+            &reg,
+            "ft-viewer",
+            r#"{"type":"ancestors","org":"futian-street","date":"2024-06-01"}"#
+        )
+        .unwrap(),
         serde_json::json!(["futian"])
     );
     assert_eq!(
@@ -431,7 +508,12 @@ fn queries_see_only_the_granted_subtrees() {
         q(&reg, "root", r#"{"type":"roots","date":"2024-06-01"}"#).unwrap(),
         serde_json::json!(["sz", "xlh"])
     );
-    let history = q(&reg, "ft-viewer", r#"{"type":"parent_history","org":"futian"}"#).unwrap();
+    let history = q(
+        &reg,
+        "ft-viewer",
+        r#"{"type":"parent_history","org":"futian"}"#,
+    )
+    .unwrap();
     assert_eq!(history[0]["parent"], serde_json::Value::Null);
     // Counts: futian, futian-street; p1, p2; p1@futian, p2@futian-street.
     assert_eq!(
@@ -481,7 +563,12 @@ fn statistics_keep_the_covered_rows_with_their_unscoped_values() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r["org_id"].as_str().unwrap().into(), r["total"].as_u64().unwrap()))
+            .map(|r| {
+                (
+                    r["org_id"].as_str().unwrap().into(),
+                    r["total"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     // futian: p1 and p2 (through its branch); futian-street: p2.
@@ -511,7 +598,10 @@ fn statistics_keep_the_covered_rows_with_their_unscoped_values() {
         "ft-viewer",
         r#"{"stat":"political_arrangements","root":"sz","as_of":"2024-06-01"}"#,
     ));
-    assert!(msg.starts_with("operator `ft-viewer` may not stat political_arrangements"), "{msg}");
+    assert!(
+        msg.starts_with("operator `ft-viewer` may not stat political_arrangements"),
+        "{msg}"
+    );
     assert!(stat(
         &reg,
         "ft-viewer",
@@ -567,7 +657,10 @@ fn rule_questions_are_scoped() {
         "ns-clerk",
         r#"{"question":"check","member":{"person":"p1"},"org":"nanshan","as_of":"2024-06-01"}"#,
     ));
-    denied(ask("ft-viewer", r#"{"question":"audit","as_of":"2024-06-01"}"#));
+    denied(ask(
+        "ft-viewer",
+        r#"{"question":"audit","as_of":"2024-06-01"}"#,
+    ));
     let audit = ask(
         "ft-viewer",
         r#"{"question":"audit","as_of":"2024-06-01","root":"futian"}"#,
@@ -615,7 +708,10 @@ fn exports_cover_the_grants_and_unmasked_ones_are_journaled() {
             .collect()
     };
     assert_eq!(ids(&orgs), ["futian", "futian-street"]);
-    assert!(orgs.lines().nth(1).unwrap().starts_with("futian,,"), "{orgs}");
+    assert!(
+        orgs.lines().nth(1).unwrap().starts_with("futian,,"),
+        "{orgs}"
+    );
     assert_eq!(ids(&persons), ["p1", "p2"]);
     assert!(persons.contains("110105********002X") && !persons.contains(ID));
     assert_eq!(memberships.lines().count(), 3);
@@ -676,7 +772,10 @@ fn exports_cover_the_grants_and_unmasked_ones_are_journaled() {
     assert!(doc.contains(ID));
     match &reg.journal().last().unwrap().command {
         Command::RecordUnmaskedExport {
-            format, orgs, persons, ..
+            format,
+            orgs,
+            persons,
+            ..
         } => assert_eq!((format.as_str(), orgs.len(), *persons), ("popolo", 0, 3)),
         other => panic!("{other:?}"),
     }
@@ -709,8 +808,16 @@ fn imports_as_an_operator_reject_rows_outside_its_grants() {
     let before = reg.to_json();
     let e = import(&mut reg, orgs, true).unwrap_err();
     assert_eq!(e.code.as_str(), "import");
-    assert!(e.message.contains("orgs.csv") && e.message.contains("line 3"), "{}", e.message);
-    assert!(e.message.contains("may not add_organization"), "{}", e.message);
+    assert!(
+        e.message.contains("orgs.csv") && e.message.contains("line 3"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("may not add_organization"),
+        "{}",
+        e.message
+    );
     assert_eq!(before, reg.to_json());
     // Only futian's row: accepted; unscoped, both are.
     let first_two: String = orgs.lines().take(2).map(|l| format!("{l}\n")).collect();

@@ -64,3 +64,41 @@ fn empty_string_in_a_rule_compiles_without_overflow() {
         "compiling `employer == \"\"` panicked"
     );
 }
+
+/// `import_xlsx` target (30-minute campaign, after 64,585 runs). A cell reference with a
+/// 16-letter column (`AAAAAAAAAAAAAAAA1`) overflows the base-26 arithmetic of calamine's
+/// `get_row_and_optional_column` (calamine 0.35 and still 0.38): "attempt to multiply with
+/// overflow" wherever overflow checks are on (tests, debug builds, fuzzing); release builds
+/// wrap to some column number. The core reads workbooks inside `catch_unwind`, so the import is
+/// a typed `xlsx` error either way and the registry is unchanged; the fuzz target now lets
+/// such contained panics pass (a panic that escapes the core still aborts it). Contract: any
+/// bytes give `Ok` or a typed error naming the file.
+#[cfg(feature = "xlsx")]
+#[test]
+fn a_column_reference_past_u32_is_a_typed_error() {
+    use tongxin::interchange::{import_rosters, ImportOptions, RosterFile, Rosters};
+    let book = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/column_overflow.xlsx"
+    ))
+    .expect("fixture");
+    let mut reg = tongxin::Registry::new();
+    let meta = tongxin::Meta {
+        at: chrono::NaiveDate::from_ymd_opt(2024, 6, 1)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("time"),
+        actor: "fuzz".into(),
+    };
+    let rosters = Rosters {
+        orgs: Some(RosterFile::xlsx(&book, None)),
+        ..Rosters::default()
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        import_rosters(&mut reg, &meta, &rosters, &ImportOptions::default())
+    }));
+    let err = result
+        .expect("the panic stays inside the core")
+        .expect_err("the workbook is malformed");
+    assert!(err.to_string().starts_with("orgs.xlsx"), "{err}");
+    assert!(reg.is_empty());
+}

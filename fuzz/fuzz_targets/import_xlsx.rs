@@ -6,6 +6,12 @@
 //! naming the file (never a panic, never an allocation past libFuzzer's RSS limit), leave the
 //! registry unchanged on `Err`, agree with each other and with `check_rosters`; an import that
 //! succeeds leaves a registry whose snapshot loads back unchanged.
+//!
+//! The core reads workbooks inside `catch_unwind` (calamine panics on some malformed sheets,
+//! e.g. a column reference past `u32`: core/tests/fuzz_regressions.rs). libfuzzer-sys installs
+//! a panic hook that aborts on *every* panic, contained or not; this target puts the default
+//! hook back, so a panic the core contains is not a crash, while one that escapes it still
+//! reaches libfuzzer-sys's own `catch_unwind` and aborts the run.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,7 +21,10 @@ use tongxin_fuzz::{check_import_contract, small_registry};
 
 const TABLES: [&str; 4] = ["orgs", "persons", "memberships", "enterprises"];
 
+static DEFAULT_HOOK: std::sync::Once = std::sync::Once::new();
+
 fuzz_target!(|data: &[u8]| {
+    DEFAULT_HOOK.call_once(|| drop(std::panic::take_hook()));
     let Some((&flags, book)) = data.split_first() else {
         return;
     };

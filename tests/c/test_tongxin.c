@@ -2057,6 +2057,191 @@ static void test_journal_chain(void) {
     tx_registry_free(reg);
 }
 
+/* ---------------------------------------------------------------- scoped operators */
+
+static const char *const ROOT_META = "{\"at\":\"2024-06-01T10:00:00\",\"actor\":\"root\"}";
+static const char *const CLERK_META = "{\"at\":\"2024-06-01T10:00:00\",\"actor\":\"ft-clerk\"}";
+static const char *const VIEWER_META = "{\"at\":\"2024-06-01T10:00:00\",\"actor\":\"ft-viewer\"}";
+
+/* The scenario with p9 (resident ID 11010519491231002X) in ft-street and three operators:
+ * root (administrator of everything), ft-clerk (editor over ft-zlh), ft-viewer (viewer over
+ * ft-street). */
+static tx_registry *scoped_scenario(void) {
+    static const char *const commands =
+        "[{\"type\":\"add_person\",\"person\":{\"id\":\"p9\",\"name\":\"赵九\","
+        "\"party\":\"non_party\",\"title\":\"senior\",\"stratum\":\"none\","
+        "\"resident_id\":\"11010519491231002X\"}},"
+        "{\"type\":\"join\",\"membership\":{\"member\":{\"person\":\"p9\"},\"org\":\"ft-street\","
+        "\"role\":\"member\",\"start\":\"2024-05-07\"}},"
+        "{\"type\":\"set_operator\",\"operator\":{\"id\":\"root\",\"name\":\"市管理员\","
+        "\"grants\":[{\"role\":\"administrator\"}]}},"
+        "{\"type\":\"set_operator\",\"operator\":{\"id\":\"ft-clerk\",\"name\":\"福田录入员\","
+        "\"grants\":[{\"role\":\"editor\",\"org\":\"ft-zlh\"}]}},"
+        "{\"type\":\"set_operator\",\"operator\":{\"id\":\"ft-viewer\",\"name\":\"街道查询员\","
+        "\"grants\":[{\"role\":\"viewer\",\"org\":\"ft-street\"}]}}]";
+    tx_registry *reg = scenario();
+    size_t applied = 0;
+    size_t failed = 0;
+    CHECK_OK(tx_registry_apply_batch_json(reg, META, commands, &applied, &failed));
+    CHECK(applied == 5);
+    return reg;
+}
+
+/* Whether a buffer contains a text (buffers are not NUL-terminated). */
+static int bytes_contain(const tx_bytes *b, const char *text) {
+    size_t n = strlen(text);
+    size_t i;
+    for (i = 0; b->data != NULL && i + n <= b->len; i++) {
+        if (memcmp(b->data + i, text, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static size_t journal_events(const tx_registry *reg) {
+    char *head = NULL;
+    size_t n = 0;
+    const char *at;
+    CHECK_OK(tx_registry_query_json(reg, "{\"type\":\"journal_head\"}", &head));
+    at = head ? strstr(head, "\"events\":") : NULL;
+    if (at != NULL) {
+        n = (size_t)strtoul(at + 9, NULL, 10);
+    }
+    tx_string_free(head);
+    return n;
+}
+
+static void test_scoped_operators(void) {
+    static const char *const JOIN_P1 =
+        "{\"type\":\"join\",\"membership\":{\"member\":{\"person\":\"p1\"},\"org\":\"ft-street\","
+        "\"role\":\"member\",\"start\":\"2024-06-01\"}}";
+    static const char *const ADD_UNDER_FT =
+        "{\"type\":\"add_organization\",\"parent\":\"ft-zlh\",\"relation\":\"part_of\","
+        "\"org\":{\"id\":\"ft-2\",\"name\":\"福田二分会\",\"kind\":\"zhilianhui\","
+        "\"level\":\"subdistrict\",\"division_code\":\"440304005\",\"founded\":\"2024-06-01\"}}";
+    static const char *const ADD_UNDER_SZ =
+        "{\"type\":\"add_organization\",\"parent\":\"sz-zlh\",\"org\":{\"id\":\"ns\","
+        "\"name\":\"南山区知联会\",\"kind\":\"zhilianhui\",\"level\":\"district\","
+        "\"division_code\":\"440305\",\"founded\":\"2024-06-01\"}}";
+    static const char *const ROLLUP = "{\"stat\":\"rollup\",\"as_of\":\"2024-06-01\"}";
+    tx_registry *reg = scoped_scenario();
+    char *before = snapshot(reg);
+    char *after = NULL;
+    char *out = NULL;
+    size_t applied = 99;
+    size_t failed = 99;
+    tx_bytes f[4] = {{NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    size_t events;
+    char batch[1024];
+
+    /* Refusals: a viewer editing, an unknown operator, an editor outside its subtree. Each
+     * names the operator and changes nothing. */
+    CHECK_STATUS(tx_registry_apply_as_json(reg, VIEWER_META, JOIN_P1, &out),
+                 TX_STATUS_ACCESS_DENIED);
+    CHECK_MESSAGE_HAS("operator `ft-viewer` may not join: that needs editor rights over "
+                      "organization `ft-street`");
+    CHECK(out == NULL);
+    CHECK_STATUS(tx_registry_apply_as_json(
+                     reg, "{\"at\":\"2024-06-01T10:00:00\",\"actor\":\"nobody\"}", JOIN_P1, &out),
+                 TX_STATUS_ACCESS_DENIED);
+    CHECK_MESSAGE_HAS("no operator with that id is registered");
+    CHECK_STATUS(tx_registry_apply_as_json(reg, CLERK_META, ADD_UNDER_SZ, &out),
+                 TX_STATUS_ACCESS_DENIED);
+    CHECK_MESSAGE_HAS("organization `sz-zlh`");
+    CHECK_STR(tx_status_name(TX_STATUS_ACCESS_DENIED), "access_denied");
+    CHECK((int)TX_STATUS_ACCESS_DENIED == 601);
+    after = snapshot(reg);
+    CHECK_STR(after, before);
+    tx_string_free(after);
+
+    /* Allowed: the event names the operator. */
+    CHECK_OK(tx_registry_apply_as_json(reg, CLERK_META, ADD_UNDER_FT, &out));
+    CHECK(out != NULL && strstr(out, "\"actor\":\"ft-clerk\"") != NULL);
+    tx_string_free(out);
+    out = NULL;
+
+    /* A batch refused at its third command applies nothing and names the index. */
+    snprintf(batch, sizeof batch, "[%s,%s,%s]", JOIN_P1,
+             "{\"type\":\"leave\",\"member\":{\"person\":\"p1\"},\"org\":\"ft-street\","
+             "\"date\":\"2024-07-01\"}",
+             ADD_UNDER_SZ);
+    tx_string_free(before);
+    before = snapshot(reg);
+    CHECK_STATUS(tx_registry_apply_batch_as_json(reg, CLERK_META, batch, &applied, &failed),
+                 TX_STATUS_ACCESS_DENIED);
+    CHECK(failed == 2 && applied == 99);
+    CHECK_MESSAGE_HAS("command [2] (add_organization)");
+    after = snapshot(reg);
+    CHECK_STR(after, before);
+    tx_string_free(after);
+
+    /* Queries: masked for the viewer, whole for the editor, refused outside. */
+    CHECK_OK(tx_registry_query_as_json(reg, "ft-viewer", "{\"type\":\"person\",\"id\":\"p9\"}",
+                                       &out));
+    CHECK(out != NULL && strstr(out, "\"resident_id\":\"110105********002X\"") != NULL);
+    tx_string_free(out);
+    CHECK_OK(tx_registry_query_as_json(reg, "ft-clerk", "{\"type\":\"person\",\"id\":\"p9\"}",
+                                       &out));
+    CHECK(out != NULL && strstr(out, "\"resident_id\":\"11010519491231002X\"") != NULL);
+    tx_string_free(out);
+    out = NULL;
+    CHECK_STATUS(tx_registry_query_as_json(reg, "ft-viewer",
+                                           "{\"type\":\"organization\",\"id\":\"sz-zlh\"}", &out),
+                 TX_STATUS_ACCESS_DENIED);
+    CHECK_OK(tx_registry_query_as_json(reg, "ft-viewer",
+                                       "{\"type\":\"roots\",\"date\":\"2024-06-01\"}", &out));
+    CHECK_STR(out, "[\"ft-street\"]");
+    tx_string_free(out);
+
+    /* Statistics: the viewer's rollup has ft-street's row only (p2, p3, p4, p9). */
+    CHECK_OK(tx_registry_stats_as_json(reg, "ft-viewer", ROLLUP, &out));
+    CHECK(out != NULL && strstr(out, "\"org_id\":\"ft-street\",\"total\":4") != NULL);
+    CHECK(out != NULL && strstr(out, "sz-zlh") == NULL);
+    tx_string_free(out);
+    CHECK_OK(tx_registry_stats_as_csv(reg, "ft-viewer", ROLLUP, &out));
+    CHECK(out != NULL && occurrences(out, "\n") == 2);
+    tx_string_free(out);
+    out = NULL;
+    CHECK_STATUS(tx_registry_rules_as_json(reg, "ft-viewer",
+                                           "{\"question\":\"audit\",\"as_of\":\"2024-06-01\"}",
+                                           &out),
+                 TX_STATUS_ACCESS_DENIED);
+    CHECK_MESSAGE_HAS("over the whole registry");
+
+    /* Exports: unmasked is for administrators and journaled; refused ones leave no trace. */
+    events = journal_events(reg);
+    CHECK_STATUS(tx_registry_export_rosters_as(reg, CLERK_META, "{\"unmask_resident_ids\":true}",
+                                               &f[0], &f[1], &f[2], &f[3]),
+                 TX_STATUS_ACCESS_DENIED);
+    CHECK(f[0].data == NULL && journal_events(reg) == events);
+    CHECK_OK(tx_registry_export_rosters_as(reg, ROOT_META, "{\"unmask_resident_ids\":true}",
+                                           &f[0], &f[1], &f[2], &f[3]));
+    CHECK(bytes_contain(&f[1], "11010519491231002X"));
+    CHECK(journal_events(reg) == events + 1);
+    free_all(f, 4);
+    CHECK_OK(tx_registry_export_popolo_as(reg, VIEWER_META, NULL, &out));
+    CHECK(out != NULL && strstr(out, "\"ft-street\"") != NULL && strstr(out, "\"sz-zlh\"") == NULL);
+    CHECK(out != NULL && strstr(out, "11010519491231002X") == NULL);
+    tx_string_free(out);
+
+    /* Argument checks. */
+    CHECK_STATUS(tx_registry_query_as_json(reg, NULL, "{\"type\":\"counts\"}", &out),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_stats_as_json(reg, BAD_UTF8, ROLLUP, &out), TX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(tx_registry_stats_as_csv(NULL, "root", ROLLUP, &out), TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_rules_as_json(reg, "root", "{", &out), TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_registry_apply_as_json(reg, "{}", JOIN_P1, &out), TX_STATUS_INVALID_JSON);
+    CHECK_STATUS(tx_registry_apply_batch_as_json(reg, CLERK_META, NULL, &applied, &failed),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_export_rosters_as(reg, CLERK_META, NULL, NULL, &f[1], &f[2], &f[3]),
+                 TX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(tx_registry_export_popolo_as(reg, NULL, NULL, &out), TX_STATUS_NULL_ARGUMENT);
+
+    tx_string_free(before);
+    tx_registry_free(reg);
+}
+
 int main(void) {
     static const struct test tests[] = {
         T(test_version),          T(test_status_names_and_numbers), T(test_new_and_free),
@@ -2069,7 +2254,7 @@ int main(void) {
         T(test_check_rosters),    T(test_export_rosters),           T(test_popolo),
         T(test_threads),          T(test_rules_json),               T(test_check_eligibility),
         T(test_set_rule_book_json), T(test_rollup_totals),          T(test_organization_id_at),
-        T(test_registry_rule_book), T(test_journal_chain),
+        T(test_registry_rule_book), T(test_journal_chain),          T(test_scoped_operators),
     };
     size_t i;
     int passed = 0;

@@ -95,7 +95,11 @@ impl<'a> TableText<'a> {
         source: &RosterFile<'a>,
         options: &ImportOptions,
     ) -> Result<Self, InterchangeError> {
-        let file = source.name.unwrap_or(table.default_file()).to_string();
+        let file = match (source.name, source.format) {
+            (Some(name), _) => name.to_string(),
+            (None, FileFormat::Csv) => table.default_file().to_string(),
+            (None, FileFormat::Xlsx { .. }) => table.default_file().replace(".csv", ".xlsx"),
+        };
         let limits = &options.limits;
         let size = source.data.len() as u64;
         if size > limits.max_file_bytes {
