@@ -271,7 +271,12 @@ pub unsafe extern "C" fn tx_registry_export_rosters(
 
 /// Hands the four exported files out, in the order orgs, persons, memberships, enterprises.
 pub(crate) fn write_export(outs: [Out<tx_bytes>; 4], export: tongxin::interchange::RosterExport) {
-    let files = [export.orgs, export.persons, export.memberships, export.enterprises];
+    let files = [
+        export.orgs,
+        export.persons,
+        export.memberships,
+        export.enterprises,
+    ];
     for (out, bytes) in outs.into_iter().zip(files) {
         out.write(tx_bytes::from_vec(bytes));
     }
