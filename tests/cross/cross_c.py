@@ -28,8 +28,11 @@ def main(so, answers_path):
         ("tx_last_error_message", c_int32, [c_char_p, c_size_t, POINTER(c_size_t)]),
         ("tx_registry_apply_batch_json", c_int32,
          [c_void_p, c_char_p, c_char_p, POINTER(c_size_t), POINTER(c_size_t)]),
+        ("tx_registry_apply_as_json", c_int32, [c_void_p, c_char_p, c_char_p, POINTER(c_void_p)]),
     ] + [(f"tx_registry_{k}", c_int32, [c_void_p, c_char_p, POINTER(c_void_p)])
-         for k in ("query_json", "stats_json", "stats_csv", "rules_json")]:
+         for k in ("query_json", "stats_json", "stats_csv", "rules_json")
+    ] + [(f"tx_registry_{k}", c_int32, [c_void_p, c_char_p, c_char_p, POINTER(c_void_p)])
+         for k in ("query_as_json", "stats_as_json", "stats_as_csv", "rules_as_json")]:
         f = getattr(lib, name)
         f.restype = res
         f.argtypes = args
@@ -48,16 +51,32 @@ def main(so, answers_path):
         reg, json.dumps(scenario["meta"]).encode(), ("[" + ",".join(seeds) + "]").encode(),
         byref(applied), byref(failed))
     assert st == 0, f"seed load failed: {st} {message()}"
+    if "setup" in scenario:
+        st = lib.tx_registry_apply_batch_json(
+            reg, json.dumps(scenario["meta"]).encode(),
+            json.dumps(scenario["setup"], ensure_ascii=False).encode("utf-8"),
+            byref(applied), byref(failed))
+        assert st == 0, f"setup failed: {st} {message()}"
 
     want = [json.loads(l) for l in pathlib.Path(answers_path).read_text("utf-8").splitlines() if l.strip()]
     assert len(want) == len(scenario["requests"]), "answer count differs from request count"
     fn = {"query": lib.tx_registry_query_json, "stats": lib.tx_registry_stats_json,
           "stats_csv": lib.tx_registry_stats_csv, "rules": lib.tx_registry_rules_json}
+    # The scoped kinds take the operator first; `apply_as` a meta whose actor is the operator.
+    scoped = {"query_as": lib.tx_registry_query_as_json, "stats_as": lib.tx_registry_stats_as_json,
+              "stats_csv_as": lib.tx_registry_stats_as_csv, "rules_as": lib.tx_registry_rules_as_json}
     failures = 0
     for i, (r, w) in enumerate(zip(scenario["requests"], want)):
         out = c_void_p()
         body = json.dumps(r["body"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        st = fn[r["kind"]](reg, body, byref(out))
+        kind = r["kind"]
+        if kind in scoped:
+            st = scoped[kind](reg, r["operator"].encode("utf-8"), body, byref(out))
+        elif kind == "apply_as":
+            meta = json.dumps(dict(scenario["meta"], actor=r["operator"])).encode("utf-8")
+            st = lib.tx_registry_apply_as_json(reg, meta, body, byref(out))
+        else:
+            st = fn[kind](reg, body, byref(out))
         label = f"request {i} {body[:80].decode('utf-8', 'replace')}"
         if st == 0:
             text = ctypes.string_at(out).decode("utf-8")

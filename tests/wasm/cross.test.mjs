@@ -24,13 +24,21 @@ test("WASM answers equal the Rust (and so the C) answers", () => {
   assert.equal(rust.length, scenario.requests.length);
   const reg = new tx.Registry();
   reg.applyBatch(scenario.meta, seedCommands());
+  if (scenario.setup) reg.applyBatch(scenario.meta, scenario.setup);
   scenario.requests.forEach((r, i) => {
     let mine;
     try {
+      const op = r.operator;
       const v = r.kind === "query" ? reg.query(r.body)
         : r.kind === "stats" ? reg.stats(r.body)
         : r.kind === "stats_csv" ? reg.statsCsv(r.body)
-        : reg.rules(r.body);
+        : r.kind === "rules" ? reg.rules(r.body)
+        : r.kind === "query_as" ? reg.queryAs(op, r.body)
+        : r.kind === "stats_as" ? reg.statsAs(op, r.body)
+        : r.kind === "stats_csv_as" ? reg.statsCsvAs(op, r.body)
+        : r.kind === "rules_as" ? reg.rulesAs(op, r.body)
+        : r.kind === "apply_as" ? reg.applyAs({ ...scenario.meta, actor: op }, r.body)
+        : assert.fail(`unknown request kind ${r.kind}`);
       mine = { ok: typeof v === "string" ? v : JSON.stringify(v) };
     } catch (e) {
       mine = { error: { code: e.code, status: e.status, message: e.message } };
