@@ -12,13 +12,15 @@
 //! `tx_last_error_message`; an out-string is written on `TX_STATUS_OK` (non-NULL) and left NULL
 //! otherwise (the import report only on `TX_STATUS_IMPORT`); every string handed out is freed
 //! with `tx_string_free`; a mutating call that fails leaves `tx_registry_to_json` unchanged.
+//! The scoped calls (`tx_registry_*_as*`) run on a second handle that has operators, as the
+//! operator part [10] names and as each of its own operators.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use std::ffi::{c_char, CStr};
 use std::ptr;
 use tongxin_c::*;
-use tongxin_fuzz::{small_snapshot, split};
+use tongxin_fuzz::{scoped_registry, small_snapshot, split, OPERATORS};
 
 /// A part as a NUL-terminated argument: its bytes up to the first NUL.
 fn arg(part: Option<&&[u8]>) -> Vec<u8> {
@@ -259,6 +261,62 @@ fuzz_target!(|data: &[u8]| {
         take(s, en, "eligibility en");
     }
 
+    // SAFETY: the handle from tx_registry_from_json, freed once.
+    unsafe { tx_registry_free(reg) };
+
+    // The scoped calls, on a handle with operators, as the operator part [10] names (also each
+    // of the registry's own operators): the question [1], the command [2] with the meta [3].
+    let snap = format!("{}\0", scoped_registry().to_json());
+    let mut reg: *mut tx_registry = ptr::null_mut();
+    // SAFETY: NUL-terminated JSON, valid out pointer.
+    let s = status(
+        unsafe { tx_registry_from_json(p(snap.as_bytes()), &mut reg) },
+        "from_json",
+    );
+    assert_eq!(s, tx_status::Ok, "the scoped snapshot loads");
+    type AskAs = unsafe extern "C" fn(
+        *const tx_registry,
+        *const c_char,
+        *const c_char,
+        *mut *mut c_char,
+    ) -> tx_status;
+    let named: Vec<Vec<u8>> = OPERATORS
+        .iter()
+        .map(|o| format!("{o}\0").into_bytes())
+        .collect();
+    for op in std::iter::once(&a[10]).chain(&named) {
+        for (f, what) in [
+            (
+                tx_registry_query_as_json as AskAs,
+                "tx_registry_query_as_json",
+            ),
+            (tx_registry_stats_as_json, "tx_registry_stats_as_json"),
+            (tx_registry_stats_as_csv, "tx_registry_stats_as_csv"),
+            (tx_registry_rules_as_json, "tx_registry_rules_as_json"),
+        ] {
+            let mut out = ptr::null_mut();
+            // SAFETY: a live handle, NUL-terminated arguments, a valid out pointer.
+            let s = status(unsafe { f(reg, p(op), p(&a[1]), &mut out) }, what);
+            take(s, out, what);
+        }
+    }
+    {
+        let before = snapshot(reg);
+        let mut out = ptr::null_mut();
+        // SAFETY: as above.
+        let s = status(
+            unsafe { tx_registry_apply_as_json(reg, p(&a[3]), p(&a[2]), &mut out) },
+            "tx_registry_apply_as_json",
+        );
+        take(s, out, "tx_registry_apply_as_json");
+        if s != tx_status::Ok {
+            assert_eq!(
+                snapshot(reg),
+                before,
+                "a refused scoped apply changed the registry"
+            );
+        }
+    }
     // SAFETY: the handle from tx_registry_from_json, freed once.
     unsafe { tx_registry_free(reg) };
 });

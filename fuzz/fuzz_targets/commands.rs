@@ -6,12 +6,27 @@
 //! an accepted one adds exactly its events to the journal (one per command; a batch as many as
 //! it reports); and the registry any sequence of accepted commands leaves loads back from its own
 //! snapshot unchanged.
+//!
+//! As each scoped operator (`tongxin_fuzz::scoped_registry`): the text as one command through
+//! `api::apply_as` agrees with the unscoped `api::apply` — accepted only if the unscoped call
+//! accepts it (with the same event but the actor), refused with the unscoped error unless it is
+//! `access_denied`, and for the administrator of everything exactly as unscoped; a refusal
+//! leaves the registry as it was. The text as a query, statistic and rule question through the
+//! `*_as` functions returns `Ok` or a typed error.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use tongxin::api::{self, BatchError};
+use tongxin::ids::DivisionTable;
+use tongxin::Meta;
 use tongxin::Registry;
-use tongxin_fuzz::{assert_snapshot_round_trip, meta, small_registry};
+use tongxin_fuzz::{assert_snapshot_round_trip, meta, scoped_registry, small_registry, OPERATORS};
+
+/// The bundled division table (read once).
+fn table() -> Option<&'static DivisionTable> {
+    static TABLE: std::sync::OnceLock<Option<DivisionTable>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| DivisionTable::bundled().ok()).as_ref()
+}
 
 /// Applies one command's text; checks atomicity and the journal.
 fn apply_one(reg: &mut Registry, text: &str) -> bool {
@@ -73,6 +88,57 @@ fuzz_target!(|data: &[u8]| {
                 before,
                 "a rejected batch changed the registry: {error}"
             );
+        }
+    }
+
+    // As each operator.
+    let scoped = scoped_registry();
+    let scoped_before = scoped.to_json();
+    let mut unscoped = scoped.clone();
+    let unscoped_result = api::parse(text).and_then(|c| api::apply(&mut unscoped, &meta(), c));
+    for op in OPERATORS {
+        let mut reg = scoped.clone();
+        let as_op = Meta {
+            actor: op.to_string(),
+            ..meta()
+        };
+        match (
+            api::parse(text).and_then(|c| api::apply_as(&mut reg, &as_op, c)),
+            &unscoped_result,
+        ) {
+            (Ok(_), Ok(_)) => {
+                assert_eq!(reg.journal().len(), unscoped.journal().len());
+                let (mine, theirs) = (
+                    &reg.journal()[reg.journal().len() - 1],
+                    &unscoped.journal()[unscoped.journal().len() - 1],
+                );
+                assert_eq!((&mine.command, mine.actor.as_str()), (&theirs.command, op));
+            }
+            (Ok(_), Err(e)) => panic!("{op} applied what the host could not: {e}"),
+            (Err(e), unscoped) => {
+                assert_eq!(
+                    reg.to_json(),
+                    scoped_before,
+                    "a refused scoped command changed the registry: {e}"
+                );
+                if e.code.as_str() != "access_denied" {
+                    assert_eq!(
+                        Some(e.code),
+                        unscoped.as_ref().err().map(|u| u.code),
+                        "{op}: {e}"
+                    );
+                } else {
+                    assert_ne!(
+                        op, OPERATORS[0],
+                        "the administrator of everything was refused: {e}"
+                    );
+                }
+            }
+        }
+        let _ = api::parse(text).and_then(|q| api::query_as(&scoped, op, q));
+        let _ = api::parse(text).and_then(|q| api::rules_as(&scoped, op, q));
+        if let Some(table) = table() {
+            let _ = api::parse(text).and_then(|s| api::stats_json_as(&scoped, table, op, s));
         }
     }
 

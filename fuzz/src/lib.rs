@@ -49,6 +49,33 @@ pub fn small_registry() -> Registry {
         .clone()
 }
 
+/// The operators of [`scoped_registry`]: an administrator of everything, an editor over `ft`
+/// and a viewer over `ns`.
+pub const OPERATORS: [&str; 3] = ["fz-admin", "fz-clerk", "fz-viewer"];
+
+/// The small registry with the three [`OPERATORS`] set (built once, cloned).
+pub fn scoped_registry() -> Registry {
+    static SCOPED: OnceLock<Registry> = OnceLock::new();
+    SCOPED
+        .get_or_init(|| {
+            let mut reg = small_registry();
+            let set = |id: &str, grant: &str| {
+                format!(
+                    r#"{{"type":"set_operator","operator":{{"id":"{id}","name":"{id}","grants":[{grant}]}}}}"#
+                )
+            };
+            let commands = format!(
+                "[{},{},{}]",
+                set(OPERATORS[0], r#"{"role":"administrator"}"#),
+                set(OPERATORS[1], r#"{"role":"editor","org":"ft"}"#),
+                set(OPERATORS[2], r#"{"role":"viewer","org":"ns"}"#)
+            );
+            tongxin::api::apply_batch(&mut reg, &meta(), &commands).expect("the operators are set");
+            reg
+        })
+        .clone()
+}
+
 /// The small registry's snapshot JSON (built once).
 pub fn small_snapshot() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
