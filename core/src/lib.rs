@@ -24,6 +24,11 @@
 //! ([`ErrorCode::RuleViolation`]), failed `warn` rules are returned on the event
 //! ([`Event::warnings`]).
 //!
+//! [`Registry::apply`] is the host's own, trusted call. A registry may also hold operators
+//! ([`Command::SetOperator`]) with grants over subtrees; [`Registry::apply_as`] and the `*_as`
+//! functions of [`api`] act as one and refuse what its grants do not cover
+//! ([`ErrorCode::AccessDenied`]; see [`access`]).
+//!
 //! ```
 //! use tongxin::prelude::*;
 //! use chrono::NaiveDate;
@@ -75,6 +80,7 @@ pub mod vocab;
 
 /// The types most programs need, in one import.
 pub mod prelude {
+    pub use crate::access::{AccessRole, Grant, Operator};
     pub use crate::command::{Command, Event, Meta, Warnings};
     pub use crate::date::{Certainty, PartialDate};
     pub use crate::error::{Entity, Error, ErrorCode};

@@ -419,12 +419,7 @@ impl Stat {
     }
 }
 
-/// Computes a [`Stat`] as operator `operator` ([`crate::access`]): a statistic about one
-/// subtree needs viewer rights at its root (its totals are then the same as unscoped); the
-/// tables over every organization (rollups, series, suppressed rollups) keep the rows of
-/// covered organizations only — a suppressed rollup is suppressed over the whole registry
-/// first, so a cell hidden there stays hidden; coverage lists and counts only covered
-/// organizations; record lists keep covered organizations' records.
+/// Computes a [`Stat`] as operator `operator` (see [`stats_json_as`]).
 fn compute_as<'r>(
     reg: &'r Registry,
     divisions: &DivisionTable,
@@ -441,7 +436,12 @@ fn compute_as<'r>(
     Ok(answer)
 }
 
-/// [`stats_json`] as operator `operator` (what it covers: [`compute_as`]).
+/// [`stats_json`] as operator `operator` ([`crate::access`]): a statistic about one
+/// subtree needs viewer rights at its root (its totals are then the same as unscoped); the
+/// tables over every organization (rollups, series, suppressed rollups) keep the rows of
+/// covered organizations only — a suppressed rollup is suppressed over the whole registry
+/// first, so a cell hidden there stays hidden; coverage lists and counts only covered
+/// organizations; record lists keep covered organizations' records.
 pub fn stats_json_as(
     reg: &Registry,
     divisions: &DivisionTable,
@@ -451,7 +451,7 @@ pub fn stats_json_as(
     compute_as(reg, divisions, operator, stat)?.json()
 }
 
-/// [`stats_csv`] as operator `operator` (what it covers: [`compute_as`]).
+/// [`stats_csv`] as operator `operator` (what it covers: [`stats_json_as`]).
 pub fn stats_csv_as(
     reg: &Registry,
     divisions: &DivisionTable,
