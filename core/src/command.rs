@@ -116,7 +116,10 @@ pub enum Command {
         date: NaiveDate,
     },
     /// A member's role changes on `date`: the active membership ends and a new one with the
-    /// new role starts the same day.
+    /// new role starts the same day. The rule book's eligibility rules are not run again: they
+    /// say who may belong, which does not change with the role held; limits on roles (a
+    /// president's consecutive terms, council seats per term) are composition rules, reported
+    /// by [`rules::audit`](crate::rules::audit).
     ChangeRole {
         /// The member.
         member: MemberRef,
