@@ -9,11 +9,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tongxin::ids::{DivisionCode, DivisionLevel, DivisionTable};
 use tongxin::interchange::{
-    export_popolo, export_rosters, import_rosters, import_rosters_report, ExportOptions,
-    ImportOptions, RosterFile, Rosters, TextEncoding,
+    export_popolo, export_rosters, import_rosters_report_with_progress,
+    import_rosters_with_progress, ExportOptions, ImportOptions, ImportProgress, ImportStage,
+    RosterFile, Rosters, TextEncoding,
 };
 use tongxin::prelude::*;
 use tongxin::rules::{CandidateOrder, CompiledBook, RuleBook};
@@ -287,6 +288,13 @@ struct Files {
     memberships: Vec<u8>,
 }
 
+impl Files {
+    /// Bytes of all four files.
+    fn size(&self) -> usize {
+        self.orgs.len() + self.persons.len() + self.memberships.len() + self.enterprises.len()
+    }
+}
+
 fn read_dir(dir: &Path) -> Result<Files, Failure> {
     if !dir.is_dir() {
         return Err(usage(format!("{}: not a directory", dir.display())));
@@ -341,26 +349,41 @@ fn meta() -> Meta {
     }
 }
 
-/// A spinner on stderr while a long step runs (hidden when stderr is not a terminal).
-fn spinner(message: String) -> ProgressBar {
-    let bar = ProgressBar::new_spinner().with_message(message);
+/// A progress bar on stderr for an import (hidden when stderr is not a terminal), and the
+/// callback that drives it from the core's [`ImportProgress`] reports.
+fn import_bar(size: usize) -> (ProgressBar, impl FnMut(ImportProgress)) {
+    let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("{msg:>24} [{bar:30}] {human_pos}/{human_len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
     );
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
+    let mb = size as f64 / 1e6;
+    let driver = bar.clone();
+    let update = move |p: ImportProgress| {
+        driver.set_message(match p.stage {
+            ImportStage::Reading => format!("reading {mb:.1} MB (rows)"),
+            ImportStage::Applying => "applying (commands)".to_string(),
+        });
+        driver.set_length(p.total);
+        driver.set_position(p.done);
+    };
+    (bar, update)
 }
 
 /// Loads the rosters of `dir`, stopping at the first problem.
 fn load(cli: &Cli, dir: &Path) -> Result<Registry, Failure> {
     let started = Instant::now();
     let files = read_dir(dir)?;
-    let size =
-        files.orgs.len() + files.persons.len() + files.memberships.len() + files.enterprises.len();
-    let bar = spinner(format!("importing {:.1} MB", size as f64 / 1e6));
+    let (bar, mut update) = import_bar(files.size());
     let mut reg = Registry::new();
-    let result = import_rosters(&mut reg, &meta(), &rosters(&files), &options(cli));
+    let result = import_rosters_with_progress(
+        &mut reg,
+        &meta(),
+        &rosters(&files),
+        &options(cli),
+        &mut update,
+    );
     bar.finish_and_clear();
     result.map_err(|e| data(vec![e.to_string()]))?;
     if cli.timings {
@@ -425,8 +448,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     .map_err(|e| data(vec![format!("{}: {e}", path.display())]))?;
             }
             let files = read_dir(dir)?;
-            let bar = spinner("validating".into());
-            let result = import_rosters_report(&mut reg, &meta(), &rosters(&files), &options(cli));
+            let (bar, mut update) = import_bar(files.size());
+            let result = import_rosters_report_with_progress(
+                &mut reg,
+                &meta(),
+                &rosters(&files),
+                &options(cli),
+                &mut update,
+            );
             bar.finish_and_clear();
             if cli.timings {
                 eprintln!("load: {:.3} s", started.elapsed().as_secs_f64());

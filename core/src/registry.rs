@@ -499,7 +499,7 @@ impl Registry {
         &mut self,
         meta: &Meta,
         commands: impl IntoIterator<Item = Command>,
-        check: impl Fn(&Registry, &Command) -> Result<(), Error>,
+        mut check: impl FnMut(&Registry, &Command) -> Result<(), Error>,
     ) -> Result<usize, (usize, Error)> {
         // Undoing arbitrary commands would need an inverse for each; a copy of the registry is
         // simpler and, for the common case of loading into an empty registry, free.

@@ -1297,3 +1297,74 @@ fn a_join_refused_by_the_registry_rule_book_names_its_row() {
     import_rosters(&mut reg, &meta(), &rosters, &opts()).unwrap();
     assert_eq!(reg.membership_count(), before.membership_count() + 1);
 }
+
+/// Progress of an import: each stage starts at 0, counts up, and ends at its total — every row
+/// read (all tables), then every command applied — with reports every 16,384 between; the import
+/// itself is the same as without progress, and a rejected one reports its reading.
+#[test]
+fn import_progress_counts_rows_then_commands() {
+    let n = 20_000;
+    let orgs = "id,parent_id,level,kind,division_code,founded,dissolved,name\n\
+                sz,,municipal,zhilianhui,4403,2008-06-01,,深圳市知联会\n";
+    let mut persons = String::from("id,name,party,title,stratum,birth_year\n");
+    let mut memberships = String::from("person_id,org_id,role,start,end\n");
+    for i in 0..n {
+        persons.push_str(&format!("p{i},人{i},non_party,senior,none,1970\n"));
+        memberships.push_str(&format!("p{i},sz,member,2020-01-01,\n"));
+    }
+    let rosters = Rosters::csv(orgs.as_bytes(), persons.as_bytes(), memberships.as_bytes());
+    let mut seen = Vec::new();
+    let mut reg = Registry::new();
+    let summary =
+        import_rosters_with_progress(&mut reg, &meta(), &rosters, &opts(), &mut |p| seen.push(p))
+            .expect("imports");
+    let mut plain = Registry::new();
+    assert_eq!(
+        import_rosters(&mut plain, &meta(), &rosters, &opts()).unwrap(),
+        summary
+    );
+    assert_eq!(plain.to_json(), reg.to_json());
+    let rows = 1 + 2 * n as u64;
+    for (stage, total) in [(ImportStage::Reading, rows), (ImportStage::Applying, rows)] {
+        let reports: Vec<_> = seen.iter().filter(|p| p.stage == stage).collect();
+        assert_eq!(
+            reports.first().map(|p| p.done),
+            Some(0),
+            "{stage:?} starts at 0"
+        );
+        let last = reports.last().unwrap();
+        assert_eq!(
+            (last.done, last.total),
+            (total, total),
+            "{stage:?} ends at its total"
+        );
+        assert!(reports
+            .windows(2)
+            .all(|w| w[0].done <= w[1].done && w[1].done <= w[1].total));
+        // A start, one report per 16,384, an end.
+        assert_eq!(reports.len() as u64, 2 + total / 16_384, "{stage:?}");
+    }
+    let first_applying = seen
+        .iter()
+        .position(|p| p.stage == ImportStage::Applying)
+        .unwrap();
+    assert!(seen[..first_applying]
+        .iter()
+        .all(|p| p.stage == ImportStage::Reading));
+
+    // A rejected import (a duplicate person at the end) reports its reading and changes nothing.
+    persons.push_str("p0,重复,non_party,senior,none,1970\n");
+    let bad = Rosters::csv(orgs.as_bytes(), persons.as_bytes(), memberships.as_bytes());
+    let mut seen = Vec::new();
+    let mut empty = Registry::new();
+    assert!(
+        import_rosters_with_progress(&mut empty, &meta(), &bad, &opts(), &mut |p| {
+            seen.push(p)
+        })
+        .is_err()
+    );
+    assert!(empty.is_empty());
+    assert!(seen
+        .iter()
+        .any(|p| p.stage == ImportStage::Reading && p.done > 0));
+}

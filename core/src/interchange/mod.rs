@@ -264,11 +264,97 @@ impl ImportSummary {
     }
 }
 
+/// Which part of an import an [`ImportProgress`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// Reading and checking rows (`done` rows of about `total`, every table together).
+    Reading,
+    /// Applying the commands the rows became (`done` of `total`).
+    Applying,
+}
+
+/// How far an import has come (see [`import_rosters_with_progress`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// The stage.
+    pub stage: ImportStage,
+    /// Rows read, or commands applied, so far.
+    pub done: u64,
+    /// Rows to read (counted from the files' line breaks, so an estimate when fields span
+    /// lines; never below `done`), or commands to apply.
+    pub total: u64,
+}
+
+/// Rows or commands between two progress reports.
+const PROGRESS_STEP: u64 = 1 << 14;
+
+/// The progress callback of one import and its count.
+struct Progress<'p> {
+    report: &'p mut dyn FnMut(ImportProgress),
+    stage: ImportStage,
+    done: u64,
+    total: u64,
+}
+
+impl<'p> Progress<'p> {
+    fn new(report: &'p mut dyn FnMut(ImportProgress)) -> Self {
+        Progress {
+            report,
+            stage: ImportStage::Reading,
+            done: 0,
+            total: 0,
+        }
+    }
+
+    fn start(&mut self, stage: ImportStage, total: u64) {
+        (self.stage, self.done, self.total) = (stage, 0, total);
+        self.send();
+    }
+
+    fn send(&mut self) {
+        self.total = self.total.max(self.done);
+        (self.report)(ImportProgress {
+            stage: self.stage,
+            done: self.done,
+            total: self.total,
+        });
+    }
+
+    /// One more row or command; reports every [`PROGRESS_STEP`].
+    fn tick(&mut self) {
+        self.done += 1;
+        if self.done % PROGRESS_STEP == 0 {
+            self.send();
+        }
+    }
+
+    /// Reports the stage's end.
+    fn finish(&mut self) {
+        self.total = self.done;
+        self.send();
+    }
+}
+
 /// State of one import being read.
-struct Reading {
+struct Reading<'p> {
     sink: Sink,
     rejected: Rejected,
     skipped: usize,
+    progress: Progress<'p>,
+}
+
+impl<'p> Reading<'p> {
+    fn new(report: bool, progress: &'p mut dyn FnMut(ImportProgress)) -> Self {
+        Reading {
+            sink: Sink {
+                report,
+                errors: Vec::new(),
+            },
+            rejected: Rejected::default(),
+            skipped: 0,
+            progress: Progress::new(progress),
+        }
+    }
 }
 
 fn load<'a>(
@@ -289,7 +375,7 @@ fn read<'a>(
     registry: &Registry,
     rosters: &Rosters<'a>,
     options: &ImportOptions,
-    st: &mut Reading,
+    st: &mut Reading<'_>,
 ) -> Result<Plan<'a>, Stop> {
     let orgs = load(Table::Orgs, rosters.orgs.as_ref(), options, &mut st.sink)?;
     let enterprises = load(
@@ -311,10 +397,21 @@ fn read<'a>(
         &mut st.sink,
     )?;
 
+    let rows_of = |o: &Origin| match o {
+        Origin::Text(t) => t.estimated_rows(&options.limits) as u64,
+        _ => 0,
+    };
+    let rows = [&orgs, &enterprises, &persons, &memberships]
+        .into_iter()
+        .map(rows_of)
+        .sum();
+    st.progress.start(ImportStage::Reading, rows);
     let mut org_rows: Vec<OrgRow> = Vec::new();
     if let Origin::Text(t) = &orgs {
         org_rows.reserve(t.estimated_rows(&options.limits));
+        let progress = &mut st.progress;
         t.for_each_row(options, &mut st.sink, &mut st.rejected, |row| {
+            progress.tick();
             org_rows.push(row.org()?);
             Ok(())
         })?;
@@ -346,7 +443,9 @@ fn read<'a>(
     let mut ends = [commands.len(); 4];
     for (slot, origin) in [(1, &enterprises), (2, &persons), (3, &memberships)] {
         if let Origin::Text(t) = origin {
+            let progress = &mut st.progress;
             t.for_each_row(options, &mut st.sink, &mut st.rejected, |row| {
+                progress.tick();
                 let command = match slot {
                     1 => Command::AddEnterprise {
                         enterprise: row.enterprise()?,
@@ -367,6 +466,7 @@ fn read<'a>(
             *e = commands.len();
         }
     }
+    st.progress.finish();
     Ok(Plan {
         commands,
         positions,
@@ -386,20 +486,27 @@ pub fn import_rosters(
     rosters: &Rosters,
     options: &ImportOptions,
 ) -> Result<ImportSummary, InterchangeError> {
-    let mut st = Reading {
-        sink: Sink {
-            report: false,
-            errors: Vec::new(),
-        },
-        rejected: Rejected::default(),
-        skipped: 0,
-    };
+    import_rosters_with_progress(registry, meta, rosters, options, &mut |_| {})
+}
+
+/// [`import_rosters`], telling `progress` how far it has come: a report when each stage
+/// ([`ImportStage::Reading`], then [`ImportStage::Applying`]) starts, every 16,384 rows or
+/// commands, and when the stage ends (`done == total`). For a progress bar; the import is the
+/// same.
+pub fn import_rosters_with_progress(
+    registry: &mut Registry,
+    meta: &Meta,
+    rosters: &Rosters,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportSummary, InterchangeError> {
+    let mut st = Reading::new(false, progress);
     let plan = match read(registry, rosters, options, &mut st) {
         Ok(plan) => plan,
         Err(Stop) => return Err(first_error(st)),
     };
     let ends = plan.ends;
-    plan.apply(registry, meta, options.as_operator)?;
+    plan.apply(registry, meta, options.as_operator, &mut st.progress)?;
     Ok(ImportSummary::from_ends(ends))
 }
 
@@ -412,21 +519,15 @@ pub fn roster_commands(
     rosters: &Rosters,
     options: &ImportOptions,
 ) -> Result<Vec<Command>, InterchangeError> {
-    let mut st = Reading {
-        sink: Sink {
-            report: false,
-            errors: Vec::new(),
-        },
-        rejected: Rejected::default(),
-        skipped: 0,
-    };
+    let mut quiet = |_| {};
+    let mut st = Reading::new(false, &mut quiet);
     match read(registry, rosters, options, &mut st) {
         Ok(plan) => Ok(plan.commands),
         Err(Stop) => Err(first_error(st)),
     }
 }
 
-fn first_error(st: Reading) -> InterchangeError {
+fn first_error(st: Reading<'_>) -> InterchangeError {
     st.sink.errors.into_iter().next().unwrap_or_else(|| {
         InterchangeError::file(
             "(import)",
@@ -445,7 +546,7 @@ pub fn check_rosters(
     rosters: &Rosters,
     options: &ImportOptions,
 ) -> ImportReport {
-    report(registry, meta, rosters, options).0
+    report(registry, meta, rosters, options, &mut |_| {}).0
 }
 
 fn report(
@@ -453,15 +554,9 @@ fn report(
     meta: &Meta,
     rosters: &Rosters,
     options: &ImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
 ) -> (ImportReport, Option<(Registry, ImportSummary)>) {
-    let mut st = Reading {
-        sink: Sink {
-            report: true,
-            errors: Vec::new(),
-        },
-        rejected: Rejected::default(),
-        skipped: 0,
-    };
+    let mut st = Reading::new(true, progress);
     // Report mode never stops early, so `read` always returns a plan.
     let Ok(plan) = read(registry, rosters, options, &mut st) else {
         return (
@@ -474,14 +569,7 @@ fn report(
     };
     let mut scratch = registry.clone();
     let ends = plan.ends;
-    let applied = plan.apply_each(
-        &mut scratch,
-        meta,
-        options.as_operator,
-        &mut st.sink,
-        &mut st.rejected,
-        &mut st.skipped,
-    );
+    let applied = plan.apply_each(&mut scratch, meta, options.as_operator, &mut st);
     let report = ImportReport {
         errors: st.sink.errors,
         rows_ok: applied,
@@ -501,7 +589,19 @@ pub fn import_rosters_report(
     rosters: &Rosters,
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportReport> {
-    match report(registry, meta, rosters, options) {
+    import_rosters_report_with_progress(registry, meta, rosters, options, &mut |_| {})
+}
+
+/// [`import_rosters_report`], telling `progress` how far it has come (as
+/// [`import_rosters_with_progress`] does).
+pub fn import_rosters_report_with_progress(
+    registry: &mut Registry,
+    meta: &Meta,
+    rosters: &Rosters,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportSummary, ImportReport> {
+    match report(registry, meta, rosters, options, progress) {
         (_, Some((scratch, summary))) => {
             *registry = scratch;
             Ok(summary)

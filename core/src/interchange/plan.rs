@@ -5,6 +5,7 @@
 use super::columns::{OrgRow, Table};
 use super::error::{quote, InterchangeError, InterchangeErrorKind};
 use super::source::{Rejected, Sink, Stop, TableText};
+use super::{ImportStage, Progress, Reading};
 use crate::command::{Command, Meta};
 use crate::error::{Entity, Error};
 use crate::model::MemberRef;
@@ -323,20 +324,27 @@ impl<'a> Plan<'a> {
     }
 
     /// Applies every command atomically (as the operator `meta.actor` names when
-    /// `as_operator`); on failure, the registry is unchanged and the error names the row.
-    pub fn apply(
+    /// `as_operator`), counting them on `progress`; on failure, the registry is unchanged and
+    /// the error names the row.
+    pub(crate) fn apply(
         mut self,
         registry: &mut Registry,
         meta: &Meta,
         as_operator: bool,
+        progress: &mut Progress<'_>,
     ) -> Result<usize, InterchangeError> {
         let commands = std::mem::take(&mut self.commands);
         let plan = self;
-        let applied = if as_operator {
-            registry.apply_batch_as(meta, commands)
-        } else {
-            registry.apply_batch(meta, commands)
-        };
+        progress.start(ImportStage::Applying, commands.len() as u64);
+        let applied = registry.apply_batch_checked(meta, commands, |reg, command| {
+            progress.tick();
+            if as_operator {
+                reg.access(&meta.actor, command.name())?.authorize(command)
+            } else {
+                Ok(())
+            }
+        });
+        progress.finish();
         applied.map_err(|(i, e)| {
             let (table, origin) = plan.table_of(i);
             let pos = plan.positions.get(i).copied().unwrap_or(0);
@@ -351,14 +359,20 @@ impl<'a> Plan<'a> {
         registry: &mut Registry,
         meta: &Meta,
         as_operator: bool,
-        sink: &mut Sink,
-        rejected: &mut Rejected,
-        skipped: &mut usize,
+        st: &mut Reading<'_>,
     ) -> usize {
         let commands = std::mem::take(&mut self.commands);
         let plan = self;
+        let Reading {
+            sink,
+            rejected,
+            skipped,
+            progress,
+        } = st;
+        progress.start(ImportStage::Applying, commands.len() as u64);
         let mut applied = 0;
         for (i, command) in commands.into_iter().enumerate() {
+            progress.tick();
             let blocked = match &command {
                 Command::AddOrganization {
                     parent: Some(p), ..
@@ -408,6 +422,7 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        progress.finish();
         applied
     }
 }

@@ -410,7 +410,12 @@ pub fn import_popolo(
     match build(registry, doc, options, &mut sink) {
         Ok(plan) => {
             let ends = plan.ends;
-            plan.apply(registry, meta, options.as_operator)?;
+            plan.apply(
+                registry,
+                meta,
+                options.as_operator,
+                &mut super::Progress::new(&mut |_| {}),
+            )?;
             Ok(ImportSummary::from_ends(ends))
         }
         Err(Stop) => Err(sink.errors.into_iter().next().unwrap_or_else(|| {
