@@ -207,15 +207,20 @@ fn main() {
             )
         })
         .collect();
-    let t = Instant::now();
-    let hits = queries
-        .iter()
-        .filter(|(p, o)| reg.is_member_within(p, o, day).unwrap_or(false))
-        .count();
-    let per = t.elapsed().as_secs_f64() / queries.len() as f64;
+    // Best of 5 passes over the same 10,000 checks, like the figures above.
+    let (mut best, mut hits) = (f64::MAX, 0);
+    for _ in 0..5 {
+        let t = Instant::now();
+        hits = queries
+            .iter()
+            .filter(|(p, o)| reg.is_member_within(p, o, day).unwrap_or(false))
+            .count();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let per = best / queries.len() as f64;
     println!(
         "{:<44} {:>9.3} µs each ({hits} of {} true)",
-        "is P active anywhere under X (10,000)",
+        "is P active anywhere under X (10,000), best of 5",
         per * 1e6,
         queries.len()
     );
