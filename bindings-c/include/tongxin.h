@@ -308,6 +308,20 @@ typedef enum tx_status {
 } tx_status;
 
 /**
+ * Stage of a roster import reported to a `tx_progress_fn`.
+ */
+typedef enum tx_import_stage {
+    /**
+     * Reading and checking rows (`done` rows of about `total`, every file together).
+     */
+    TX_IMPORT_STAGE_READING = 0,
+    /**
+     * Applying the commands the rows became (`done` of `total`).
+     */
+    TX_IMPORT_STAGE_APPLYING = 1,
+} tx_import_stage;
+
+/**
  * A registry of organizations, persons and memberships (opaque).
  *
  * Created by `tx_registry_new` or `tx_registry_from_json`, released by `tx_registry_free`.
@@ -335,6 +349,18 @@ typedef struct tx_bytes {
      */
     size_t len;
 } tx_bytes;
+
+/**
+ * A progress callback for roster imports and checks (`tx_registry_set_import_progress`):
+ * called with the caller's `user_data`, the stage, and how far it has come — at each stage's
+ * start (`done` 0) and end (`done == total`) and every 16,384 rows or commands between. It
+ * runs on the calling thread, inside the import; it must return normally (no `longjmp`, no
+ * C++ exception) and must not call back into the same handle.
+ */
+typedef void (*tx_progress_fn)(void *user_data,
+                               enum tx_import_stage stage,
+                               uint64_t done,
+                               uint64_t total);
 
 #ifdef __cplusplus
 extern "C" {
@@ -829,6 +855,29 @@ enum tx_status tx_registry_export_rosters(const struct tx_registry *reg,
                                           struct tx_bytes *out_persons,
                                           struct tx_bytes *out_memberships,
                                           struct tx_bytes *out_enterprises);
+
+/**
+ * Sets (or, with a NULL `callback`, removes) the progress callback of this handle's roster
+ * imports and checks (`tx_registry_import_rosters`, `tx_registry_check_rosters`): rows read,
+ * then commands applied (the core's `interchange::import_rosters_with_progress`). For a
+ * progress bar; the imports are the same with or without it.
+ *
+ * \param reg       non-NULL handle.
+ * \param callback  the callback (see `tx_progress_fn`), or NULL for none.
+ * \param user_data handed back to every call, never dereferenced by the library.
+ * \return `TX_STATUS_OK`; `TX_STATUS_NULL_ARGUMENT` for a NULL `reg`.
+ *
+ * Ownership: `user_data` stays the caller's; it must stay valid while the callback is set.
+ * Thread safety: mutates `reg`; the callback runs on the thread that imports.
+ *
+ * # Safety
+ * `reg` must be NULL or a live handle; `callback`, if not NULL, must be safe to call with
+ * `user_data` during every later import or check on this handle.
+ */
+TX_MUST_USE
+enum tx_status tx_registry_set_import_progress(struct tx_registry *reg,
+                                               tx_progress_fn callback,
+                                               void *user_data);
 
 /**
  * Writes the registry as a Popolo JSON document (the core's `interchange::export_popolo`,

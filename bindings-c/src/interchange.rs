@@ -9,7 +9,7 @@ use crate::registry::tx_registry;
 use crate::status::tx_status;
 use crate::strings::{tx_bytes, write_string};
 use serde::de::DeserializeOwned;
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
 use tongxin::api::{
     self, PopoloExportOptions, PopoloImportOptions, RosterBytes, RosterExportOptions,
     RosterImportOptions,
@@ -141,7 +141,10 @@ pub unsafe extern "C" fn tx_registry_import_rosters(
         let report_out = opt_out!(out_report_json);
         let meta = parse_meta(meta_json)?;
         let opts = import_options(options_json)?;
-        match api::import_rosters(&mut reg.inner, &meta, files, &opts) {
+        let progress = reg.progress;
+        match api::import_rosters_with_progress(&mut reg.inner, &meta, files, &opts, &mut |p| {
+            progress.report(p)
+        }) {
             Ok(summary) => write_string(out, summary),
             Err(mut e) => {
                 if let (Some(report_out), Some(report)) = (report_out, e.report.take()) {
@@ -209,7 +212,10 @@ pub unsafe extern "C" fn tx_registry_check_rosters(
         let out = try_out!(out_report_json);
         let meta = parse_meta(meta_json)?;
         let opts = import_options(options_json)?;
-        let report = api::check_rosters(&reg.inner, &meta, files, &opts)?;
+        let progress = reg.progress;
+        let report = api::check_rosters_with_progress(&reg.inner, &meta, files, &opts, &mut |p| {
+            progress.report(p)
+        })?;
         write_string(out, report)
     })
 }
@@ -265,6 +271,81 @@ pub unsafe extern "C" fn tx_registry_export_rosters(
         ];
         let o: RosterExportOptions = options(options_json)?;
         write_export(outs, api::export_rosters(&reg.inner, &o)?);
+        Ok(())
+    })
+}
+
+/// Stage of a roster import reported to a `tx_progress_fn`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tx_import_stage {
+    /// Reading and checking rows (`done` rows of about `total`, every file together).
+    Reading = 0,
+    /// Applying the commands the rows became (`done` of `total`).
+    Applying = 1,
+}
+
+/// A progress callback for roster imports and checks (`tx_registry_set_import_progress`):
+/// called with the caller's `user_data`, the stage, and how far it has come — at each stage's
+/// start (`done` 0) and end (`done == total`) and every 16,384 rows or commands between. It
+/// runs on the calling thread, inside the import; it must return normally (no `longjmp`, no
+/// C++ exception) and must not call back into the same handle.
+pub type tx_progress_fn = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, stage: tx_import_stage, done: u64, total: u64),
+>;
+
+/// A handle's progress callback and its user data (the pointer kept as an address: the
+/// library never dereferences it, only hands it back).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ProgressHook {
+    callback: tx_progress_fn,
+    user_data: usize,
+}
+
+impl ProgressHook {
+    /// Calls the callback, if one is set.
+    pub(crate) fn report(self, p: tongxin::interchange::ImportProgress) {
+        if let Some(f) = self.callback {
+            let stage = match p.stage {
+                tongxin::interchange::ImportStage::Reading => tx_import_stage::Reading,
+                tongxin::interchange::ImportStage::Applying => tx_import_stage::Applying,
+            };
+            // SAFETY: the caller registered `f` for this handle with this user data, and
+            // promised it is safe to call with them (see `tx_registry_set_import_progress`).
+            unsafe { f(self.user_data as *mut c_void, stage, p.done, p.total) }
+        }
+    }
+}
+
+/// Sets (or, with a NULL `callback`, removes) the progress callback of this handle's roster
+/// imports and checks (`tx_registry_import_rosters`, `tx_registry_check_rosters`): rows read,
+/// then commands applied (the core's `interchange::import_rosters_with_progress`). For a
+/// progress bar; the imports are the same with or without it.
+///
+/// \param reg       non-NULL handle.
+/// \param callback  the callback (see `tx_progress_fn`), or NULL for none.
+/// \param user_data handed back to every call, never dereferenced by the library.
+/// \return `TX_STATUS_OK`; `TX_STATUS_NULL_ARGUMENT` for a NULL `reg`.
+///
+/// Ownership: `user_data` stays the caller's; it must stay valid while the callback is set.
+/// Thread safety: mutates `reg`; the callback runs on the thread that imports.
+///
+/// # Safety
+/// `reg` must be NULL or a live handle; `callback`, if not NULL, must be safe to call with
+/// `user_data` during every later import or check on this handle.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tx_registry_set_import_progress(
+    reg: *mut tx_registry,
+    callback: tx_progress_fn,
+    user_data: *mut c_void,
+) -> tx_status {
+    ffi_boundary!(status {
+        let reg = try_mut!(reg);
+        reg.progress = ProgressHook {
+            callback,
+            user_data: user_data as usize,
+        };
         Ok(())
     })
 }

@@ -29,6 +29,8 @@ pub struct tx_registry {
     pub(crate) rule_book: Option<CompiledBook>,
     /// The standard book, compiled on first use.
     pub(crate) standard_book: OnceLock<CompiledBook>,
+    /// The import progress callback set by `tx_registry_set_import_progress`.
+    pub(crate) progress: crate::interchange::ProgressHook,
 }
 
 impl tx_registry {
@@ -37,6 +39,7 @@ impl tx_registry {
             inner,
             rule_book: None,
             standard_book: OnceLock::new(),
+            progress: crate::interchange::ProgressHook::default(),
         }))
     }
 }

@@ -280,6 +280,30 @@ fn roster_export(export: &RosterExport) -> JsValue {
     out.into()
 }
 
+/// The optional `onProgress` argument: absent (`undefined`/`null`) or a function.
+fn progress_callback(f: Option<JsValue>) -> Result<Option<js_sys::Function>, JsValue> {
+    match f {
+        None => Ok(None),
+        Some(v) if v.is_undefined() || v.is_null() => Ok(None),
+        Some(v) => v
+            .dyn_into::<js_sys::Function>()
+            .map(Some)
+            .map_err(|_| invalid("onProgress", "is not a function")),
+    }
+}
+
+/// Calls the progress callback, if any, with `{stage, done, total}`; what it throws is
+/// ignored (the import goes on).
+fn report_progress(f: Option<&js_sys::Function>, p: tongxin::interchange::ImportProgress) {
+    if let Some(f) = f {
+        let o = Object::new();
+        let _ = Reflect::set(&o, &"stage".into(), &p.stage.as_str().into());
+        let _ = Reflect::set(&o, &"done".into(), &(p.done as f64).into());
+        let _ = Reflect::set(&o, &"total".into(), &(p.total as f64).into());
+        let _ = f.call1(&JsValue::NULL, &o);
+    }
+}
+
 /// A core answer (JSON text) as a JavaScript value.
 fn answer(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(json).map_err(|_| {
@@ -690,36 +714,55 @@ impl Registry {
     /// error with `code` `"import"`, the first problem as its message (file, line, column,
     /// value, reason) and `report` listing every problem found; the registry is unchanged.
     /// With `as_operator: true` every row is authorized as a scoped command of the operator
-    /// `meta.actor` names, and a row outside its grants rejects the import.
+    /// `meta.actor` names, and a row outside its grants rejects the import. `onProgress`, if
+    /// given, is called with `{stage, done, total}`: `"reading"` rows, then `"applying"`
+    /// commands, at each stage's start and end and every 16,384 between (an exception it
+    /// throws is ignored; the import goes on).
     #[wasm_bindgen(js_name = importRosters, unchecked_return_type = "ImportSummary")]
     pub fn import_rosters(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RosterFiles")] files: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RosterImportOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "ProgressCallback")]
+        on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let meta = Registry::meta(&meta)?;
         let files = Files::read(&files)?;
         let opts = import_options(options)?;
-        let summary = api::import_rosters(&mut self.inner, &meta, files.borrow(), &opts)
-            .map_err(api_error)?;
+        let callback = progress_callback(on_progress)?;
+        let summary = api::import_rosters_with_progress(
+            &mut self.inner,
+            &meta,
+            files.borrow(),
+            &opts,
+            &mut |p| report_progress(callback.as_ref(), p),
+        )
+        .map_err(api_error)?;
         answer(&summary)
     }
 
     /// Checks roster files against the registry without changing it; the answer is the
-    /// report of every problem (`{errors, rows_ok, rows_skipped}`).
+    /// report of every problem (`{errors, rows_ok, rows_skipped}`). `onProgress` as for
+    /// `importRosters`.
     #[wasm_bindgen(js_name = checkRosters, unchecked_return_type = "ImportReport")]
     pub fn check_rosters(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Meta")] meta: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RosterFiles")] files: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RosterImportOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "ProgressCallback")]
+        on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let meta = Registry::meta(&meta)?;
         let files = Files::read(&files)?;
         let opts = import_options(options)?;
+        let callback = progress_callback(on_progress)?;
         let report =
-            api::check_rosters(&self.inner, &meta, files.borrow(), &opts).map_err(api_error)?;
+            api::check_rosters_with_progress(&self.inner, &meta, files.borrow(), &opts, &mut |p| {
+                report_progress(callback.as_ref(), p)
+            })
+            .map_err(api_error)?;
         answer(&report)
     }
 

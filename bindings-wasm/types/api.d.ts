@@ -547,6 +547,17 @@ export interface RosterImportOptions {
   as_operator?: boolean;
 }
 
+/** How far an import (or check) has come: rows read, then commands applied. */
+export interface ImportProgress {
+  stage: "reading" | "applying";
+  done: number;
+  /** Rows to read (from the files' line breaks) or commands to apply; never below `done`. */
+  total: number;
+}
+
+/** The `onProgress` argument of `importRosters` and `checkRosters`. */
+export type ProgressCallback = (progress: ImportProgress) => void;
+
 /** What an import added. */
 export interface ImportSummary {
   organizations: number;
@@ -646,7 +657,9 @@ export interface TongxinError extends Error {
 /** The optional trailing arguments of the registry's methods (merged into the class). */
 export interface Registry {
   importRosters(meta: Meta, files: RosterFiles): ImportSummary;
+  importRosters(meta: Meta, files: RosterFiles, options?: RosterImportOptions | null, onProgress?: ProgressCallback | null): ImportSummary;
   checkRosters(meta: Meta, files: RosterFiles): ImportReport;
+  checkRosters(meta: Meta, files: RosterFiles, options?: RosterImportOptions | null, onProgress?: ProgressCallback | null): ImportReport;
   exportRosters(): RosterExport;
   exportPopolo(): any;
   exportRostersAs(meta: Meta): RosterExport;

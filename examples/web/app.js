@@ -328,8 +328,12 @@ worker.addEventListener("message", (ev) => {
       progress(m.total ? (0.8 * m.loaded) / m.total : 0, `读取 ${m.file}：${fmtBytes(m.fileLoaded)} / ${fmtBytes(m.fileSize)}`);
       if (m.fileLoaded === m.fileSize) rosterLog(`已读取 ${m.file}（${fmtBytes(m.fileSize)}）`);
     } else if (m.phase === "checking") {
-      progress(0.85, `校验中：共 ${fmtBytes(m.total)}…`);
-      rosterLog(`开始校验（${fmtBytes(m.total)}）`);
+      // Reading the files is the first 80 %; the core's rows and commands the rest.
+      const part = m.rows ? m.done / m.rows : 0;
+      const [from, what] = m.stage === "applying" ? [0.9, "应用"] : [0.8, "校验行"];
+      progress(from + 0.1 * part, `${what}：${m.done.toLocaleString()} / ${m.rows.toLocaleString()}`);
+      if (m.done === 0 && m.stage === "reading") rosterLog(`开始校验（${fmtBytes(m.total)}）`);
+      if (m.done === 0 && m.stage === "applying") rosterLog(`逐条应用 ${m.rows.toLocaleString()} 条命令`);
     }
   } else if (m.type === "done") {
     progress(1, `完成，用时 ${m.ms} ms`);

@@ -3,6 +3,8 @@
 // seeded organizations), then {type: "check", files: {orgs?, persons?, memberships?,
 // enterprises?} (File objects), meta}. The worker answers with progress messages per phase —
 // {type: "progress", phase: "reading", file, fileLoaded, fileSize, loaded, total} while it reads
+// the files, {type: "progress", phase: "checking", stage, done, rows, total} while the core
+// checks them (`stage` "reading" rows, then "applying" commands; `done` of `rows`)
 // the bytes, {phase: "checking", total} before the (synchronous) check — then {type: "done",
 // report, ms} or {type: "error", code, message}. The registry is never changed by a check.
 import init, { Registry } from "/pkg/tongxin.js";
@@ -43,8 +45,16 @@ async function check(files, meta) {
     input[kind] = await readAll(f, f.name || `${kind}.csv`, done, total);
     done += f.size;
   }
-  postMessage({ type: "progress", phase: "checking", total });
-  const report = (reg ?? new Registry()).checkRosters(meta, input, { format: "csv" });
+  postMessage({ type: "progress", phase: "checking", total, stage: "reading", done: 0, rows: 0 });
+  // The core reports rows read, then commands applied (on a scratch copy), every 16,384.
+  let last = 0;
+  const onProgress = (p) => {
+    const now = performance.now();
+    if (now - last < 20 && p.done !== 0 && p.done !== p.total) return; // starts and ends always
+    last = now;
+    postMessage({ type: "progress", phase: "checking", total, stage: p.stage, done: p.done, rows: p.total });
+  };
+  const report = (reg ?? new Registry()).checkRosters(meta, input, { format: "csv" }, onProgress);
   postMessage({ type: "done", report, ms: Math.round(performance.now() - t0) });
 }
 

@@ -2242,6 +2242,82 @@ static void test_scoped_operators(void) {
     tx_registry_free(reg);
 }
 
+/* ---------------------------------------------------------------- import progress */
+
+struct progress_log {
+    int calls;
+    int monotone;
+    tx_import_stage first_stage, last_stage;
+    uint64_t first_done, last_done, last_total;
+    int applying_starts;
+};
+
+static void record_progress(void *user_data, tx_import_stage stage, uint64_t done,
+                            uint64_t total) {
+    struct progress_log *log = user_data;
+    if (log->calls == 0) {
+        log->first_stage = stage;
+        log->first_done = done;
+    } else if (stage == log->last_stage && done < log->last_done) {
+        log->monotone = 0;
+    }
+    if (done > total) {
+        log->monotone = 0;
+    }
+    if (stage == TX_IMPORT_STAGE_APPLYING && done == 0) {
+        log->applying_starts++;
+    }
+    log->calls++;
+    log->last_stage = stage;
+    log->last_done = done;
+    log->last_total = total;
+}
+
+static void test_import_progress(void) {
+    tx_registry *reg = tx_registry_new();
+    tx_registry *other = tx_registry_new();
+    struct progress_log log = {0, 1, TX_IMPORT_STAGE_READING, TX_IMPORT_STAGE_READING, 0, 0, 0, 0};
+    char *summary = NULL;
+    char *report = NULL;
+
+    CHECK_OK(tx_registry_set_import_progress(reg, record_progress, &log));
+    CHECK_OK(tx_registry_check_rosters(reg, META, BYTES(ORGS_CSV), BYTES(PERSONS_CSV),
+                                       BYTES(MEMBERSHIPS_CSV), BYTES(ENTERPRISES_CSV), NULL,
+                                       &report));
+    tx_string_free(report);
+    /* Reading starts at 0, applying ends at its total: start and end of each stage. */
+    CHECK(log.calls == 4 && log.monotone && log.applying_starts == 1);
+    CHECK(log.first_stage == TX_IMPORT_STAGE_READING && log.first_done == 0);
+    CHECK(log.last_stage == TX_IMPORT_STAGE_APPLYING && log.last_done == log.last_total);
+    CHECK(log.last_total == 9); /* 3 organizations, 1 enterprise, 2 persons, 3 memberships */
+
+    log.calls = 0;
+    log.applying_starts = 0;
+    CHECK_OK(tx_registry_import_rosters(reg, META, BYTES(ORGS_CSV), BYTES(PERSONS_CSV),
+                                        BYTES(MEMBERSHIPS_CSV), BYTES(ENTERPRISES_CSV), NULL,
+                                        &summary, NULL));
+    CHECK_STR(summary, IMPORT_SUMMARY);
+    tx_string_free(summary);
+    CHECK(log.calls == 4 && log.monotone && log.applying_starts == 1);
+
+    /* Removed: no more calls; another handle never had one. */
+    CHECK_OK(tx_registry_set_import_progress(reg, NULL, NULL));
+    log.calls = 0;
+    CHECK_OK(tx_registry_check_rosters(reg, META, BYTES(ORGS_CSV), NULL, 0, NULL, 0, NULL, 0,
+                                       NULL, &report));
+    tx_string_free(report);
+    CHECK_OK(tx_registry_import_rosters(other, META, BYTES(ORGS_CSV), BYTES(PERSONS_CSV),
+                                        BYTES(MEMBERSHIPS_CSV), BYTES(ENTERPRISES_CSV), NULL,
+                                        &summary, NULL));
+    tx_string_free(summary);
+    CHECK(log.calls == 0);
+    CHECK_STATUS(tx_registry_set_import_progress(NULL, record_progress, &log),
+                 TX_STATUS_NULL_ARGUMENT);
+
+    tx_registry_free(other);
+    tx_registry_free(reg);
+}
+
 int main(void) {
     static const struct test tests[] = {
         T(test_version),          T(test_status_names_and_numbers), T(test_new_and_free),
@@ -2255,6 +2331,7 @@ int main(void) {
         T(test_threads),          T(test_rules_json),               T(test_check_eligibility),
         T(test_set_rule_book_json), T(test_rollup_totals),          T(test_organization_id_at),
         T(test_registry_rule_book), T(test_journal_chain),          T(test_scoped_operators),
+        T(test_import_progress),
     };
     size_t i;
     int passed = 0;

@@ -308,3 +308,43 @@ test("import limits reach the core from JavaScript", () => {
   throwsCode(() => reg.importRosters(META, files, { limits: { max_wishes: 3 } }), "invalid_json");
   assert.ok(reg.importRosters(META, files, { limits: { max_rows: 1000 } }).organizations > 0);
 });
+
+test("rosters: onProgress counts rows, then commands; a bad callback is refused, a throwing one ignored", () => {
+  const n = 20000;
+  let persons = "id,name,party,title,stratum,birth_year\n";
+  let memberships = "person_id,org_id,role,start,end\n";
+  for (let i = 0; i < n; i++) {
+    persons += `p${i},人${i},non_party,senior,none,1970\n`;
+    memberships += `p${i},sz,member,2020-01-01,\n`;
+  }
+  const files = {
+    orgs: "id,parent_id,level,kind,division_code,founded,dissolved,name\nsz,,municipal,zhilianhui,4403,2008-06-01,,深圳市知联会\n",
+    persons,
+    memberships,
+  };
+  const seen = [];
+  const reg = new tx.Registry();
+  const summary = reg.importRosters(META, files, undefined, (p) => seen.push(p));
+  assert.deepEqual(summary, { organizations: 1, enterprises: 0, persons: n, memberships: n });
+  const rows = 1 + 2 * n;
+  for (const stage of ["reading", "applying"]) {
+    const mine = seen.filter((p) => p.stage === stage);
+    assert.equal(mine[0].done, 0, `${stage} starts at 0`);
+    assert.deepEqual(mine.at(-1), { stage, done: rows, total: rows }, `${stage} ends at its total`);
+    assert.equal(mine.length, 2 + Math.floor(rows / 16384));
+    for (let i = 1; i < mine.length; i++) assert.ok(mine[i - 1].done <= mine[i].done && mine[i].done <= mine[i].total);
+  }
+  assert.equal(seen.findIndex((p) => p.stage === "applying"), seen.filter((p) => p.stage === "reading").length);
+  // The same through checkRosters (on a scratch copy: the registry keeps nothing of it).
+  const checked = [];
+  const fresh = new tx.Registry();
+  assert.equal(fresh.checkRosters(META, files, null, (p) => checked.push(p)).errors.length, 0);
+  assert.deepEqual(checked, seen);
+  assert.equal(fresh.organizationCount(), 0);
+  // Not a function: refused before anything is read; a callback that throws does not stop it.
+  const e = throwsCode(() => fresh.importRosters(META, files, undefined, 42), "invalid_argument");
+  assert.match(e.message, /onProgress/);
+  assert.equal(fresh.organizationCount(), 0);
+  const s2 = fresh.importRosters(META, files, {}, () => { throw new Error("ui gone"); });
+  assert.deepEqual(s2, summary);
+});

@@ -13,6 +13,7 @@ import init, {
   type Rollup,
   type Check,
   type ImportReport,
+  type ImportProgress,
   type TongxinError,
   type ErrorCodeName,
   type Level,
@@ -54,6 +55,13 @@ export async function usage(): Promise<void> {
   const totals: Float64Array = reg.rollupTotals("2024-06-01");
   const first: string = reg.organizationIdAt(0);
   const report: ImportReport = reg.checkRosters(meta, { orgs: "id,parent_id\n" });
+  // @ts-expect-error: a progress callback is a function
+  reg.checkRosters(meta, { orgs: "id,parent_id\n" }, undefined, "not a function");
+  const stages: string[] = [];
+  reg.checkRosters(meta, { orgs: "id,parent_id\n" }, undefined, (p: ImportProgress) => {
+    const share: number = p.done / Math.max(p.total, 1);
+    stages.push(`${p.stage} ${share}`);
+  });
   const line: number | null = report.errors[0]?.line ?? null;
   const bytes: Uint8Array = reg.exportRosters({ encoding: "gbk" }).persons;
   const snapshot: string = reg.toJson();

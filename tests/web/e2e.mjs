@@ -230,6 +230,8 @@ async function main() {
         if (!text.includes(`${big.rows} 行全部有效`)) fail(`expected ${big.rows} valid rows: ${text}`);
         const log = (await page.locator("#roster-log li").allTextContents()).join(" | ");
         if (!log.includes("已读取 persons.csv") || !log.includes("开始校验") || !log.includes("校验完成")) fail(`progress log: ${log}`);
+        // The core's own progress (rows, then commands) reaches the page through the worker.
+        if (!log.includes(`逐条应用 ${big.rows.toLocaleString()} 条命令`)) fail(`no applying stage in the log: ${log}`);
         assertEq(await page.locator("#roster-progress").evaluate((p) => p.value), 1, "progress bar at the end");
         if (gap > 500) fail(`main thread blocked for ${Math.round(gap)} ms during the check`);
         console.log(`     ${(big.bytes / 1048576).toFixed(1)} MB, ${big.rows} rows in ${ms} ms; longest main-thread gap ${Math.round(gap)} ms`);

@@ -5,8 +5,8 @@ use super::{to_json, ApiCode, ApiError};
 use crate::access::{AccessRole, View};
 use crate::command::{Command, Meta};
 use crate::interchange::{
-    self, ExportOptions, ImportOptions, ImportReport, ImportSummary, InterchangeError, Limits,
-    RosterExport, RosterFile, Rosters, TextEncoding, UnknownColumns,
+    self, ExportOptions, ImportOptions, ImportProgress, ImportReport, ImportSummary,
+    InterchangeError, Limits, RosterExport, RosterFile, Rosters, TextEncoding, UnknownColumns,
 };
 use crate::model::MemberRef;
 use crate::registry::Registry;
@@ -365,17 +365,31 @@ pub fn import_rosters(
     files: RosterBytes<'_>,
     options: &RosterImportOptions,
 ) -> Result<String, ApiError> {
+    import_rosters_with_progress(reg, meta, files, options, &mut |_| {})
+}
+
+/// [`import_rosters`], telling `progress` how far it has come
+/// ([`interchange::import_rosters_with_progress`]: rows read, then commands applied).
+pub fn import_rosters_with_progress(
+    reg: &mut Registry,
+    meta: &Meta,
+    files: RosterBytes<'_>,
+    options: &RosterImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<String, ApiError> {
     options.validate().map_err(|e| e.context("options"))?;
     let rosters = files.rosters(options);
     let core = options.core();
     let result = if options.report {
-        interchange::import_rosters_report(reg, meta, &rosters, &core)
+        interchange::import_rosters_report_with_progress(reg, meta, &rosters, &core, progress)
     } else {
-        interchange::import_rosters(reg, meta, &rosters, &core).map_err(|e| ImportReport {
-            errors: vec![e],
-            rows_ok: 0,
-            rows_skipped: 0,
-        })
+        interchange::import_rosters_with_progress(reg, meta, &rosters, &core, progress).map_err(
+            |e| ImportReport {
+                errors: vec![e],
+                rows_ok: 0,
+                rows_skipped: 0,
+            },
+        )
     };
     match result {
         Ok(summary) => summary_json(&summary),
@@ -391,8 +405,25 @@ pub fn check_rosters(
     files: RosterBytes<'_>,
     options: &RosterImportOptions,
 ) -> Result<String, ApiError> {
+    check_rosters_with_progress(reg, meta, files, options, &mut |_| {})
+}
+
+/// [`check_rosters`], telling `progress` how far it has come.
+pub fn check_rosters_with_progress(
+    reg: &Registry,
+    meta: &Meta,
+    files: RosterBytes<'_>,
+    options: &RosterImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<String, ApiError> {
     options.validate().map_err(|e| e.context("options"))?;
-    let report = interchange::check_rosters(reg, meta, &files.rosters(options), &options.core());
+    let report = interchange::check_rosters_with_progress(
+        reg,
+        meta,
+        &files.rosters(options),
+        &options.core(),
+        progress,
+    );
     report_json(&report)
 }
 

@@ -31,10 +31,10 @@ mod stats;
 
 pub use ids::{credit_code_info, division_code_info, resident_id_info};
 pub use interchange::{
-    check_rosters, export_popolo, export_popolo_as, export_rosters, export_rosters_as,
-    import_popolo, import_rosters, Encoding, ImportLimits, PopoloExportOptions,
-    PopoloImportOptions, RosterBytes, RosterExportOptions, RosterFormat, RosterImportOptions,
-    RosterSheets, UnknownColumnsPolicy,
+    check_rosters, check_rosters_with_progress, export_popolo, export_popolo_as, export_rosters,
+    export_rosters_as, import_popolo, import_rosters, import_rosters_with_progress, Encoding,
+    ImportLimits, PopoloExportOptions, PopoloImportOptions, RosterBytes, RosterExportOptions,
+    RosterFormat, RosterImportOptions, RosterSheets, UnknownColumnsPolicy,
 };
 pub use query::{query, query_as, Query};
 pub use rules::{rules, rules_as, Question};

@@ -273,6 +273,16 @@ pub enum ImportStage {
     Applying,
 }
 
+impl ImportStage {
+    /// The stable snake_case name (`reading`, `applying`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportStage::Reading => "reading",
+            ImportStage::Applying => "applying",
+        }
+    }
+}
+
 /// How far an import has come (see [`import_rosters_with_progress`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportProgress {
@@ -546,7 +556,19 @@ pub fn check_rosters(
     rosters: &Rosters,
     options: &ImportOptions,
 ) -> ImportReport {
-    report(registry, meta, rosters, options, &mut |_| {}).0
+    check_rosters_with_progress(registry, meta, rosters, options, &mut |_| {})
+}
+
+/// [`check_rosters`], telling `progress` how far it has come (as
+/// [`import_rosters_with_progress`] does; the commands are applied to a scratch copy).
+pub fn check_rosters_with_progress(
+    registry: &Registry,
+    meta: &Meta,
+    rosters: &Rosters,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> ImportReport {
+    report(registry, meta, rosters, options, progress).0
 }
 
 fn report(
