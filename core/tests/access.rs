@@ -825,3 +825,33 @@ fn imports_as_an_operator_reject_rows_outside_its_grants() {
     let mut other = registry();
     import(&mut other, orgs, false).unwrap();
 }
+
+#[test]
+fn popolo_imports_as_an_operator_are_authorized_too() {
+    let mut reg = registry();
+    let doc = |parent: &str, id: &str, code: &str| {
+        format!(
+            r#"{{"persons":[],"memberships":[],"organizations":[{{"id":"{id}","name":"{id} 名称",
+            "classification":"zhilianhui","parent_id":"{parent}","founding_date":"2024-05-07",
+            "area_id":"{code}","tongxin":{{"level":"subdistrict","relation":"part_of"}}}}]}}"#
+        )
+    };
+    let import = |reg: &mut Registry, text: &str| {
+        api::import_popolo(
+            reg,
+            &as_("ft-clerk"),
+            text.as_bytes(),
+            &api::PopoloImportOptions {
+                as_operator: true,
+                ..Default::default()
+            },
+        )
+    };
+    let before = reg.to_json();
+    let e = import(&mut reg, &doc("nanshan", "ns-9", "440305009")).unwrap_err();
+    assert_eq!(e.code.as_str(), "import");
+    assert!(e.message.contains("may not add_organization"), "{}", e.message);
+    assert_eq!(before, reg.to_json());
+    import(&mut reg, &doc("futian", "ft-9", "440304009")).unwrap();
+    assert_eq!(reg.journal().last().unwrap().actor, "ft-clerk");
+}
