@@ -850,8 +850,185 @@ fn popolo_imports_as_an_operator_are_authorized_too() {
     let before = reg.to_json();
     let e = import(&mut reg, &doc("nanshan", "ns-9", "440305009")).unwrap_err();
     assert_eq!(e.code.as_str(), "import");
-    assert!(e.message.contains("may not add_organization"), "{}", e.message);
+    assert!(
+        e.message.contains("may not add_organization"),
+        "{}",
+        e.message
+    );
     assert_eq!(before, reg.to_json());
     import(&mut reg, &doc("futian", "ft-9", "440304009")).unwrap();
     assert_eq!(reg.journal().last().unwrap().actor, "ft-clerk");
+}
+
+// ---------------------------------------------------------------- property: the rule table
+
+use proptest::prelude::*;
+
+/// The latest parent of an organization, from its public parent history.
+fn latest_parent(reg: &Registry, id: &str) -> Option<String> {
+    reg.parent_history(id)
+        .ok()
+        .and_then(|h| h.last().cloned())
+        .and_then(|l| l.parent)
+}
+
+/// Whether `org` lies under `root` by the latest links (walking the public histories).
+fn under(reg: &Registry, org: &str, root: &str) -> bool {
+    let mut cur = Some(org.to_string());
+    for _ in 0..=reg.organization_count() {
+        match cur {
+            Some(c) if c == root => return true,
+            Some(c) => cur = latest_parent(reg, &c),
+            None => return false,
+        }
+    }
+    false
+}
+
+/// The model's role at an organization (an unknown one: the whole registry's role).
+fn model_role_at(reg: &Registry, grants: &[Grant], org: &str) -> Option<AccessRole> {
+    let known = reg.organization(org).is_some();
+    grants
+        .iter()
+        .filter(|g| match &g.org {
+            None => true,
+            Some(root) => known && under(reg, org, root),
+        })
+        .map(|g| g.role)
+        .max()
+}
+
+fn model_whole(grants: &[Grant]) -> Option<AccessRole> {
+    grants
+        .iter()
+        .filter(|g| g.org.is_none())
+        .map(|g| g.role)
+        .max()
+}
+
+fn model_role_over(reg: &Registry, grants: &[Grant], member: &MemberRef) -> Option<AccessRole> {
+    let orgs: Vec<String> = reg
+        .memberships_of(member)
+        .map(|ms| ms.into_iter().map(|m| m.org).collect())
+        .unwrap_or_default();
+    grants
+        .iter()
+        .filter(|g| match &g.org {
+            None => true,
+            Some(root) => orgs.iter().any(|o| under(reg, o, root)),
+        })
+        .map(|g| g.role)
+        .max()
+}
+
+/// Whether the documented table (crate::access) allows `command` to an operator with `grants`.
+fn model_allows(reg: &Registry, grants: &[Grant], command: &Command) -> bool {
+    use AccessRole::*;
+    let at = |role, org: &str| model_role_at(reg, grants, org) >= Some(role);
+    let parent = |role, p: Option<&str>| match p {
+        Some(p) => at(role, p),
+        None => model_whole(grants) >= Some(role),
+    };
+    match command {
+        Command::AddOrganization { parent: p, .. } => parent(Editor, p.as_deref()),
+        Command::MoveOrganization { id, parent: p, .. } => {
+            if reg.organization(id).is_none() {
+                return model_whole(grants) >= Some(Editor);
+            }
+            parent(Editor, latest_parent(reg, id).as_deref()) && parent(Editor, p.as_deref())
+        }
+        Command::DissolveOrganization { id, .. } => at(Editor, id),
+        Command::Leave { org, .. } | Command::ChangeRole { org, .. } => at(Editor, org),
+        Command::Join { membership } => {
+            let fresh = reg
+                .memberships_of(&membership.member)
+                .map_or(true, |ms| ms.is_empty());
+            at(Editor, &membership.org)
+                && (fresh || model_role_over(reg, grants, &membership.member) >= Some(Viewer))
+        }
+        Command::AddPerson { .. } => grants.iter().any(|g| g.role >= Editor),
+        Command::UpdatePerson { person } => {
+            model_role_over(reg, grants, &MemberRef::Person(person.id.clone())) >= Some(Editor)
+        }
+        Command::SetRuleBook { .. } => model_whole(grants) >= Some(Administrator),
+        other => panic!("the generator does not make {}", other.name()),
+    }
+}
+
+fn arb_scoped_command() -> impl Strategy<Value = Command> {
+    let oid = (0..ORGS + 1).prop_map(|i| format!("o{i}"));
+    prop_oneof![
+        6 => arb_command(),
+        1 => (proptest::option::of(oid), 0u8..30, 1u8..4).prop_map(|(parent, k, l)| {
+            let lv = Level::ALL[usize::from(l) + 1];
+            let mut o = org(&format!("n{k}"), OrgKind::Zhilianhui, lv, code(lv), "2020-01-01");
+            o.founded = day(k % 8);
+            Command::AddOrganization { org: o, parent, relation: Relation::PartOf }
+        }),
+        1 => (0..PERSONS + 2).prop_map(|i| Command::AddPerson { person: varied_person(i) }),
+        1 => (0..PERSONS).prop_map(|i| {
+            let mut p = varied_person(i);
+            p.employer = Some("改".into());
+            Command::UpdatePerson { person: p }
+        }),
+    ]
+}
+
+fn arb_grants() -> impl Strategy<Value = Vec<Grant>> {
+    let role = prop_oneof![
+        Just(AccessRole::Viewer),
+        Just(AccessRole::Editor),
+        Just(AccessRole::Administrator)
+    ];
+    proptest::collection::vec((role, proptest::option::weighted(0.85, 0..ORGS)), 0..4).prop_map(
+        |v| {
+            v.into_iter()
+                .map(|(role, o)| Grant {
+                    role,
+                    org: o.map(|i| format!("o{i}")),
+                })
+                .collect()
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// On random registries, grants and commands: `apply_as` is refused with `access_denied`
+    /// exactly when the documented table (computed here from the public parent histories and
+    /// memberships) says so, changing nothing; otherwise it does what the host's `apply` does.
+    #[test]
+    fn scoped_commands_follow_the_documented_table(
+        setup in arb_setup(),
+        grants in arb_grants(),
+        commands in proptest::collection::vec(arb_scoped_command(), 1..40),
+    ) {
+        let mut reg = Registry::new();
+        for c in setup {
+            let _ = reg.apply(&meta(), c);
+        }
+        let grants: Vec<Grant> = grants
+            .into_iter()
+            .filter(|g| g.org.as_deref().is_none_or(|o| reg.organization(o).is_some()))
+            .collect();
+        reg.apply(&meta(), set_operator(operator("op", grants.clone()))).unwrap();
+        for command in commands {
+            let allowed = model_allows(&reg, &grants, &command);
+            let before = reg.clone();
+            let mut scoped = reg.clone();
+            let got = scoped.apply_as(&as_("op"), command.clone());
+            let host = reg.apply(&meta(), command.clone());
+            if allowed {
+                prop_assert_eq!(
+                    got.as_ref().map(|e| &e.command).map_err(Error::code),
+                    host.as_ref().map(|e| &e.command).map_err(Error::code),
+                    "{:?}", command
+                );
+            } else {
+                prop_assert_eq!(got.as_ref().err().map(Error::code), Some(ErrorCode::AccessDenied), "{:?}", command);
+                prop_assert!(scoped == before, "a refused command changed the registry");
+            }
+        }
+    }
 }
