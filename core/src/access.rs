@@ -262,19 +262,8 @@ impl<'r> Access<'r> {
 
     /// Whether walking up the latest links from `org` reaches `root`.
     fn under(&self, org: OrgIdx, root: OrgIdx) -> bool {
-        let mut cur = Some(org);
-        let mut steps = 0;
-        while let Some(c) = cur {
-            if c == root {
-                return true;
-            }
-            steps += 1;
-            if steps > self.reg.organization_count() {
-                return false;
-            }
-            cur = self.reg.current_parent(c);
-        }
-        false
+        self.reg
+            .reaches_by(org, root, |c| self.reg.current_parent(c))
     }
 
     /// The operator's role at an organization (arena index): the highest grant covering it.

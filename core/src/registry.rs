@@ -1814,6 +1814,17 @@ impl Registry {
 
     /// Whether walking up from `org` along the links of `day` reaches `root`.
     pub(crate) fn reaches(&self, org: OrgIdx, root: OrgIdx, day: NaiveDate) -> bool {
+        self.reaches_by(org, root, |c| self.parent_at(c, day))
+    }
+
+    /// Whether walking up from `org` by `parent` reaches `root` (at most one step per
+    /// organization, so a cycle in what `parent` gives cannot loop).
+    pub(crate) fn reaches_by(
+        &self,
+        org: OrgIdx,
+        root: OrgIdx,
+        parent: impl Fn(OrgIdx) -> Option<OrgIdx>,
+    ) -> bool {
         let mut cur = Some(org);
         let mut steps = 0;
         while let Some(c) = cur {
@@ -1824,7 +1835,7 @@ impl Registry {
             if steps > self.orgs.len() {
                 return false;
             }
-            cur = self.parent_at(c, day);
+            cur = parent(c);
         }
         false
     }

@@ -70,6 +70,17 @@ fn compile(
     }
 }
 
+/// The ranking a `candidates` question asks for: its keys (default
+/// [`CandidateOrder::default`]'s) and limit.
+fn order(keys: Option<Vec<OrderKey>>, limit: Option<usize>) -> CandidateOrder {
+    let mut order = CandidateOrder::default();
+    if let Some(keys) = keys {
+        order.keys = keys;
+    }
+    order.limit = limit;
+    order
+}
+
 /// Answers a [`Question`] from `reg` as the core result's compact JSON: `check` gives
 /// [`rules::check`]'s eligibility with every clause and the explanations in zh and en,
 /// `audit` the violations, `candidates` the ranked candidates.
@@ -100,11 +111,7 @@ pub fn rules(reg: &Registry, question: Question) -> Result<String, ApiError> {
             keys,
             book,
         } => {
-            let mut order = CandidateOrder::default();
-            if let Some(keys) = keys {
-                order.keys = keys;
-            }
-            order.limit = limit;
+            let order = order(keys, limit);
             to_json(&rules::candidates(
                 reg,
                 &*compile(reg, book)?,
@@ -165,10 +172,7 @@ pub fn rules_as(reg: &Registry, operator: &str, question: Question) -> Result<St
         } => {
             access.require_org(Viewer, &org)?;
             let view = access.view();
-            let mut order = CandidateOrder::default();
-            if let Some(keys) = keys {
-                order.keys = keys;
-            }
+            let order = order(keys, None);
             let mut list = rules::candidates(reg, &*compile(reg, book)?, &org, as_of, &order)?;
             list.retain(|c| {
                 let member = if c.enterprise {
