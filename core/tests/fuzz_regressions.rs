@@ -102,3 +102,24 @@ fn a_column_reference_past_u32_is_a_typed_error() {
     assert!(err.to_string().starts_with("orgs.xlsx"), "{err}");
     assert!(reg.is_empty());
 }
+
+/// `rules` target, text mode (30-minute campaign, after 2,662,259 runs). A decimal with more
+/// digits than an `f64` holds, `i<222222.22222222222223`: the text parser (Rust's correctly
+/// rounded `str::parse`) gives 222222.22222222222, but the condition's own JSON
+/// (`{"num":222222.22222222222}`) read back through serde_json's default, faster float parser
+/// gave the neighbouring double 222222.22222222225 — so a rule book (and a snapshot holding
+/// one) did not read back as itself. serde_json's `float_roundtrip` feature (on for the whole
+/// workspace) parses exactly. Contract: `Expr::from_json(expr.to_json()) == expr`.
+#[test]
+fn a_long_decimal_reads_back_from_json_as_the_same_double() {
+    use tongxin::rules::{parse, Expr};
+    for text in [
+        "i<222222.22222222222223",
+        "x >= 0.30000000000000004441",
+        "y == 123456789.123456789123",
+    ] {
+        let expr = parse(text).expect("parses");
+        let json = expr.to_json();
+        assert_eq!(Expr::from_json(&json).ok(), Some(expr), "{text} as {json}");
+    }
+}
