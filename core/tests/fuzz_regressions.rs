@@ -123,3 +123,39 @@ fn a_long_decimal_reads_back_from_json_as_the_same_double() {
         assert_eq!(Expr::from_json(&json).ok(), Some(expr), "{text} as {json}");
     }
 }
+
+/// `rules` target, book mode (30-minute campaign after the fix above, after 3,813,665 runs). A
+/// condition AST with an `and` (or `or`) of a single argument, `{"op":"and","args":[X]}`, is
+/// written as text as just `X`, which reads back as `X` itself: the book's own JSON did not read
+/// back as the book. The same for an `and`/`or` of no argument (written `true`/`false`). A
+/// condition AST is now read as the text form builds it (`Expr::normalized`), at every depth.
+#[test]
+fn single_and_empty_and_or_in_a_book_ast_round_trip() {
+    let book = |when: &str| {
+        format!(
+            r#"{{"common":[{{"id":"a","severity":"reject","message_zh":"z","message_en":"e",
+            "body":{{"type":"eligibility","when":{when}}}}}]}}"#
+        )
+    };
+    let one = r#"{"op":"in","attr":"profession","values":[{"str":"医生"}]}"#;
+    for when in [
+        format!(r#"{{"op":"and","args":[{one}]}}"#),
+        format!(r#"{{"op":"or","args":[{{"op":"and","args":[{one}]}}]}}"#),
+        r#"{"op":"and","args":[]}"#.to_string(),
+        r#"{"op":"not","arg":{"op":"or","args":[]}}"#.to_string(),
+        format!(r#"{{"op":"member_of","pred":{{"op":"and","args":[{one}]}}}}"#),
+    ] {
+        let read = RuleBook::from_json(&book(&when)).expect("reads");
+        let json = read.to_json();
+        assert_eq!(
+            RuleBook::from_json(&json).ok().as_ref(),
+            Some(&read),
+            "{when}\nwritten as {json}"
+        );
+    }
+    // The spelled-out form and the plain one are the same condition.
+    assert_eq!(
+        RuleBook::from_json(&book(&format!(r#"{{"op":"and","args":[{one}]}}"#))).ok(),
+        RuleBook::from_json(&book(one)).ok()
+    );
+}

@@ -890,7 +890,9 @@ mod text_or_ast {
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Expr, A::Error> {
             let e = Expr::deserialize(de::value::MapAccessDeserializer::new(map))?;
             names_are_identifiers(&e).map_err(de::Error::custom)?;
-            Ok(e)
+            // As the text form reads it, so that the book's own JSON (conditions written as
+            // text) reads back equal.
+            Ok(e.normalized())
         }
     }
 

@@ -382,6 +382,66 @@ impl Expr {
         self.to_string()
     }
 
+    /// The same condition as the parser builds it from its text form: an `and` or `or` of one
+    /// argument is that argument, of none the constant it stands for (`true`, `false`), at
+    /// every depth. (The text form writes them so; an AST read from JSON may spell them out.)
+    pub fn normalized(self) -> Expr {
+        let all =
+            |args: Vec<Expr>| -> Vec<Expr> { args.into_iter().map(Expr::normalized).collect() };
+        let one = |arg: Box<Expr>| Box::new(arg.normalized());
+        match self {
+            Expr::And { args } => match <[Expr; 1]>::try_from(all(args)) {
+                Ok([only]) => only,
+                Err(args) if args.is_empty() => Expr::Const { value: true },
+                Err(args) => Expr::And { args },
+            },
+            Expr::Or { args } => match <[Expr; 1]>::try_from(all(args)) {
+                Ok([only]) => only,
+                Err(args) if args.is_empty() => Expr::Const { value: false },
+                Err(args) => Expr::Or { args },
+            },
+            Expr::Not { arg } => Expr::Not { arg: one(arg) },
+            Expr::MemberOf { pred, at } => Expr::MemberOf {
+                pred: one(pred),
+                at,
+            },
+            Expr::CountMemberships {
+                pred,
+                cmp,
+                value,
+                at,
+            } => Expr::CountMemberships {
+                pred: one(pred),
+                cmp,
+                value,
+                at,
+            },
+            Expr::Count {
+                pred,
+                cmp,
+                value,
+                at,
+            } => Expr::Count {
+                pred: one(pred),
+                cmp,
+                value,
+                at,
+            },
+            Expr::Ratio {
+                pred,
+                cmp,
+                value,
+                at,
+            } => Expr::Ratio {
+                pred: one(pred),
+                cmp,
+                value,
+                at,
+            },
+            other => other,
+        }
+    }
+
     fn write(&self, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Result {
         if depth > 4 * MAX_NESTING {
             // Deeper than anything the compiler accepts: do not recurse further.
