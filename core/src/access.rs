@@ -209,9 +209,14 @@ impl Registry {
     /// `access_denied` unless its grants allow the command ([`Access::authorize`]); the
     /// registry is unchanged then.
     pub fn apply_as(&mut self, meta: &Meta, command: Command) -> Result<Event, Error> {
-        self.access(&meta.actor, command.name())?
-            .authorize(&command)?;
+        self.authorize_as(&meta.actor, &command)?;
         self.apply(meta, command)
+    }
+
+    /// Whether operator `operator` may issue `command` on the registry as it stands
+    /// ([`Access::authorize`]); `access_denied` when not, or when there is no such operator.
+    pub fn authorize_as(&self, operator: &str, command: &Command) -> Result<(), Error> {
+        self.access(operator, command.name())?.authorize(command)
     }
 
     /// [`apply_batch`](Registry::apply_batch) as the operator named by `meta.actor`: each
@@ -224,7 +229,7 @@ impl Registry {
         commands: impl IntoIterator<Item = Command>,
     ) -> Result<usize, (usize, Error)> {
         self.apply_batch_checked(meta, commands, |reg, command| {
-            reg.access(&meta.actor, command.name())?.authorize(command)
+            reg.authorize_as(&meta.actor, command)
         })
     }
 }
@@ -233,14 +238,6 @@ impl<'r> Access<'r> {
     /// The operator.
     pub fn operator(&self) -> &'r Operator {
         self.operator
-    }
-
-    /// The same rights for another action.
-    pub fn for_action(&self, action: &str) -> Access<'r> {
-        Access {
-            action: action.to_string(),
-            ..self.clone()
-        }
     }
 
     fn denied(&self, needs: AccessRole, target: Target) -> Error {
@@ -479,12 +476,6 @@ impl<'r> Access<'r> {
                 .collect(),
         }
     }
-
-    /// Whether resident IDs of `member` are masked for this operator (it is only a viewer
-    /// there).
-    pub fn masks(&self, member: &MemberRef) -> bool {
-        self.role_over_member(member) < Some(AccessRole::Editor)
-    }
 }
 
 /// An operator's role at every organization (see [`Access::view`]).
@@ -551,7 +542,7 @@ impl View {
 }
 
 /// Replaces a person's resident ID with its masked form (an unreadable one entirely by `*`).
-pub fn mask_resident_id(person: &mut Person) {
+fn mask_resident_id(person: &mut Person) {
     if let Some(r) = &mut person.resident_id {
         *r = crate::interchange::export_resident_id(r, false);
     }

@@ -339,7 +339,7 @@ impl<'a> Plan<'a> {
         let applied = registry.apply_batch_checked(meta, commands, |reg, command| {
             progress.tick();
             if as_operator {
-                reg.access(&meta.actor, command.name())?.authorize(command)
+                reg.authorize_as(&meta.actor, command)
             } else {
                 Ok(())
             }
