@@ -516,6 +516,13 @@ pub(crate) struct Leaf {
     shape: Shape,
 }
 
+impl Leaf {
+    /// The resolved test.
+    pub(crate) fn test(&self) -> &Test {
+        &self.test
+    }
+}
+
 /// The resolved tree, kept for explanations (which evaluate every clause).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
@@ -1634,7 +1641,7 @@ impl Members for Vec<Subject<'_>> {
 /// The mask bit of a vocabulary index (vocabularies have fewer than 64 values; an index beyond
 /// matches nothing).
 #[inline]
-fn bit(i: u8) -> u64 {
+pub(crate) fn bit(i: u8) -> u64 {
     u64::from(i < 64) << (i & 63)
 }
 
@@ -1659,7 +1666,7 @@ fn basic<F: Fields + ?Sized>(t: &Test, x: &F) -> Option<bool> {
     })
 }
 
-trait Target {
+pub(crate) trait Target {
     fn test(&self, t: &Test, c: &Condition) -> bool;
 }
 
@@ -1762,6 +1769,11 @@ impl Condition {
     /// The expression it was compiled from.
     pub fn expr(&self) -> &Expr {
         &self.expr
+    }
+
+    /// The resolved tree (what explanations and column-at-a-time evaluation walk).
+    pub(crate) fn tree(&self) -> &Node {
+        &self.tree
     }
 
     /// Number of instructions of the main program (for the curious and the benchmarks).

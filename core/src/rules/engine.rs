@@ -1,6 +1,7 @@
 //! The questions: [`check`], [`audit`], [`candidates`] and [`check_join`].
 
-use super::compile::{Day, EnterpriseFacts, Explanation, MembershipFact, RowRef, Subject};
+use super::columns::{gather, low_bits, Columns};
+use super::compile::{Day, EnterpriseFacts, Explanation, MembershipFact, Subject};
 use super::error::{RuleError, RuleViolation};
 use super::index::{id_prefix, pack_birth, PersonIndex, NONE8};
 use super::{Body, CompiledBook, CompiledRule, Family, Inherit, Rule, Severity};
@@ -1017,8 +1018,9 @@ pub struct Candidate<'r> {
     pub warnings: u32,
 }
 
-const KEY_BITS: u32 = 20;
-const KEY_MISSING: u64 = (1 << KEY_BITS) - 1;
+/// Bits of the age part of a rank key (calendar order of birth days).
+const AGE_BITS: u32 = 20;
+const AGE_MISSING: u64 = (1 << AGE_BITS) - 1;
 /// Ranking keys used besides `id` (three attributes fit a 64-bit key).
 const MAX_KEYS: usize = 3;
 
@@ -1030,47 +1032,115 @@ struct RankInput {
     birth: u32,
 }
 
-/// The rank key of a member: each order key in 20 bits, most significant first.
-fn rank(keys: &[OrderKey], r: RankInput) -> u64 {
-    let mut key = 0u64;
-    for k in keys
-        .iter()
-        .take_while(|k| **k != OrderKey::Id)
-        .take(MAX_KEYS)
-    {
-        let comp = match k {
-            OrderKey::TitleDesc => r
-                .title
-                .map(|t| ((Title::ALL.len() - 1) as u64).saturating_sub(u64::from(t))),
-            OrderKey::TitleAsc => r.title.map(u64::from),
-            OrderKey::EducationDesc => r
-                .education
-                .map(|e| ((Education::ALL.len() - 1) as u64).saturating_sub(u64::from(e))),
-            OrderKey::EducationAsc => r.education.map(u64::from),
-            OrderKey::AgeAsc | OrderKey::AgeDesc => (r.birth != 0).then(|| {
-                // Years from 1890 (clamped) and month-day: calendar order in 20 bits.
-                let year = (i64::from(r.birth >> 9) - 32768 - 1890).clamp(0, 2047) as u64;
-                let days = (year << 9 | u64::from(r.birth & 511)).min(KEY_MISSING - 1);
-                if *k == OrderKey::AgeAsc {
-                    KEY_MISSING - 1 - days
-                } else {
-                    days
-                }
-            }),
-            OrderKey::Id => None,
-        };
-        key = key << KEY_BITS | comp.unwrap_or(KEY_MISSING);
+/// Bits of an order key's part of a rank key: enough for every value and, all ones, "missing"
+/// (which sorts last). Narrow parts keep the key short, so the radix sort makes fewer passes.
+fn key_bits(k: OrderKey) -> u32 {
+    let bits = |n: usize| usize::BITS - n.leading_zeros();
+    match k {
+        OrderKey::TitleDesc | OrderKey::TitleAsc => bits(Title::ALL.len()),
+        OrderKey::EducationDesc | OrderKey::EducationAsc => bits(Education::ALL.len()),
+        OrderKey::AgeAsc | OrderKey::AgeDesc => AGE_BITS,
+        OrderKey::Id => 0,
     }
-    key
 }
 
-/// A candidate with its sort keys: rank key, first bytes of the id (when ranking by id), who it
-/// is (person index, or enterprise index with [`ENTERPRISE`] set: registration order), and what
-/// the answer shows besides the id, packed (`u8::MAX`: none) to keep entries at 24 bytes.
+/// Builds the entries of candidates for an order: the order keys before `id` (at most
+/// [`MAX_KEYS`]) with their widths, worked out once rather than per candidate.
+struct Ranker {
+    parts: [(OrderKey, u32); MAX_KEYS],
+    len: usize,
+    by_id: bool,
+    day: Day,
+}
+
+impl Ranker {
+    fn new(order: &CandidateOrder, day: Day) -> Self {
+        let mut parts = [(OrderKey::Id, 0); MAX_KEYS];
+        let mut len = 0;
+        for (slot, k) in parts
+            .iter_mut()
+            .zip(order.keys.iter().take_while(|k| **k != OrderKey::Id))
+        {
+            *slot = (*k, key_bits(*k));
+            len += 1;
+        }
+        Ranker {
+            parts,
+            len,
+            by_id: order.keys.contains(&OrderKey::Id),
+            day,
+        }
+    }
+
+    /// The rank key of a member: each order key in its [`key_bits`], most significant first.
+    #[inline]
+    fn key(&self, r: RankInput) -> u64 {
+        let mut key = 0u64;
+        for &(k, bits) in self.parts.iter().take(self.len) {
+            let comp = match k {
+                OrderKey::TitleDesc => r
+                    .title
+                    .map(|t| ((Title::ALL.len() - 1) as u64).saturating_sub(u64::from(t))),
+                OrderKey::TitleAsc => r.title.map(u64::from),
+                OrderKey::EducationDesc => r
+                    .education
+                    .map(|e| ((Education::ALL.len() - 1) as u64).saturating_sub(u64::from(e))),
+                OrderKey::EducationAsc => r.education.map(u64::from),
+                OrderKey::AgeAsc | OrderKey::AgeDesc => (r.birth != 0).then(|| {
+                    // Years from 1890 (clamped) and month-day: calendar order in 20 bits.
+                    let year = (i64::from(r.birth >> 9) - 32768 - 1890).clamp(0, 2047) as u64;
+                    let days = (year << 9 | u64::from(r.birth & 511)).min(AGE_MISSING - 1);
+                    if k == OrderKey::AgeAsc {
+                        AGE_MISSING - 1 - days
+                    } else {
+                        days
+                    }
+                }),
+                OrderKey::Id => None,
+            };
+            key = key << bits | comp.unwrap_or((1 << bits) - 1);
+        }
+        key
+    }
+
+    /// The entry of a candidate (`id8`: the first bytes of `id`, read only when ranking by id).
+    #[inline]
+    fn entry<'r>(
+        &self,
+        r: RankInput,
+        who: u32,
+        warnings: usize,
+        id: &'r str,
+        id8: impl Fn() -> u64,
+    ) -> Entry<'r> {
+        Entry {
+            key: self.key(r),
+            id8: if self.by_id { id8() } else { 0 },
+            id,
+            who,
+            warnings: u8::try_from(warnings).unwrap_or(u8::MAX),
+            title: r.title.unwrap_or(NONE8),
+            education: r.education.unwrap_or(NONE8),
+            age: self
+                .day
+                .age_packed(r.birth)
+                .and_then(|a| u8::try_from(a).ok())
+                .filter(|&a| a != NONE8)
+                .unwrap_or(NONE8),
+        }
+    }
+}
+
+/// A candidate with its sort keys: rank key, first bytes of the id (when ranking by id), the id
+/// itself (read in registration order while the entries are built, so that writing the answer
+/// in rank order reads no scattered memory), who it is (person index, or enterprise index with
+/// [`ENTERPRISE`] set: registration order), and what the answer shows besides the id, packed
+/// (`u8::MAX`: none).
 #[derive(Clone, Copy)]
-struct Entry {
+struct Entry<'r> {
     key: u64,
-    id: u64,
+    id8: u64,
+    id: &'r str,
     who: u32,
     warnings: u8,
     title: u8,
@@ -1080,15 +1150,14 @@ struct Entry {
 
 const ENTERPRISE: u32 = 1 << 31;
 
-/// A subject, or an index row.
-enum Either<'a> {
-    Subject(Subject<'a>),
-    Row(RowRef<'a>),
-}
+/// Most bits per digit of [`radix_sort`]: at most 4,096 buckets, few enough that scattering
+/// stays in cache.
+const RADIX_BITS: u32 = 12;
 
-/// Sorts entries by key with an LSD radix sort on 16-bit digits, skipping digits that are the
-/// same in every entry; stable, so equal keys keep the order they were found in.
-fn radix_sort(v: &mut Vec<Entry>) {
+/// Sorts entries by key with an LSD radix sort over the span of bits that differ between
+/// entries, in as few passes of at most [`RADIX_BITS`] bits as cover it; stable, so equal keys
+/// keep the order they were found in.
+fn radix_sort(v: &mut Vec<Entry<'_>>) {
     let (mut and, mut or) = (u64::MAX, 0u64);
     for e in v.iter() {
         and &= e.key;
@@ -1098,22 +1167,24 @@ fn radix_sort(v: &mut Vec<Entry>) {
     if varying == 0 {
         return;
     }
+    let low = varying.trailing_zeros();
+    let span = 64 - varying.leading_zeros() - low;
+    let passes = span.div_ceil(RADIX_BITS);
+    let bits = span.div_ceil(passes);
+    let mask = (1u64 << bits) - 1;
     let mut tmp = v.clone();
-    let mut count = vec![0usize; (1 << 16) + 1];
-    for digit in 0..4 {
-        let shift = digit * 16;
-        if (varying >> shift) & 0xFFFF == 0 {
-            continue;
-        }
+    let mut count = vec![0usize; (1 << bits) + 1];
+    for pass in 0..passes {
+        let shift = low + pass * bits;
         count.iter_mut().for_each(|c| *c = 0);
         for e in v.iter() {
-            count[((e.key >> shift) & 0xFFFF) as usize + 1] += 1;
+            count[((e.key >> shift) & mask) as usize + 1] += 1;
         }
-        for i in 0..1 << 16 {
+        for i in 0..1 << bits {
             count[i + 1] += count[i];
         }
         for e in v.iter() {
-            let slot = &mut count[((e.key >> shift) & 0xFFFF) as usize];
+            let slot = &mut count[((e.key >> shift) & mask) as usize];
             tmp[*slot] = *e;
             *slot += 1;
         }
@@ -1144,6 +1215,10 @@ pub fn candidates<'r>(
 
 /// [`candidates`] on a prepared [`PersonIndex`]: the same answer, reading dense columns
 /// instead of person records (build the index once, then ask for any number of organizations).
+/// The rules are evaluated a column at a time, 64 persons per step
+/// ([`Condition::matching_rows`](super::Condition::matching_rows) shows the technique), and the
+/// candidates' ids are read in registration order, so that writing the ranked answer reads no
+/// scattered memory.
 pub fn candidates_indexed<'r>(
     index: &PersonIndex<'r>,
     book: &CompiledBook,
@@ -1209,76 +1284,62 @@ fn candidates_in<'r>(
         }
     }
     let dayc = Day::new(day);
-    let by_id = order
-        .keys
-        .iter()
-        .take_while(|k| **k != OrderKey::Id)
-        .count()
-        < order.keys.len();
+    let ranker = Ranker::new(order, dayc);
     let enterprises: Vec<&'r Enterprise> = reg.enterprises().collect();
-    let mut entries: Vec<Entry> = Vec::with_capacity(persons + enterprises.len());
-    let mut consider = |s: Either<'_>, r: RankInput, who: u32, id: &dyn Fn() -> u64| {
-        let ok = |c: &&super::Condition| match &s {
-            Either::Subject(s) => c.eval(s),
-            Either::Row(row) => c.eval_row(row),
-        };
-        if !rejects.iter().all(ok) {
-            return;
-        }
-        let warnings = warns.iter().filter(|w| !ok(w)).count();
-        entries.push(Entry {
-            key: rank(&order.keys, r),
-            id: if by_id { id() } else { 0 },
-            who,
-            warnings: u8::try_from(warnings).unwrap_or(u8::MAX),
-            title: r.title.unwrap_or(NONE8),
-            education: r.education.unwrap_or(NONE8),
-            age: dayc
-                .age_packed(r.birth)
-                .and_then(|a| u8::try_from(a).ok())
-                .filter(|&a| a != NONE8)
-                .unwrap_or(NONE8),
-        });
-    };
-    let persons = match index {
-        Some(ix) => ix.len().min(persons),
-        None => persons,
-    };
-    for (i, _) in member
-        .iter()
-        .enumerate()
-        .take(persons)
-        .filter(|(_, m)| !**m)
-    {
-        let i = i as u32;
-        match index {
-            Some(ix) => {
-                let s = Either::Row(RowRef {
-                    ix,
-                    i,
-                    day: dayc,
-                    exclude: Some(org),
-                });
-                let r = RankInput {
-                    title: PersonIndex::byte(&ix.title, i),
-                    education: PersonIndex::byte(&ix.education, i),
-                    birth: ix.birth.get(i as usize).copied().unwrap_or(0),
-                };
-                consider(s, r, i, &|| ix.id8.get(i as usize).copied().unwrap_or(0));
+    let mut entries: Vec<Entry<'r>> = Vec::with_capacity(persons + enterprises.len());
+    match index {
+        // A column at a time, 64 persons per step (see `columns`).
+        Some(ix) => {
+            let n = ix.len().min(persons);
+            let prepare = |c| Columns::new(c, ix, day, Some(org));
+            let rejects: Vec<Columns<'_>> = rejects.iter().copied().map(prepare).collect();
+            let warns: Vec<Columns<'_>> = warns.iter().copied().map(prepare).collect();
+            let mut failed = vec![0u64; warns.len()];
+            for base in (0..n).step_by(64) {
+                let live = low_bits(n - base) & !gather(&member, base, |m| m);
+                let mut ok = rejects.iter().fold(live, |m, r| r.word(base, m));
+                for (f, w) in failed.iter_mut().zip(&warns) {
+                    *f = ok & !w.word(base, ok);
+                }
+                while ok != 0 {
+                    let k = ok.trailing_zeros();
+                    ok &= ok - 1;
+                    let i = base + k as usize;
+                    let r = RankInput {
+                        title: PersonIndex::byte(&ix.title, i as u32),
+                        education: PersonIndex::byte(&ix.education, i as u32),
+                        birth: ix.birth.get(i).copied().unwrap_or(0),
+                    };
+                    let warnings = failed.iter().filter(|f| *f >> k & 1 != 0).count();
+                    let id = ix.ids.get(i).copied().unwrap_or("");
+                    let id8 = || ix.id8.get(i).copied().unwrap_or(0);
+                    entries.push(ranker.entry(r, i as u32, warnings, id, id8));
+                }
             }
-            None => {
+        }
+        None => {
+            for (i, _) in member
+                .iter()
+                .enumerate()
+                .take(persons)
+                .filter(|(_, m)| !**m)
+            {
+                let i = i as u32;
                 let p = reg.person_at(i);
                 let Some(list) = plists.get(i as usize) else {
                     continue;
                 };
-                let s =
-                    Either::Subject(Subject::person_on(p, dayc).with_records(reg, list, Some(org)));
+                let s = Subject::person_on(p, dayc).with_records(reg, list, Some(org));
+                if !rejects.iter().all(|c| c.eval(&s)) {
+                    continue;
+                }
                 let r = RankInput {
                     title: Some(p.title.index() as u8),
                     education: p.education.map(|e| e.index() as u8),
                     birth: pack_birth(p),
                 };
-                consider(s, r, i, &|| id_prefix(&p.id));
+                let warnings = warns.iter().filter(|w| !w.eval(&s)).count();
+                entries.push(ranker.entry(r, i, warnings, &p.id, || id_prefix(&p.id)));
             }
         }
     }
@@ -1291,34 +1352,26 @@ fn candidates_in<'r>(
             list,
             Some(org),
         );
+        if !rejects.iter().all(|c| c.eval(&s)) {
+            continue;
+        }
         let r = RankInput {
             title: None,
             education: None,
             birth: 0,
         };
-        consider(Either::Subject(s), r, ENTERPRISE | i as u32, &|| {
-            id_prefix(&e.id)
-        });
+        let warnings = warns.iter().filter(|w| !w.eval(&s)).count();
+        let who = ENTERPRISE | i as u32;
+        entries.push(ranker.entry(r, who, warnings, &e.id, || id_prefix(&e.id)));
     }
-    let id_of = |e: &Entry| -> &'r str {
-        if e.who & ENTERPRISE != 0 {
-            enterprises
-                .get((e.who & !ENTERPRISE) as usize)
-                .map_or("", |x| x.id.as_str())
-        } else {
-            match index {
-                Some(ix) => ix.ids.get(e.who as usize).copied().unwrap_or(""),
-                None => &reg.person_at(e.who).id,
-            }
-        }
-    };
     // Found in registration order (persons, then enterprises), hence `who` breaks the last ties.
-    let cmp = |a: &Entry, b: &Entry| {
-        (a.key, a.id)
-            .cmp(&(b.key, b.id))
+    let by_id = ranker.by_id;
+    let cmp = |a: &Entry<'_>, b: &Entry<'_>| {
+        (a.key, a.id8)
+            .cmp(&(b.key, b.id8))
             .then_with(|| {
                 if by_id {
-                    id_of(a).cmp(id_of(b))
+                    a.id.cmp(b.id)
                 } else {
                     std::cmp::Ordering::Equal
                 }
@@ -1352,7 +1405,7 @@ fn candidates_in<'r>(
     Ok(entries
         .iter()
         .map(|e| Candidate {
-            id: id_of(e),
+            id: e.id,
             enterprise: e.who & ENTERPRISE != 0,
             title: byte(e.title).and_then(|t| Title::ALL.get(t)).copied(),
             education: byte(e.education)

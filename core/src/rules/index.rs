@@ -5,7 +5,8 @@
 //! per person, and it dominates the time of [`candidates`](super::candidates). A
 //! [`PersonIndex`] copies the attributes rules read into dense columns (one byte per
 //! vocabulary, interned text, a packed birth day) once; the same compiled conditions then run on
-//! its rows, reading a few bytes per person. It borrows the registry, so it cannot outlive or
+//! its rows, reading a few bytes per person, or on its columns 64 rows at a time
+//! ([`Condition::matching_rows`](super::Condition::matching_rows)). It borrows the registry, so it cannot outlive or
 //! drift from the records it was built from: build it after loading, reuse it for every
 //! organization's candidates, drop it before the next change.
 
@@ -21,7 +22,7 @@ pub(crate) const NONE8: u8 = u8::MAX;
 /// No value in a text column.
 pub(crate) const NONE32: u32 = u32::MAX;
 
-const RETURNED: u8 = 1;
+pub(crate) const RETURNED: u8 = 1;
 const POSTS: u8 = 2;
 const RESIDENT_ID: u8 = 4;
 

@@ -126,6 +126,7 @@
 //! by default ([`Inherit::Branches`]) it reaches the organization and its part-of branches and
 //! committees; [`Inherit::Subtree`] reaches every descendant, [`Inherit::None`] only itself.
 
+mod columns;
 mod compile;
 mod engine;
 mod error;
