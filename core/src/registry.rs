@@ -13,7 +13,7 @@
 //! contiguous range; the forest of an earlier day is built on demand from the histories.
 
 use crate::access::Operator;
-use crate::command::{Command, Event, Meta};
+use crate::command::{Command, Event, Meta, Warnings};
 use crate::date::PartialDate;
 use crate::error::{Entity, Error};
 use crate::ids::{CreditCode, DivisionCode, ResidentId};
@@ -22,8 +22,140 @@ use crate::rules::{CompiledBook, RuleOutcome};
 use crate::tree::{Forest, OrgIdx};
 use crate::vocab::{Level, OrgKind, Relation, Role};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+/// An index from string ids to the arena positions (0, 1, 2 …, in order of addition) of the
+/// records they name.
+///
+/// The hash table holds only the positions, 4 bytes a slot; the ids are kept apart in a dense
+/// list in position order. A bulk load of a million persons thus works in a table of a few
+/// megabytes instead of tens (a slot holding the key itself would be eight times as large),
+/// which keeps look-ups in cache, and adding a record appends its key instead of writing it at
+/// a random place.
+///
+/// Hashed with foldhash rather than the standard SipHash: on the short ids of a roster it is
+/// several times faster, and a bulk import hashes every id at least twice. Ids come from
+/// uploaded rosters and may be chosen by an attacker, so the hasher keeps a random seed (per
+/// process and per index, from address-space layout and the clock) rather than a fixed one:
+/// colliding ids cannot be computed in advance (SECURITY.md). Nothing is ever read out of the
+/// table in its own order, so no output depends on the hasher.
+#[derive(Clone, Default)]
+struct IdIndex {
+    slots: hashbrown::HashTable<u32>,
+    keys: Vec<IdKey>,
+    hasher: foldhash::fast::RandomState,
+}
+
+/// An id in an [`IdIndex`]: ids of up to 16 bytes (nearly all) are kept inline, so that
+/// comparing one follows no pointer and adding one allocates nothing.
+#[derive(Clone, PartialEq, Eq)]
+struct IdKey(smallvec::SmallVec<[u8; 16]>);
+
+/// What [`IdIndex::vacant`] found.
+enum Slot<'a> {
+    /// The id is at this position.
+    Taken(u32),
+    /// The id is absent; [`Vacant::insert`] adds it.
+    Vacant(Vacant<'a>),
+}
+
+/// Room for a new id in an [`IdIndex`].
+struct Vacant<'a> {
+    entry: hashbrown::hash_table::VacantEntry<'a, u32>,
+    keys: &'a mut Vec<IdKey>,
+    id: &'a str,
+}
+
+impl Vacant<'_> {
+    /// Adds the id at the next position and returns it.
+    fn insert(self) -> u32 {
+        let i = self.keys.len() as u32;
+        self.entry.insert(i);
+        self.keys
+            .push(IdKey(smallvec::SmallVec::from_slice(self.id.as_bytes())));
+        i
+    }
+}
+
+impl IdIndex {
+    fn hash(hasher: &foldhash::fast::RandomState, id: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        hasher.hash_one(id)
+    }
+
+    /// The id at position `i` (empty past the end, where the table never points).
+    fn key(keys: &[IdKey], i: u32) -> &[u8] {
+        keys.get(i as usize).map_or(&[], |k| k.0.as_slice())
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        let id = id.as_bytes();
+        let keys = &self.keys;
+        self.slots
+            .find(Self::hash(&self.hasher, id), |&i| Self::key(keys, i) == id)
+            .copied()
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// The position of `id`, or room to add it (one look-up either way).
+    fn vacant<'a>(&'a mut self, id: &'a str) -> Slot<'a> {
+        let bytes = id.as_bytes();
+        let IdIndex {
+            slots,
+            keys,
+            hasher,
+        } = self;
+        let entry = slots.entry(
+            Self::hash(hasher, bytes),
+            |&i| Self::key(keys, i) == bytes,
+            |&i| Self::hash(hasher, Self::key(keys, i)),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(o) => Slot::Taken(*o.get()),
+            hashbrown::hash_table::Entry::Vacant(entry) => Slot::Vacant(Vacant { entry, keys, id }),
+        }
+    }
+
+    /// Adds `id` at the next position, which it returns; `id` must not be there yet.
+    fn push(&mut self, id: &str) -> u32 {
+        match self.vacant(id) {
+            Slot::Taken(i) => i,
+            Slot::Vacant(v) => v.insert(),
+        }
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        let IdIndex {
+            slots,
+            keys,
+            hasher,
+        } = self;
+        slots.reserve(additional, |&i| Self::hash(hasher, Self::key(keys, i)));
+        keys.reserve(additional);
+    }
+}
+
+/// Two indexes are equal when they hold the same ids at the same positions (the table follows
+/// from the ids).
+impl PartialEq for IdIndex {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys
+    }
+}
+
+impl Eq for IdIndex {}
+
+impl std::fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.keys.iter().map(|k| String::from_utf8_lossy(&k.0)))
+            .finish()
+    }
+}
 
 /// Longest id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 128;
@@ -121,37 +253,57 @@ impl MRec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Table<T> {
     rows: Vec<T>,
-    ids: HashMap<String, u32>,
+    ids: IdIndex,
 }
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
             rows: Vec::new(),
-            ids: HashMap::new(),
+            ids: IdIndex::default(),
         }
     }
 }
 
 impl<T> Table<T> {
     fn get(&self, id: &str) -> Option<&T> {
-        self.ids.get(id).map(|&i| &self.rows[i as usize])
+        self.ids.get(id).and_then(|i| self.rows.get(i as usize))
     }
     fn index(&self, id: &str) -> Option<u32> {
-        self.ids.get(id).copied()
+        self.ids.get(id)
     }
-    fn push(&mut self, id: String, row: T) -> u32 {
-        let i = self.rows.len() as u32;
-        self.ids.insert(id, i);
+    fn push(&mut self, id: &str, row: T) -> u32 {
         self.rows.push(row);
-        i
+        self.ids.push(id)
+    }
+    /// Adds the record `make` builds under the new id `id`, with one look-up of the id:
+    /// `DuplicateId` if it is taken, else `make`'s error if it fails (nothing changes on
+    /// either).
+    fn push_new(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        make: impl FnOnce() -> Result<T, Error>,
+    ) -> Result<u32, Error> {
+        check_id(entity, id)?;
+        match self.ids.vacant(id) {
+            Slot::Taken(_) => Err(Error::DuplicateId {
+                entity,
+                id: id.to_string(),
+            }),
+            Slot::Vacant(slot) => {
+                let row = make()?;
+                self.rows.push(row);
+                Ok(slot.insert())
+            }
+        }
     }
     fn require(&self, entity: Entity, id: &str) -> Result<u32, Error> {
         self.index(id).ok_or_else(|| Error::not_found(entity, id))
     }
     fn require_new(&self, entity: Entity, id: &str) -> Result<(), Error> {
         check_id(entity, id)?;
-        match self.ids.contains_key(id) {
+        match self.ids.contains(id) {
             true => Err(Error::DuplicateId {
                 entity,
                 id: id.to_string(),
@@ -167,7 +319,7 @@ impl<T> Table<T> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Registry {
     orgs: Vec<OrgRecord>,
-    org_ids: HashMap<String, OrgIdx>,
+    org_ids: IdIndex,
     org_names: BTreeMap<String, Vec<OrgIdx>>,
     persons: Table<Person>,
     person_memberships: Vec<MemberList>,
@@ -192,6 +344,22 @@ pub struct Registry {
     /// The scoped operators ([`Command::SetOperator`]), by id.
     operators: BTreeMap<String, Operator>,
     journal: Vec<Event>,
+}
+
+/// `command` as the journal event it will become, the rest of the event left to fill in when
+/// it is applied ([`Registry::apply_pending`]).
+pub(crate) fn pending(command: Command) -> Event {
+    Event {
+        seq: 0,
+        at: chrono::NaiveDateTime::default(),
+        actor: String::new(),
+        command,
+        warnings: Warnings::default(),
+    }
+}
+
+fn check_actor(meta: &Meta) -> Result<(), Error> {
+    check_text(Entity::Event, "(meta)", "actor", &meta.actor)
 }
 
 fn check_id(entity: Entity, id: &str) -> Result<(), Error> {
@@ -334,14 +502,14 @@ fn check_person(p: &Person) -> Result<Person, Error> {
             ));
         }
     }
+    // The 18-character form, when it differs from the text given.
     let resident_id = match &p.resident_id {
         None => None,
-        Some(text) => Some(
-            ResidentId::parse(text)
-                .map_err(|err| Error::invalid(e, &p.id, "resident_id", err.to_string()))?
-                .as_str()
-                .to_string(),
-        ),
+        Some(text) => {
+            let parsed = ResidentId::parse(text)
+                .map_err(|err| Error::invalid(e, &p.id, "resident_id", err.to_string()))?;
+            (parsed.as_str() != text).then(|| parsed.as_str().to_string())
+        }
     };
     for post in &p.political_posts {
         if let (Some(from), Some(to)) = (post.from, post.to) {
@@ -353,10 +521,11 @@ fn check_person(p: &Person) -> Result<Person, Error> {
             )?;
         }
     }
-    Ok(Person {
-        resident_id,
-        ..p.clone()
-    })
+    let mut person = p.clone();
+    if resident_id.is_some() {
+        person.resident_id = resident_id;
+    }
+    Ok(person)
 }
 
 /// Checks an enterprise's fields; returns it with its credit code in upper case.
@@ -499,22 +668,53 @@ impl Registry {
         &mut self,
         meta: &Meta,
         commands: impl IntoIterator<Item = Command>,
+        check: impl FnMut(&Registry, &Command) -> Result<(), Error>,
+    ) -> Result<usize, (usize, Error)> {
+        let events = commands.into_iter().map(pending).collect();
+        self.apply_pending(meta, events, check)
+    }
+
+    /// [`apply_batch_checked`](Registry::apply_batch_checked) for commands already wrapped in
+    /// the events they become ([`pending`]). Each event is completed where it lies and the list
+    /// becomes (or is appended to) the journal, so that a bulk load moves every command once
+    /// instead of copying it into a second list as large as the first.
+    pub(crate) fn apply_pending(
+        &mut self,
+        meta: &Meta,
+        mut events: Vec<Event>,
         mut check: impl FnMut(&Registry, &Command) -> Result<(), Error>,
     ) -> Result<usize, (usize, Error)> {
         // Undoing arbitrary commands would need an inverse for each; a copy of the registry is
         // simpler and, for the common case of loading into an empty registry, free.
         let backup = (!self.is_empty()).then(|| self.clone());
-        let commands: Vec<Command> = commands.into_iter().collect();
-        self.reserve_for(&commands);
-        let mut count = 0;
-        for command in commands {
-            if let Err(e) =
-                check(self, &command).and_then(|()| self.apply_one(meta, command, false))
-            {
-                *self = backup.unwrap_or_default();
-                return Err((count, e));
+        self.reserve_for(events.iter().map(|e| &e.command));
+        let seq = self.journal.len() as u64 + 1;
+        for (i, event) in events.iter_mut().enumerate() {
+            let applied = check(self, &event.command).and_then(|()| {
+                // The batch's actor is the same for every command: checked with the first.
+                if i == 0 {
+                    check_actor(meta)?;
+                }
+                self.execute(&event.command)
+            });
+            match applied {
+                Ok(warnings) => {
+                    event.seq = seq + i as u64;
+                    event.at = meta.at;
+                    event.actor.clone_from(&meta.actor);
+                    event.warnings = warnings.into();
+                }
+                Err(e) => {
+                    *self = backup.unwrap_or_default();
+                    return Err((i, e));
+                }
             }
-            count += 1;
+        }
+        let count = events.len();
+        if self.journal.is_empty() {
+            self.journal = events;
+        } else {
+            self.journal.append(&mut events);
         }
         self.reindex();
         Ok(count)
@@ -522,7 +722,7 @@ impl Registry {
 
     /// Reserves room for what `commands` will add, so that a bulk load does not regrow and
     /// rehash its tables many times over.
-    fn reserve_for(&mut self, commands: &[Command]) {
+    fn reserve_for<'c>(&mut self, commands: impl Iterator<Item = &'c Command>) {
         let (mut orgs, mut persons, mut enterprises, mut joins) = (0, 0, 0, 0);
         for c in commands {
             match c {
@@ -533,7 +733,6 @@ impl Registry {
                 _ => {}
             }
         }
-        self.journal.reserve(commands.len());
         self.orgs.reserve(orgs);
         self.org_ids.reserve(orgs);
         self.persons.rows.reserve(persons);
@@ -551,7 +750,7 @@ impl Registry {
     }
 
     fn apply_one(&mut self, meta: &Meta, command: Command, reindex: bool) -> Result<(), Error> {
-        check_text(Entity::Event, "(meta)", "actor", &meta.actor)?;
+        check_actor(meta)?;
         let structural = command.is_structural();
         let warnings = self.execute(&command)?;
         self.journal.push(Event {
@@ -598,13 +797,12 @@ impl Registry {
             Command::EndAffiliation { id, date } => self.end_affiliation(id, *date),
             Command::StartTerm { org, term } => self.start_term(org, term),
             Command::AddPerson { person } => {
-                self.persons.require_new(Entity::Person, &person.id)?;
-                let person = check_person(person)?;
-                let name = person.name.clone();
-                let i = self.persons.push(person.id.clone(), person);
+                let i = self
+                    .persons
+                    .push_new(Entity::Person, &person.id, || check_person(person))?;
                 self.person_memberships.push(MemberList::new());
-                if let Some(name) = name {
-                    self.person_names.entry(name).or_default().push(i);
+                if let Some(name) = &person.name {
+                    add_name(&mut self.person_names, name, i);
                 }
                 Ok(())
             }
@@ -617,16 +815,16 @@ impl Registry {
                         remove_name(&mut self.person_names, name, i);
                     }
                     if let Some(name) = &person.name {
-                        self.person_names.entry(name.clone()).or_default().push(i);
+                        add_name(&mut self.person_names, name, i);
                     }
                 }
                 Ok(())
             }
             Command::AddEnterprise { enterprise } => {
                 self.enterprises
-                    .require_new(Entity::Enterprise, &enterprise.id)?;
-                let enterprise = check_enterprise(enterprise)?;
-                self.enterprises.push(enterprise.id.clone(), enterprise);
+                    .push_new(Entity::Enterprise, &enterprise.id, || {
+                        check_enterprise(enterprise)
+                    })?;
                 self.enterprise_memberships.push(MemberList::new());
                 Ok(())
             }
@@ -679,7 +877,7 @@ impl Registry {
                     || format!("activity `{}`", activity.id),
                     activity.date,
                 )?;
-                let i = self.activities.push(activity.id.clone(), activity.clone());
+                let i = self.activities.push(&activity.id, activity.clone());
                 self.orgs[o.get()].activities.push(i);
                 Ok(())
             }
@@ -695,7 +893,7 @@ impl Registry {
                     || format!("advice `{}`", advice.id),
                     advice.date,
                 )?;
-                let i = self.advice.push(advice.id.clone(), advice.clone());
+                let i = self.advice.push(&advice.id, advice.clone());
                 self.orgs[o.get()].advice.push(i);
                 Ok(())
             }
@@ -750,7 +948,7 @@ impl Registry {
     fn require_org(&self, id: &str) -> Result<OrgIdx, Error> {
         self.org_ids
             .get(id)
-            .copied()
+            .map(OrgIdx)
             .ok_or_else(|| Error::not_found(Entity::Organization, id))
     }
 
@@ -761,7 +959,7 @@ impl Registry {
         relation: Relation,
     ) -> Result<(), Error> {
         let org = &check_organization(org)?;
-        if self.org_ids.contains_key(&org.id) {
+        if self.org_ids.contains(&org.id) {
             return Err(Error::DuplicateId {
                 entity: Entity::Organization,
                 id: org.id.clone(),
@@ -783,11 +981,8 @@ impl Registry {
             }
         };
         let idx = OrgIdx(self.orgs.len() as u32);
-        self.org_ids.insert(org.id.clone(), idx);
-        self.org_names
-            .entry(org.name.clone())
-            .or_default()
-            .push(idx);
+        self.org_ids.push(&org.id);
+        add_name(&mut self.org_names, &org.name, idx);
         self.link_days.insert(org.founded);
         self.orgs.push(OrgRecord {
             org: org.clone(),
@@ -850,10 +1045,7 @@ impl Registry {
         let old_name = std::mem::replace(&mut self.orgs[idx.get()].org, org.clone()).name;
         if old_name != org.name {
             remove_name(&mut self.org_names, &old_name, idx);
-            self.org_names
-                .entry(org.name.clone())
-                .or_default()
-                .push(idx);
+            add_name(&mut self.org_names, &org.name, idx);
         }
         Ok(())
     }
@@ -1071,7 +1263,7 @@ impl Registry {
                 a.to,
             )?;
         }
-        let i = self.affiliations.push(a.id.clone(), a.clone());
+        let i = self.affiliations.push(&a.id, a.clone());
         self.orgs[o.get()].affiliations.push(i);
         self.orgs[other.get()].affiliations.push(i);
         Ok(())
@@ -1186,7 +1378,7 @@ impl Registry {
             || format!("designation `{}`", d.id),
             d.conferred,
         )?;
-        let i = self.designations.push(d.id.clone(), d.clone());
+        let i = self.designations.push(&d.id, d.clone());
         self.orgs[o.get()].designations.push(i);
         Ok(())
     }
@@ -1287,7 +1479,7 @@ impl Registry {
         }
         let source = m.source.as_ref().map(|s| match self.sources.index(s) {
             Some(i) => i,
-            None => self.sources.push(s.clone(), s.clone()),
+            None => self.sources.push(s, s.clone()),
         });
         self.push_membership(MRec {
             member,
@@ -1378,6 +1570,16 @@ impl Registry {
             });
         }
         Ok(())
+    }
+}
+
+/// Adds `item` under `name` to a name index (the name is copied only when it is new there).
+fn add_name<T>(index: &mut BTreeMap<String, Vec<T>>, name: &str, item: T) {
+    match index.get_mut(name) {
+        Some(v) => v.push(item),
+        None => {
+            index.insert(name.to_string(), vec![item]);
+        }
     }
 }
 
@@ -1539,7 +1741,10 @@ impl Registry {
 
     /// The organization with this id.
     pub fn organization(&self, id: &str) -> Option<&Organization> {
-        self.org_ids.get(id).map(|i| &self.orgs[i.get()].org)
+        self.org_ids
+            .get(id)
+            .and_then(|i| self.orgs.get(i as usize))
+            .map(|r| &r.org)
     }
 
     /// Every organization, in the order they were added.
@@ -1549,7 +1754,7 @@ impl Registry {
 
     /// The arena index of an organization (stable for the registry's lifetime).
     pub fn org_index(&self, id: &str) -> Option<OrgIdx> {
-        self.org_ids.get(id).copied()
+        self.org_ids.get(id).map(OrgIdx)
     }
 
     /// The organization at an arena index.
@@ -1777,7 +1982,10 @@ impl Registry {
     /// its own subtree); false when either does not exist that day or is unknown. Walks the
     /// parent links of that day: O(depth).
     pub fn is_within(&self, org: &str, root: &str, day: NaiveDate) -> bool {
-        let (Some(&o), Some(&r)) = (self.org_ids.get(org), self.org_ids.get(root)) else {
+        let (Some(o), Some(r)) = (
+            self.org_ids.get(org).map(OrgIdx),
+            self.org_ids.get(root).map(OrgIdx),
+        ) else {
             return false;
         };
         self.orgs[o.get()].org.active_on(day)

@@ -6,7 +6,7 @@ use super::columns::{OrgRow, Table};
 use super::error::{quote, InterchangeError, InterchangeErrorKind};
 use super::source::{Rejected, Sink, Stop, TableText};
 use super::{ImportStage, Progress, Reading};
-use crate::command::{Command, Meta};
+use crate::command::{Command, Event, Meta};
 use crate::error::{Entity, Error};
 use crate::model::MemberRef;
 use crate::registry::Registry;
@@ -297,7 +297,8 @@ pub(crate) fn order_orgs(
 
 /// The commands of an import with the table and position of each.
 pub(crate) struct Plan<'a> {
-    pub commands: Vec<Command>,
+    /// The commands, each in the journal event it becomes ([`pending`](crate::registry::pending)).
+    pub events: Vec<Event>,
     pub positions: Vec<u64>,
     /// End (exclusive) of each table's commands, in the order orgs, enterprises, persons,
     /// memberships.
@@ -333,10 +334,10 @@ impl<'a> Plan<'a> {
         as_operator: bool,
         progress: &mut Progress<'_>,
     ) -> Result<usize, InterchangeError> {
-        let commands = std::mem::take(&mut self.commands);
+        let events = std::mem::take(&mut self.events);
         let plan = self;
-        progress.start(ImportStage::Applying, commands.len() as u64);
-        let applied = registry.apply_batch_checked(meta, commands, |reg, command| {
+        progress.start(ImportStage::Applying, events.len() as u64);
+        let applied = registry.apply_pending(meta, events, |reg, command| {
             progress.tick();
             if as_operator {
                 reg.authorize_as(&meta.actor, command)
@@ -361,7 +362,7 @@ impl<'a> Plan<'a> {
         as_operator: bool,
         st: &mut Reading<'_>,
     ) -> usize {
-        let commands = std::mem::take(&mut self.commands);
+        let commands = std::mem::take(&mut self.events);
         let plan = self;
         let Reading {
             sink,
@@ -371,7 +372,7 @@ impl<'a> Plan<'a> {
         } = st;
         progress.start(ImportStage::Applying, commands.len() as u64);
         let mut applied = 0;
-        for (i, command) in commands.into_iter().enumerate() {
+        for (i, command) in commands.into_iter().map(|e| e.command).enumerate() {
             progress.tick();
             let blocked = match &command {
                 Command::AddOrganization {
