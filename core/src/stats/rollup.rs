@@ -202,13 +202,26 @@ impl Positions {
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) one member present at the sorted, distinct
-    /// `positions`.
-    fn add(&self, positions: &[u32], weights: &mut [i64], stride: usize, col: usize, sign: i64) {
+    /// `positions`, in each of the columns `cols` (one walk to the common ancestors serves
+    /// them all).
+    fn add(
+        &self,
+        positions: &[u32],
+        weights: &mut [i64],
+        stride: usize,
+        cols: &[usize],
+        sign: i64,
+    ) {
+        let mut put = |at: u32, sign: i64| {
+            for &c in cols {
+                weights[at as usize * stride + c] += sign;
+            }
+        };
         for (i, &p) in positions.iter().enumerate() {
-            weights[p as usize * stride + col] += sign;
+            put(p, sign);
             if i > 0 {
                 if let Some(l) = self.lca(positions[i - 1], p) {
-                    weights[l as usize * stride + col] -= sign;
+                    put(l, -sign);
                 }
             }
         }
@@ -344,20 +357,23 @@ impl<'r> Accumulator<'r> {
             positions.sort_unstable();
             positions.dedup();
             let (w, s) = (&mut self.weights, self.stride);
-            self.pos.add(&positions, w, s, 0, sign);
             match self.dimension {
-                None => {}
+                None => self.pos.add(&positions, w, s, &[0], sign),
+                // A person's own attribute: the total and its column change at the same
+                // positions.
                 Some(d) if !d.per_membership() => {
-                    self.pos.add(&positions, w, s, 2 + buf[0].0 as usize, sign)
+                    self.pos
+                        .add(&positions, w, s, &[0, 2 + buf[0].0 as usize], sign)
                 }
                 Some(_) => {
+                    self.pos.add(&positions, w, s, &[0], sign);
                     buf.sort_unstable();
                     buf.dedup();
                     for group in buf.chunk_by(|a, b| a.0 == b.0) {
                         positions.clear();
                         positions.extend(group.iter().map(|&(_, p)| p));
                         self.pos
-                            .add(&positions, w, s, 2 + group[0].0 as usize, sign);
+                            .add(&positions, w, s, &[2 + group[0].0 as usize], sign);
                     }
                 }
             }
@@ -379,7 +395,7 @@ impl<'r> Accumulator<'r> {
         positions.sort_unstable();
         positions.dedup();
         self.pos
-            .add(&positions, &mut self.weights, self.stride, 1, sign);
+            .add(&positions, &mut self.weights, self.stride, &[1], sign);
         self.positions = positions;
     }
 
