@@ -346,6 +346,32 @@ pub struct Registry {
     journal: Vec<Event>,
 }
 
+/// How many records of each kind a batch adds (at most), to reserve room for them at once.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct BatchSize {
+    pub orgs: usize,
+    pub persons: usize,
+    pub enterprises: usize,
+    pub joins: usize,
+}
+
+impl BatchSize {
+    /// Counted from the commands.
+    pub fn of<'c>(commands: impl Iterator<Item = &'c Command>) -> Self {
+        let mut size = BatchSize::default();
+        for c in commands {
+            match c {
+                Command::AddOrganization { .. } => size.orgs += 1,
+                Command::AddPerson { .. } => size.persons += 1,
+                Command::AddEnterprise { .. } => size.enterprises += 1,
+                Command::Join { .. } => size.joins += 1,
+                _ => {}
+            }
+        }
+        size
+    }
+}
+
 /// `command` as the journal event it will become, the rest of the event left to fill in when
 /// it is applied ([`Registry::apply_pending`]).
 pub(crate) fn pending(command: Command) -> Event {
@@ -386,7 +412,8 @@ fn check_text(entity: Entity, id: &str, field: &'static str, text: &str) -> Resu
     if text.trim().is_empty() {
         return Err(Error::invalid(entity, id, field, "is empty"));
     }
-    if text.chars().count() > MAX_TEXT_LEN {
+    // A text has at most as many characters as bytes.
+    if text.len() > MAX_TEXT_LEN && text.chars().count() > MAX_TEXT_LEN {
         return Err(Error::invalid(
             entity,
             id,
@@ -670,8 +697,9 @@ impl Registry {
         commands: impl IntoIterator<Item = Command>,
         check: impl FnMut(&Registry, &Command) -> Result<(), Error>,
     ) -> Result<usize, (usize, Error)> {
-        let events = commands.into_iter().map(pending).collect();
-        self.apply_pending(meta, events, check)
+        let events: Vec<Event> = commands.into_iter().map(pending).collect();
+        let size = BatchSize::of(events.iter().map(|e| &e.command));
+        self.apply_pending(meta, events, size, check)
     }
 
     /// [`apply_batch_checked`](Registry::apply_batch_checked) for commands already wrapped in
@@ -682,12 +710,13 @@ impl Registry {
         &mut self,
         meta: &Meta,
         mut events: Vec<Event>,
+        size: BatchSize,
         mut check: impl FnMut(&Registry, &Command) -> Result<(), Error>,
     ) -> Result<usize, (usize, Error)> {
         // Undoing arbitrary commands would need an inverse for each; a copy of the registry is
         // simpler and, for the common case of loading into an empty registry, free.
         let backup = (!self.is_empty()).then(|| self.clone());
-        self.reserve_for(events.iter().map(|e| &e.command));
+        self.reserve(size);
         let seq = self.journal.len() as u64 + 1;
         for (i, event) in events.iter_mut().enumerate() {
             let applied = check(self, &event.command).and_then(|()| {
@@ -720,28 +749,18 @@ impl Registry {
         Ok(count)
     }
 
-    /// Reserves room for what `commands` will add, so that a bulk load does not regrow and
+    /// Reserves room for what a batch will add, so that a bulk load does not regrow and
     /// rehash its tables many times over.
-    fn reserve_for<'c>(&mut self, commands: impl Iterator<Item = &'c Command>) {
-        let (mut orgs, mut persons, mut enterprises, mut joins) = (0, 0, 0, 0);
-        for c in commands {
-            match c {
-                Command::AddOrganization { .. } => orgs += 1,
-                Command::AddPerson { .. } => persons += 1,
-                Command::AddEnterprise { .. } => enterprises += 1,
-                Command::Join { .. } => joins += 1,
-                _ => {}
-            }
-        }
-        self.orgs.reserve(orgs);
-        self.org_ids.reserve(orgs);
-        self.persons.rows.reserve(persons);
-        self.persons.ids.reserve(persons);
-        self.person_memberships.reserve(persons);
-        self.enterprises.rows.reserve(enterprises);
-        self.enterprises.ids.reserve(enterprises);
-        self.enterprise_memberships.reserve(enterprises);
-        self.memberships.reserve(joins);
+    fn reserve(&mut self, size: BatchSize) {
+        self.orgs.reserve(size.orgs);
+        self.org_ids.reserve(size.orgs);
+        self.persons.rows.reserve(size.persons);
+        self.persons.ids.reserve(size.persons);
+        self.person_memberships.reserve(size.persons);
+        self.enterprises.rows.reserve(size.enterprises);
+        self.enterprises.ids.reserve(size.enterprises);
+        self.enterprise_memberships.reserve(size.enterprises);
+        self.memberships.reserve(size.joins);
     }
 
     /// Whether the registry has no records and an empty journal.

@@ -111,12 +111,12 @@ impl ResidentId {
     /// Reads an 18-character number (a lower-case `x` is accepted) or a 15-digit legacy number,
     /// which is converted as by [`ResidentId::from_legacy15`]. Surrounding spaces are not removed.
     pub fn parse(text: &str) -> Result<Self, ResidentIdError> {
-        let chars: Vec<char> = text.chars().take(19).collect();
-        if chars.len() == 15 {
+        let (chars, len) = first_chars::<19>(text);
+        if len == 15 {
             return Self::from_legacy15(text);
         }
-        let [body @ .., last] =
-            <[char; 18]>::try_from(chars.as_slice()).map_err(|_| ResidentIdError::Length {
+        let [body @ .., last] = <[char; 18]>::try_from(chars.get(..len).unwrap_or_default())
+            .map_err(|_| ResidentIdError::Length {
                 found: text.chars().count(),
             })?;
         let digits: [u32; 17] = to_digits(&body)?;
@@ -140,10 +140,12 @@ impl ResidentId {
     /// Converts a 15-digit legacy number (address, `YYMMDD` birth date in the 1900s, sequence)
     /// to the 18-character form: `19` goes before the year and the check character is appended.
     pub fn from_legacy15(text: &str) -> Result<Self, ResidentIdError> {
-        let chars: Vec<char> = text.chars().take(16).collect();
+        let (chars, len) = first_chars::<16>(text);
         let legacy =
-            <[char; 15]>::try_from(chars.as_slice()).map_err(|_| ResidentIdError::Length {
-                found: text.chars().count(),
+            <[char; 15]>::try_from(chars.get(..len).unwrap_or_default()).map_err(|_| {
+                ResidentIdError::Length {
+                    found: text.chars().count(),
+                }
             })?;
         let old: [u32; 15] = to_digits(&legacy)?;
         let (address, rest) = old.split_at(6);
@@ -183,11 +185,13 @@ impl ResidentId {
         } else {
             Sex::Female
         };
-        let text = digits
-            .iter()
-            .filter_map(|d| char::from_digit(*d, 10))
-            .chain([check_char(&digits)])
-            .collect();
+        let mut text = String::with_capacity(18);
+        text.extend(
+            digits
+                .iter()
+                .filter_map(|d| char::from_digit(*d, 10))
+                .chain([check_char(&digits)]),
+        );
         Ok(ResidentId { text, birth, sex })
     }
 
@@ -239,6 +243,17 @@ fn is_province(code: u32) -> bool {
 }
 
 /// The digits of `chars`, or the first character that is not a digit.
+/// The first `N` characters of `text` (as many as it has, when fewer) and how many they are.
+fn first_chars<const N: usize>(text: &str) -> ([char; N], usize) {
+    let mut chars = ['\0'; N];
+    let mut len = 0;
+    for (slot, c) in chars.iter_mut().zip(text.chars()) {
+        *slot = c;
+        len += 1;
+    }
+    (chars, len)
+}
+
 fn to_digits<const N: usize>(chars: &[char]) -> Result<[u32; N], ResidentIdError> {
     let mut digits = [0; N];
     for (position, (slot, &c)) in (1..).zip(digits.iter_mut().zip(chars)) {

@@ -5,11 +5,11 @@
 use super::columns::{OrgRow, Table};
 use super::error::{quote, InterchangeError, InterchangeErrorKind};
 use super::source::{Rejected, Sink, Stop, TableText};
-use super::{ImportStage, Progress, Reading};
+use super::{ImportStage, ImportSummary, Progress, Reading};
 use crate::command::{Command, Event, Meta};
 use crate::error::{Entity, Error};
 use crate::model::MemberRef;
-use crate::registry::Registry;
+use crate::registry::{BatchSize, Registry};
 use std::collections::HashMap;
 
 /// Where the rows of one table came from, to build errors about them.
@@ -337,7 +337,15 @@ impl<'a> Plan<'a> {
         let events = std::mem::take(&mut self.events);
         let plan = self;
         progress.start(ImportStage::Applying, events.len() as u64);
-        let applied = registry.apply_pending(meta, events, |reg, command| {
+        // The tables' ends give the batch's size without a pass over the commands.
+        let n = ImportSummary::from_ends(plan.ends);
+        let size = BatchSize {
+            orgs: n.organizations,
+            enterprises: n.enterprises,
+            persons: n.persons,
+            joins: n.memberships,
+        };
+        let applied = registry.apply_pending(meta, events, size, |reg, command| {
             progress.tick();
             if as_operator {
                 reg.authorize_as(&meta.actor, command)
