@@ -132,8 +132,10 @@ GROUP BY s.code
 
 
 def load_rows(path):
+    """The rows of a CSV file as dicts, streamed (the national scale does not fit in memory as
+    lists of dicts)."""
     with open(path, newline="", encoding="utf-8-sig") as f:
-        return list(csv.DictReader(f))
+        yield from csv.DictReader(f)
 
 
 def sqlite_engine(dirpath, day, streets, counties, queries, runs, streets_path):
@@ -141,13 +143,13 @@ def sqlite_engine(dirpath, day, streets, counties, queries, runs, streets_path):
     t = time.perf_counter()
     db.execute("CREATE TABLE orgs(seq INTEGER, id TEXT PRIMARY KEY, parent_id TEXT, level TEXT, kind TEXT, division_code TEXT, founded TEXT, dissolved TEXT)")
     db.executemany("INSERT INTO orgs VALUES (?,?,?,?,?,?,?,?)",
-                   [(i, r["id"], r["parent_id"], r["level"], r["kind"], r["division_code"], r["founded"], r["dissolved"])
-                    for i, r in enumerate(load_rows(dirpath / "orgs.csv"))])
+                   ((i, r["id"], r["parent_id"], r["level"], r["kind"], r["division_code"], r["founded"], r["dissolved"])
+                    for i, r in enumerate(load_rows(dirpath / "orgs.csv"))))
     db.execute("CREATE TABLE persons(id TEXT PRIMARY KEY, party TEXT)")
-    db.executemany("INSERT INTO persons VALUES (?,?)", [(r["id"], r["party"]) for r in load_rows(dirpath / "persons.csv")])
+    db.executemany("INSERT INTO persons VALUES (?,?)", ((r["id"], r["party"]) for r in load_rows(dirpath / "persons.csv")))
     db.execute('CREATE TABLE memberships(person_id TEXT, org_id TEXT, start TEXT, "end" TEXT)')
     db.executemany("INSERT INTO memberships VALUES (?,?,?,?)",
-                   [(r["person_id"], r["org_id"], r["start"], r["end"]) for r in load_rows(dirpath / "memberships.csv")])
+                   ((r["person_id"], r["org_id"], r["start"], r["end"]) for r in load_rows(dirpath / "memberships.csv")))
     db.execute("CREATE INDEX m_person ON memberships(person_id)")
     db.execute("CREATE INDEX m_org ON memberships(org_id)")
     db.execute("CREATE INDEX o_parent ON orgs(parent_id)")
@@ -238,7 +240,7 @@ def main():
 
     rng = random.Random(7)
     persons = [r["id"] for r in load_rows(args.dir / "persons.csv")]
-    orgs = load_rows(args.dir / "orgs.csv")
+    orgs = list(load_rows(args.dir / "orgs.csv"))
     queries = [(rng.choice(persons), rng.choice(orgs)["id"]) for _ in range(args.checks)]
     qfile = args.dir / "queries.txt"
     qfile.write_text("".join(f"{p},{o}\n" for p, o in queries))

@@ -12,7 +12,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::BTreeMap;
 use std::time::Instant;
 use tongxin::ids::{DivisionCode, DivisionLevel, DivisionTable};
-use tongxin::interchange::{import_rosters, ImportOptions, Rosters};
+use tongxin::interchange::{import_rosters, ImportOptions, Limits, Rosters};
 use tongxin::prelude::*;
 use tongxin::stats::{self, Dimension};
 
@@ -58,7 +58,15 @@ fn main() {
         &mut reg,
         &meta,
         &Rosters::csv(&orgs, &persons, &memberships),
-        &ImportOptions::default(),
+        // The national tree's files exceed the default bounds meant for untrusted uploads.
+        &ImportOptions {
+            limits: Limits {
+                max_file_bytes: 16 << 30,
+                max_rows: 200_000_000,
+                ..Limits::default()
+            },
+            ..ImportOptions::default()
+        },
     )
     .unwrap_or_else(|e| fail(e.to_string()));
     let load = t.elapsed().as_secs_f64();

@@ -4,6 +4,9 @@
 //! ```sh
 //! cargo run --release -p tongxin-examples --bin gen-rosters -- \
 //!     --orgs 10000 --persons 1000000 --memberships 2000000 --seed 1 --out /tmp/rosters
+//! # the national tree: every division from province to community as an organization
+//! cargo run --release -p tongxin-examples --bin gen-rosters -- \
+//!     --national ../shared/data/divisions --persons 10000000 --memberships 15000000 --out /tmp/rosters-n
 //! ```
 
 mod rostergen;
@@ -12,7 +15,7 @@ use std::process::ExitCode;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: gen-rosters [--orgs N] [--persons N] [--memberships N] [--seed S] --out DIR\n\
+        "usage: gen-rosters [--orgs N | --national DIVISIONS_DIR] [--persons N] [--memberships N] [--seed S] --out DIR\n\
          defaults: 10000 orgs, 1000000 persons, 2000000 memberships, seed 1"
     );
     ExitCode::from(2)
@@ -26,6 +29,7 @@ fn main() -> ExitCode {
         seed: 1,
     };
     let mut out = None;
+    let mut national = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let Some(value) = args.next() else {
@@ -38,13 +42,23 @@ fn main() -> ExitCode {
             ("--memberships", Ok(n)) => spec.memberships = n as usize,
             ("--seed", Ok(n)) => spec.seed = n,
             ("--out", _) => out = Some(std::path::PathBuf::from(value)),
+            ("--national", _) => national = Some(std::path::PathBuf::from(value)),
             _ => return usage(),
         }
     }
     let Some(out) = out else {
         return usage();
     };
-    let files = rostergen::generate(&spec);
+    let files = match national {
+        None => rostergen::generate(&spec),
+        Some(dir) => match rostergen::generate_national(&spec, &dir) {
+            Ok(files) => files,
+            Err(e) => {
+                eprintln!("gen-rosters: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
     let write = |name: &str, text: &str| {
         std::fs::create_dir_all(&out)
             .and_then(|()| std::fs::write(out.join(name), text))
@@ -64,7 +78,7 @@ fn main() -> ExitCode {
     println!(
         "wrote {} ({} orgs, {} persons, {} memberships, seed {})",
         out.display(),
-        spec.orgs,
+        files.orgs.lines().count().saturating_sub(1),
         spec.persons,
         spec.memberships,
         spec.seed

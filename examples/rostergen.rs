@@ -177,7 +177,7 @@ struct Org {
     level: u8,
 }
 
-/// Generates the three files.
+/// Generates the three files (`spec.orgs` organizations in five real cities).
 pub fn generate(spec: &Spec) -> Files {
     let mut rng = Rng(spec.seed);
     let table = DivisionTable::bundled().expect("bundled division table");
@@ -305,7 +305,6 @@ pub fn generate(spec: &Spec) -> Files {
         round += 1;
     }
 
-    // Persons.
     let counties: Vec<String> = CITIES
         .iter()
         .flat_map(|(c, _)| {
@@ -316,6 +315,13 @@ pub fn generate(spec: &Spec) -> Files {
                 .collect::<Vec<_>>()
         })
         .collect();
+    people(spec, &mut rng, &orgs, o, &counties)
+}
+
+/// Persons and memberships over generated organizations (`o`: the orgs file written so far).
+fn people(spec: &Spec, rng: &mut Rng, orgs: &[Org], o: String, counties: &[String]) -> Files {
+    let end = days_from_civil(2024, 6, 1);
+    // Persons.
     let mut p = String::with_capacity(spec.persons * 90);
     p.push_str("id,name,sex,party,title,stratum,birth_year,ethnicity,resident_id,education\n");
     for i in 0..spec.persons {
@@ -334,7 +340,7 @@ pub fn generate(spec: &Spec) -> Files {
             if rng.chance(92) { "汉族" } else { "回族" },
         );
         if rng.chance(20) {
-            p.push_str(&resident_id(&mut rng, &counties, birth, male));
+            p.push_str(&resident_id(rng, counties, birth, male));
         }
         let _ = writeln!(p, ",{}", rng.pick(EDUCATION));
     }
@@ -375,4 +381,84 @@ pub fn generate(spec: &Spec) -> Files {
         persons: p,
         memberships: m,
     }
+}
+
+/// The level names of the division files, from province to community.
+#[allow(dead_code)] // Only gen-rosters writes the national tree; the benchmarks share this module.
+const NATIONAL_LEVELS: [(&str, u8, &str); 5] = [
+    ("province.csv", 1, "provincial"),
+    ("city.csv", 2, "municipal"),
+    ("county.csv", 3, "district"),
+    ("street.csv", 4, "subdistrict"),
+    ("village.csv", 5, "community"),
+];
+
+/// The national tree: every division of a division directory (`province.csv` … `village.csv`,
+/// `code,name,parent_code`; `../shared/data/divisions/`) as an organization under the one of
+/// its parent division, with `spec.persons` persons and `spec.memberships` memberships (as in
+/// [`generate`]; `spec.orgs` is ignored). Provinces, cities and counties hold a zhilianhui
+/// (guidance down the levels); three subdistricts in five hold a zhilianhui branch (`part_of`
+/// its county's), the others a xinlianhui under the county's guidance, so that zhilianhui
+/// coverage of subdistricts is partial; every community holds a branch of its subdistrict's.
+#[allow(dead_code)] // Only gen-rosters writes the national tree; the benchmarks share this module.
+pub fn generate_national(spec: &Spec, dir: &std::path::Path) -> Result<Files, String> {
+    let mut rng = Rng(spec.seed);
+    let mut orgs: Vec<Org> = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut o = String::new();
+    o.push_str("id,parent_id,level,kind,division_code,founded,dissolved,name,relation\n");
+    let start = days_from_civil(2005, 1, 1);
+    let end = days_from_civil(2024, 6, 1);
+    let mut counties = Vec::new();
+    for (file, level, level_name) in NATIONAL_LEVELS {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        for (n, line) in text.lines().enumerate().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            let [code, name, parent_code] = fields[..] else {
+                return Err(format!(
+                    "{}:{}: expected code,name,parent_code",
+                    path.display(),
+                    n + 1
+                ));
+            };
+            let parent = index.get(parent_code).copied();
+            let (kind, part_of) = match (level, parent) {
+                (4, Some(_)) if rng.chance(40) => ("xinlianhui", false),
+                (4, Some(_)) => ("zhilianhui", true),
+                (5, Some(p)) => (kinds[p], true),
+                _ => ("zhilianhui", false),
+            };
+            let founded = match parent {
+                Some(p) => (orgs[p].founded + 30 + rng.below(700) as i64).min(end - 30),
+                None => start + rng.below(1000) as i64,
+            };
+            let i = orgs.len();
+            let _ = write!(o, "o{i},");
+            if let Some(p) = parent {
+                let _ = write!(o, "o{p}");
+            }
+            let _ = write!(o, ",{level_name},{kind},{code},");
+            write_day(&mut o, founded);
+            let _ = writeln!(
+                o,
+                ",,{name}{},{}",
+                if kind == "zhilianhui" {
+                    "知联会"
+                } else {
+                    "新联会"
+                },
+                if part_of { "part_of" } else { "" }
+            );
+            index.insert(code.to_string(), i);
+            orgs.push(Org { founded, level });
+            kinds.push(kind);
+            if level == 3 {
+                counties.push(code.to_string());
+            }
+        }
+    }
+    Ok(people(spec, &mut rng, &orgs, o, &counties))
 }

@@ -14,7 +14,7 @@ use tongxin::ids::{DivisionCode, DivisionLevel, DivisionTable};
 use tongxin::interchange::{
     export_popolo, export_rosters, import_rosters_report_with_progress,
     import_rosters_with_progress, ExportOptions, ImportOptions, ImportProgress, ImportStage,
-    RosterFile, Rosters, TextEncoding,
+    Limits, RosterFile, Rosters, TextEncoding,
 };
 use tongxin::prelude::*;
 use tongxin::rules::{CandidateOrder, CompiledBook, RuleBook};
@@ -33,6 +33,13 @@ struct Cli {
     /// Encoding of the CSV files.
     #[arg(long, global = true, value_enum, default_value_t = Encoding::Auto)]
     encoding: Encoding,
+    /// Largest roster file read, in bytes (default 536870912 = 512 MiB; raise it for
+    /// national-scale rosters).
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_file_bytes: Option<u64>,
+    /// Most data rows read per roster file (default 10000000).
+    #[arg(long, global = true, value_name = "ROWS")]
+    max_rows: Option<u64>,
     #[command(subcommand)]
     command: Command_,
 }
@@ -337,6 +344,11 @@ fn options(cli: &Cli) -> ImportOptions {
             Encoding::Utf8 => TextEncoding::Utf8,
             Encoding::Gbk => TextEncoding::Gbk,
             Encoding::Gb18030 => TextEncoding::Gb18030,
+        },
+        limits: Limits {
+            max_file_bytes: cli.max_file_bytes.unwrap_or(Limits::MAX_FILE_BYTES),
+            max_rows: cli.max_rows.unwrap_or(Limits::MAX_ROWS),
+            ..Limits::default()
         },
         ..ImportOptions::default()
     }

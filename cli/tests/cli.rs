@@ -56,6 +56,30 @@ fn validate_reports_every_problem_with_file_and_line() {
 }
 
 #[test]
+fn import_bounds_can_be_raised_or_lowered() {
+    // The small fixture: 5 organizations, 5 persons, 6 memberships; a few hundred bytes a file.
+    let out = tongxin(&["validate", &small(), "--max-rows", "4"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("max_rows = 4"), "{err}");
+    let out = tongxin(&["--max-file-bytes", "100", "validate", &small()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("over the limit max_file_bytes = 100"), "{err}");
+    let out = tongxin(&[
+        "validate",
+        &small(),
+        "--max-rows",
+        "6",
+        "--max-file-bytes",
+        "100000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = tongxin(&["validate", &small(), "--max-rows", "many"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn rollup_by_party_as_csv() {
     let out = tongxin(&[
         "stats",
