@@ -9,8 +9,9 @@
 //! any change; without one that step is a single branch.
 //!
 //! Inside, organizations are an arena indexed by [`OrgIdx`]; each keeps its dated parent history.
-//! The forest of the latest links is kept numbered in pre-order ([`Forest`]), so a subtree is a
-//! contiguous range; the forest of an earlier day is built on demand from the histories.
+//! The forest of the latest links is numbered in pre-order ([`Forest`]) when first needed after
+//! a change, so a subtree is a contiguous range; the forest of an earlier day is built on demand
+//! from the histories.
 
 use crate::access::Operator;
 use crate::command::{Command, Event, Meta, Warnings};
@@ -336,8 +337,9 @@ pub struct Registry {
     link_days: BTreeSet<NaiveDate>,
     /// The latest day on which an organization moved (a parent link other than the first).
     last_move: Option<NaiveDate>,
-    /// Pre-order forest of the latest links (all organizations, dissolved ones included).
-    forest: Forest,
+    /// Pre-order forest of the latest links (all organizations, dissolved ones included),
+    /// numbered when first needed after a structural change.
+    forest: LatestForest,
     /// The membership rule book joins are checked against (set by `set_rule_book`), shared so
     /// that cloning the registry (batch undo) does not copy it.
     rules: Option<Arc<CompiledBook>>,
@@ -386,6 +388,18 @@ pub(crate) fn pending(command: Command) -> Event {
 
 fn check_actor(meta: &Meta) -> Result<(), Error> {
     check_text(Entity::Event, "(meta)", "actor", &meta.actor)
+}
+
+/// The forest of the latest links, numbered on first use after a change ([`Registry::latest_tree`]).
+/// Registries compare equal whether or not theirs is numbered yet: it follows from the
+/// organizations, which are compared.
+#[derive(Debug, Clone, Default)]
+struct LatestForest(std::sync::OnceLock<Forest>);
+
+impl PartialEq for LatestForest {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 fn check_id(entity: Entity, id: &str) -> Result<(), Error> {
@@ -785,13 +799,11 @@ impl Registry {
         Ok(())
     }
 
-    /// Renumbers the forest of latest links.
+    /// Forgets the numbering of the forest of latest links: the next question that needs it
+    /// numbers it again. (Numbering is O(organizations); doing it on every structural command
+    /// made adding n organizations one by one cost O(n²): 665,276 of them took hours.)
     fn reindex(&mut self) {
-        let orgs = &self.orgs;
-        self.forest = Forest::build(orgs.len(), |i| {
-            let l = orgs[i.get()].current_link();
-            Some(l.parent.map(|p| (p, l.relation)))
-        });
+        self.forest = LatestForest::default();
     }
 
     /// Validates a command completely, then applies it. Every check comes before the first
@@ -1920,9 +1932,15 @@ impl Registry {
     }
 
     /// The forest of the latest parent links, every organization included, dissolved or not.
-    /// It is kept numbered as commands are applied.
+    /// It is numbered when first asked for after a structural change, and kept until the next.
     pub fn latest_tree(&self) -> &Forest {
-        &self.forest
+        self.forest.0.get_or_init(|| {
+            let orgs = &self.orgs;
+            Forest::build(orgs.len(), |i| {
+                let l = orgs[i.get()].current_link();
+                Some(l.parent.map(|p| (p, l.relation)))
+            })
+        })
     }
 
     /// Whether the latest forest, restricted to the organizations existing on `day`, is the
@@ -1953,7 +1971,7 @@ impl Registry {
         if self.latest_covers(day) {
             // Existence is inherited down the tree, so filtering the latest range is exact.
             Ok(self.ids(
-                self.forest
+                self.latest_tree()
                     .subtree(idx)
                     .iter()
                     .copied()
@@ -1971,7 +1989,7 @@ impl Registry {
         };
         if self.latest_covers(day) {
             Ok(self.ids(
-                self.forest
+                self.latest_tree()
                     .children(idx)
                     .filter(|o| self.orgs[o.get()].org.active_on(day)),
             ))
@@ -2032,7 +2050,7 @@ impl Registry {
             let rec = &self.memberships[i as usize];
             rec.active_on(day)
                 && if latest {
-                    self.forest.is_within(rec.org, root_idx)
+                    self.latest_tree().is_within(rec.org, root_idx)
                 } else {
                     self.reaches(rec.org, root_idx, day)
                 }

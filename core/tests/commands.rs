@@ -1297,3 +1297,68 @@ fn identifiers_are_checked_and_normalised() {
         "91110000600037341L"
     );
 }
+
+#[test]
+fn latest_forest_follows_commands_applied_one_by_one() {
+    // The forest of the latest links is numbered lazily: every question after a structural
+    // command must see that command, and a rejected command must not leave it stale.
+    let mut reg = shenzhen();
+    let day = d("2024-06-01");
+    let before = reg.latest_tree().order().len();
+    let mut parent = "futian".to_string();
+    for i in 0..5 {
+        let id = format!("chain-{i}");
+        let level = if i == 0 {
+            Level::Subdistrict
+        } else {
+            Level::Community
+        };
+        accepts(
+            &mut reg,
+            add(
+                org(&id, OrgKind::Zhilianhui, level, "440304001", "2016-01-01"),
+                Some(&parent),
+                Relation::PartOf,
+            ),
+        );
+        // Asked right after each addition: the new organization is in its parent's subtree,
+        // in the numbered forest and under every ancestor.
+        assert!(reg.subtree(&parent, day).unwrap().contains(&id.as_str()));
+        assert_eq!(reg.latest_tree().order().len(), before + i + 1);
+        assert_eq!(reg.ancestors(&id, day).unwrap()[0], parent);
+        let snapshot = reg.clone();
+        rejects(
+            &mut reg,
+            add(
+                org(&id, OrgKind::Zhilianhui, level, "440304001", "2016-01-01"),
+                Some(&parent),
+                Relation::PartOf,
+            ),
+            ErrorCode::DuplicateId,
+        );
+        assert_eq!(reg, snapshot);
+        parent = id;
+    }
+    assert_eq!(
+        reg.subtree("chain-2", day).unwrap(),
+        vec!["chain-2", "chain-3", "chain-4"]
+    );
+    // A move renumbers as well.
+    accepts(
+        &mut reg,
+        Command::MoveOrganization {
+            id: "chain-3".into(),
+            parent: Some("chain-0".into()),
+            relation: Relation::PartOf,
+            date: d("2024-07-01"),
+        },
+    );
+    assert_eq!(
+        reg.subtree("chain-2", d("2024-07-02")).unwrap(),
+        vec!["chain-2"]
+    );
+    assert!(reg
+        .subtree("chain-0", d("2024-07-02"))
+        .unwrap()
+        .contains(&"chain-4"));
+}
