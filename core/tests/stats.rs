@@ -207,6 +207,70 @@ fn coverage_of_shenzhen_districts() {
 }
 
 #[test]
+fn coverage_does_not_list_padded_forms_of_higher_divisions() {
+    // 金门县 (350527) has one placeholder township row, 350527000, whose code is the county's
+    // own padded form: an organization given it is normalised to the county, so the row could
+    // never be covered and is not listed. 厦门市思明区's townships are ordinary.
+    let mut table = DivisionTable::bundled().unwrap();
+    table
+        .load_level_csv(
+            "code,name,parent_code\n350527000,金门县,350527\n350203001,厦港街道,350203\n350203002,中华街道,350203\n",
+        )
+        .unwrap();
+    let mut reg = Registry::new();
+    for (id, code) in [("jinmen", "350527000"), ("xiagang", "350203001")] {
+        add_org(
+            &mut reg,
+            org(
+                id,
+                OrgKind::Zhilianhui,
+                Level::Subdistrict,
+                code,
+                "2015-01-01",
+            ),
+            None,
+            Relation::Guidance,
+        );
+    }
+    assert_eq!(reg.organization("jinmen").unwrap().division_code, "350527");
+    let fujian = DivisionCode::parse("35").unwrap();
+    let cov = stats::coverage(
+        &reg,
+        &table,
+        OrgKind::Zhilianhui,
+        &fujian,
+        DivisionLevel::Township,
+        None,
+        d("2024-06-01"),
+    )
+    .unwrap();
+    let rows: Vec<(&str, bool)> = cov
+        .rows
+        .iter()
+        .map(|r| (r.division_code.as_str(), r.covered))
+        .collect();
+    assert_eq!(rows, vec![("350203001", true), ("350203002", false)]);
+    // At county level the organization coded with the placeholder covers 金门县 itself.
+    let counties = stats::coverage(
+        &reg,
+        &table,
+        OrgKind::Zhilianhui,
+        &DivisionCode::parse("3505").unwrap(),
+        DivisionLevel::County,
+        None,
+        d("2024-06-01"),
+    )
+    .unwrap();
+    let jinmen = counties
+        .rows
+        .iter()
+        .find(|r| r.division_code == "350527")
+        .unwrap();
+    assert!(jinmen.covered);
+    assert_eq!(jinmen.organizations, vec!["jinmen".to_string()]);
+}
+
+#[test]
 fn designations_political_posts_and_tables() {
     let mut reg = shenzhen();
     for (id, org, level, when) in [

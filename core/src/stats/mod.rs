@@ -221,7 +221,9 @@ impl Coverage {
 /// Coverage of the divisions of `level` inside `within` by organizations of `kind` active on
 /// `day` (optionally only those at organization level `org_level`). An organization covers the
 /// division of `level` that contains its own division code (declared functional areas count
-/// under their declared parent). O(organizations × depth + divisions).
+/// under their declared parent). A table row whose code is the padded form of a higher
+/// division (金门县's placeholder township `350527000`, 东莞市's county row `441900`) stands for
+/// that division and is not listed at `level`. O(organizations × depth + divisions).
 pub fn coverage(
     reg: &Registry,
     table: &DivisionTable,
@@ -245,6 +247,13 @@ pub fn coverage(
     let mut frontier: Vec<DivisionCode> = vec![within.clone()];
     while let Some(code) = frontier.pop() {
         if code.level() == level || table.get(&code).is_some_and(|e| e.level == level) {
+            // A row whose code is the padded form of a higher division (金门县's placeholder
+            // township 350527000, 东莞市's county row 441900) is that division: organizations
+            // given its code are normalised to the higher one, so no organization could ever
+            // cover it at this level. It is not listed.
+            if DivisionCode::parse(code.as_str()).is_ok_and(|c| c != code) {
+                continue;
+            }
             rows.insert(
                 code.clone(),
                 CoverageRow {
