@@ -284,6 +284,10 @@ def main():
     for r in results:
         for form in args.forms.split(","):
             print(f"{r['engine'] + ' (' + form + ')':<22}{r['load_s']:>9.2f}{r[form + '_s']*1e3:>12.1f}{r['coverage_s']*1e3:>13.1f}{r['checks_s']/n*1e6:>10.3f}")
+    if tx.get("rss_bytes") and tx.get("memberships"):
+        print(f"tongxin memory after load: {tx['rss_bytes']/2**20:,.0f} MiB resident "
+              f"({tx['rss_bytes']/tx['memberships']:,.0f} bytes per membership), "
+              f"peak {tx['peak_bytes']/2**20:,.0f} MiB with the CSV bytes")
     for r in results:
         ratios = ", ".join(f"{r[form + '_s']/tx['rollup_s']:.0f}x its {form} formulation" for form in args.forms.split(","))
         print(f"tongxin rollup vs {r['engine']}: {ratios}; membership checks {r['checks_s']/tx['checks_s']:.0f}x")

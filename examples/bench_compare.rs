@@ -8,6 +8,8 @@
 //! ```
 //! `FILE` of queries: CSV `person_id,org_id`, no header.
 
+mod procmem;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -70,6 +72,10 @@ fn main() {
     )
     .unwrap_or_else(|e| fail(e.to_string()));
     let load = t.elapsed().as_secs_f64();
+    // Memory: the registry alone once the CSV bytes are freed, and the peak of the load.
+    drop((orgs, persons, memberships));
+    let rss = procmem::status("VmRSS:");
+    let peak = procmem::status("VmHWM:");
 
     // Rollup by party, best of `runs`.
     let mut best = f64::MAX;
@@ -148,6 +154,9 @@ fn main() {
         "coverage_s": best_cov,
         "checks_s": checks,
         "checks": queries.len(),
+        "memberships": reg.membership_count(),
+        "rss_bytes": rss,
+        "peak_bytes": peak,
         "columns": rollup.columns,
         "rollup": rows,
         "coverage": covered,

@@ -15,21 +15,14 @@
 //! first) and the best time is reported too: on a shared machine the best run is the least
 //! disturbed.
 
+mod procmem;
 mod rostergen;
+
+use procmem::status;
 
 use std::time::Instant;
 use tongxin::interchange::{import_rosters, roster_commands, ImportOptions, Rosters};
 use tongxin::prelude::*;
-
-fn status(key: &str) -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = text.lines().find(|l| l.starts_with(key))?;
-    line.split_whitespace()
-        .nth(1)?
-        .parse::<u64>()
-        .ok()
-        .map(|kb| kb * 1024)
-}
 
 fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)

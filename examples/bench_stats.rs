@@ -6,6 +6,8 @@
 //! cargo run --release -p tongxin-examples --bin bench-stats [-- --orgs N --persons N --seed S]
 //! ```
 
+mod procmem;
+
 use chrono::{Days, NaiveDate};
 use std::time::Instant;
 use tongxin::prelude::*;
@@ -40,12 +42,7 @@ fn day0() -> NaiveDate {
 }
 
 fn peak_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
+    procmem::status("VmHWM:").map(|b| b / 1024)
 }
 
 /// A municipal root, districts, streets under them, and the rest as community organizations.
