@@ -271,6 +271,59 @@ fn coverage_does_not_list_padded_forms_of_higher_divisions() {
 }
 
 #[test]
+fn coverage_follows_declared_functional_areas() {
+    // 大鹏新区 acts as a district of 深圳市 under a code the host chose (not 4403xx): an
+    // organization there covers it, found through the table's declared parent, both within
+    // 深圳市 and within the whole country.
+    let mut table = DivisionTable::bundled().unwrap();
+    let dapeng = DivisionCode::parse("449901").unwrap();
+    table
+        .declare_functional_area(&dapeng, "大鹏新区", &DivisionCode::parse("4403").unwrap())
+        .unwrap();
+    let mut reg = Registry::new();
+    for (id, code) in [
+        ("dapeng", "449901"),
+        ("futian", "440304"),
+        ("elsewhere", "110101"),
+    ] {
+        add_org(
+            &mut reg,
+            org(id, OrgKind::Zhilianhui, Level::District, code, "2015-01-01"),
+            None,
+            Relation::Guidance,
+        );
+    }
+    for within in ["4403", "00"] {
+        let cov = stats::coverage(
+            &reg,
+            &table,
+            OrgKind::Zhilianhui,
+            &DivisionCode::parse(within).unwrap(),
+            DivisionLevel::County,
+            None,
+            d("2024-06-01"),
+        )
+        .unwrap();
+        let covered: Vec<(String, Vec<String>)> = cov
+            .rows
+            .iter()
+            .filter(|r| r.covered)
+            .map(|r| (r.division_code.clone(), r.organizations.clone()))
+            .collect();
+        let row = |code: &str, org: &str| (code.to_string(), vec![org.to_string()]);
+        let mut expected = vec![row("440304", "futian"), row("449901", "dapeng")];
+        if within == "00" {
+            expected.insert(0, row("110101", "elsewhere"));
+        }
+        assert_eq!(covered, expected, "within {within}");
+        assert!(cov
+            .rows
+            .iter()
+            .any(|r| r.division_code == "449901" && r.name == "大鹏新区"));
+    }
+}
+
+#[test]
 fn designations_political_posts_and_tables() {
     let mut reg = shenzhen();
     for (id, org, level, when) in [

@@ -23,7 +23,7 @@ use crate::vocab::{ActivityKind, AdviceKind};
 use crate::vocab::{Level, OrgKind, PoliticalBody};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// An inclusive range of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,34 +267,48 @@ pub fn coverage(
             frontier.extend(table.children(&code).into_iter().map(|e| e.code.clone()));
         }
     }
+    let (codes, mut rows): (Vec<DivisionCode>, Vec<CoverageRow>) = rows.into_iter().unzip();
+    let position: HashMap<&str, usize> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
     // Codes inside `within` share its digits, except under declared functional areas, whose
-    // codes the host chooses: only then must every organization's lineage be looked up.
+    // codes the host chooses: only then must every organization's lineage be looked up in the
+    // table; otherwise a code's ancestors are its prefixes (stored codes are in short form).
     let by_prefix = !within.is_national() && !table.iter().any(|e| e.functional);
     for org in reg.organizations() {
         if org.kind != kind || !org.active_on(day) || org_level.is_some_and(|l| org.level != l) {
             continue;
         }
-        if by_prefix && !org.division_code.starts_with(within.as_str()) {
-            continue;
-        }
-        let Ok(code) = DivisionCode::parse(&org.division_code) else {
-            continue;
-        };
-        let lineage = std::iter::once(code.clone())
-            .chain(table.ancestors(&code).into_iter().map(|e| e.code.clone()));
-        for c in lineage {
-            if let Some(row) = rows.get_mut(&c) {
-                row.covered = true;
-                row.organizations.push(org.id.clone());
-                break;
+        let code = org.division_code.as_str();
+        let row = if by_prefix {
+            if !code.starts_with(within.as_str()) {
+                continue;
             }
+            [12, 9, 6, 4, 2]
+                .into_iter()
+                .filter_map(|n| code.get(..n))
+                .find_map(|prefix| position.get(prefix))
+                .copied()
+        } else {
+            let Ok(code) = DivisionCode::parse(code) else {
+                continue;
+            };
+            std::iter::once(code.clone())
+                .chain(table.ancestors(&code).into_iter().map(|e| e.code.clone()))
+                .find_map(|c| position.get(c.as_str()).copied())
+        };
+        if let Some(row) = row.and_then(|i| rows.get_mut(i)) {
+            row.covered = true;
+            row.organizations.push(org.id.clone());
         }
     }
     Ok(Coverage {
         kind,
         level,
         as_of: day,
-        rows: rows.into_values().collect(),
+        rows,
     })
 }
 
