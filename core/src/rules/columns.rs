@@ -73,18 +73,24 @@ pub(crate) fn gather<T: Copy>(col: &[T], base: usize, f: impl Fn(T) -> bool) -> 
         .fold(0, |w, (k, &v)| w | u64::from(f(v)) << k)
 }
 
+/// The positions of the set bits of a word, lowest first.
+#[inline]
+pub(crate) fn set_bits(mut w: u64) -> impl Iterator<Item = u32> {
+    std::iter::from_fn(move || {
+        (w != 0).then(|| {
+            let k = w.trailing_zeros();
+            w &= w - 1;
+            k
+        })
+    })
+}
+
 /// The set bits of `live` for which `f(row)` holds, row by row.
 #[inline]
 fn each(live: u64, base: usize, mut f: impl FnMut(usize) -> bool) -> u64 {
-    let (mut rest, mut out) = (live, 0u64);
-    while rest != 0 {
-        let k = rest.trailing_zeros();
-        rest &= rest - 1;
-        if f(base + k as usize) {
-            out |= 1 << k;
-        }
-    }
-    out
+    set_bits(live)
+        .filter(|&k| f(base + k as usize))
+        .fold(0, |out, k| out | 1 << k)
 }
 
 /// What a byte of a column means for a field: its value index, or none.
@@ -276,11 +282,8 @@ impl Condition {
         let columns = Columns::new(self, index, day, None);
         let mut rows = Vec::new();
         for base in (0..index.len()).step_by(64) {
-            let mut w = columns.word(base, low_bits(index.len() - base));
-            while w != 0 {
-                rows.push((base + w.trailing_zeros() as usize) as u32);
-                w &= w - 1;
-            }
+            let w = columns.word(base, low_bits(index.len() - base));
+            rows.extend(set_bits(w).map(|k| (base + k as usize) as u32));
         }
         rows
     }

@@ -1,6 +1,6 @@
 //! The questions: [`check`], [`audit`], [`candidates`] and [`check_join`].
 
-use super::columns::{gather, low_bits, Columns};
+use super::columns::{gather, low_bits, set_bits, Columns};
 use super::compile::{Day, EnterpriseFacts, Explanation, MembershipFact, Subject};
 use super::error::{RuleError, RuleViolation};
 use super::index::{id_prefix, pack_birth, PersonIndex, NONE8};
@@ -1321,13 +1321,11 @@ fn candidates_in<'r>(
             let mut failed = vec![0u64; warns.len()];
             for base in (0..n).step_by(64) {
                 let live = low_bits(n - base) & !gather(&member, base, |m| m);
-                let mut ok = rejects.iter().fold(live, |m, r| r.word(base, m));
+                let ok = rejects.iter().fold(live, |m, r| r.word(base, m));
                 for (f, w) in failed.iter_mut().zip(&warns) {
                     *f = ok & !w.word(base, ok);
                 }
-                while ok != 0 {
-                    let k = ok.trailing_zeros();
-                    ok &= ok - 1;
+                for k in set_bits(ok) {
                     let i = base + k as usize;
                     let r = RankInput {
                         title: PersonIndex::byte(&ix.title, i as u32),
