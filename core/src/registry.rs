@@ -19,6 +19,7 @@ use crate::date::PartialDate;
 use crate::error::{Entity, Error};
 use crate::ids::{CreditCode, DivisionCode, ResidentId};
 use crate::model::*;
+use crate::rules::index::PersonColumns;
 use crate::rules::{CompiledBook, RuleOutcome};
 use crate::tree::{Forest, OrgIdx};
 use crate::vocab::{Level, OrgKind, Relation, Role};
@@ -88,6 +89,11 @@ impl IdIndex {
     /// The id at position `i` (empty past the end, where the table never points).
     fn key(keys: &[IdKey], i: u32) -> &[u8] {
         keys.get(i as usize).map_or(&[], |k| k.0.as_slice())
+    }
+
+    /// The id at position `i` as text ("" past the end).
+    fn text(&self, i: u32) -> &str {
+        std::str::from_utf8(Self::key(&self.keys, i)).unwrap_or_default()
     }
 
     fn get(&self, id: &str) -> Option<u32> {
@@ -340,6 +346,9 @@ pub struct Registry {
     /// Pre-order forest of the latest links (all organizations, dissolved ones included),
     /// numbered when first needed after a structural change.
     forest: LatestForest,
+    /// Columns of the persons for questions that scan them all (`rules::PersonIndex`), built on
+    /// first use and kept up to date as persons are added or updated.
+    person_columns: PersonColumnsCache,
     /// The membership rule book joins are checked against (set by `set_rule_book`), shared so
     /// that cloning the registry (batch undo) does not copy it.
     rules: Option<Arc<CompiledBook>>,
@@ -399,6 +408,41 @@ struct LatestForest(std::sync::OnceLock<Forest>);
 impl PartialEq for LatestForest {
     fn eq(&self, _: &Self) -> bool {
         true
+    }
+}
+
+/// The registry's [`PersonColumns`], once built. Shared by clones (a batch's undo copy), which is
+/// why a change either updates them in place, when no clone holds them, or forgets them.
+/// Registries compare equal whether or not theirs are built: they follow from the persons.
+#[derive(Clone, Default)]
+struct PersonColumnsCache(std::sync::OnceLock<Arc<PersonColumns>>);
+
+impl PartialEq for PersonColumnsCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for PersonColumnsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.get() {
+            Some(c) => write!(f, "PersonColumns({} rows)", c.len()),
+            None => f.write_str("PersonColumns(not built)"),
+        }
+    }
+}
+
+impl PersonColumnsCache {
+    /// Applies `change` to the columns if they are built and held by this registry alone;
+    /// forgets them if a clone shares them or `change` fails (they are built again when needed).
+    fn update(&mut self, change: impl FnOnce(&mut PersonColumns) -> bool) {
+        let kept = match self.0.get_mut() {
+            None => true,
+            Some(arc) => Arc::get_mut(arc).is_some_and(change),
+        };
+        if !kept {
+            self.0 = std::sync::OnceLock::new();
+        }
     }
 }
 
@@ -835,6 +879,11 @@ impl Registry {
                 if let Some(name) = &person.name {
                     add_name(&mut self.person_names, name, i);
                 }
+                let stored = &self.persons.rows[i as usize];
+                self.person_columns.update(|c| {
+                    c.push(stored);
+                    c.len() == i as usize + 1
+                });
                 Ok(())
             }
             Command::UpdatePerson { person } => {
@@ -849,6 +898,7 @@ impl Registry {
                         add_name(&mut self.person_names, name, i);
                     }
                 }
+                self.person_columns.update(|c| c.set(i, person));
                 Ok(())
             }
             Command::AddEnterprise { enterprise } => {
@@ -1648,6 +1698,19 @@ impl Registry {
     /// A person by arena index.
     pub(crate) fn person_at(&self, i: u32) -> &Person {
         &self.persons.rows[i as usize]
+    }
+
+    /// The id of the person at arena position `i`, read from the id index's dense keys rather
+    /// than the record ("" past the end).
+    pub(crate) fn person_id_at(&self, i: u32) -> &str {
+        self.persons.ids.text(i)
+    }
+
+    /// The columns of the persons (`rules::PersonIndex`), built on the first call.
+    pub(crate) fn person_columns(&self) -> &PersonColumns {
+        self.person_columns
+            .0
+            .get_or_init(|| Arc::new(PersonColumns::new(self)))
     }
 
     /// Days on which some organization changes parent (moves; foundings excluded), sorted.

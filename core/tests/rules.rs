@@ -1660,8 +1660,10 @@ fn candidates_are_eligible_non_members_ranked() {
         .is_empty());
 }
 
+/// On the fixture, every organization, several orders and two days: `candidates` and
+/// `candidates_indexed` give what checking everyone one by one gives.
 #[test]
-fn indexed_candidates_equal_plain_candidates() {
+fn fixture_candidates_match_a_check_of_everyone() {
     let mut reg = registry();
     reg.apply_batch(
         &meta(),
@@ -1714,9 +1716,11 @@ fn indexed_candidates_equal_plain_candidates() {
     ] {
         for order in &orders {
             for day in ["2024-06-01", "2019-01-01"] {
-                let plain = candidates(&reg, &b, org, d(day), order).unwrap();
-                let fast = candidates_indexed(&index, &b, org, d(day), order).unwrap();
-                assert_eq!(plain, fast, "{org} {order:?} {day}");
+                let expected = candidates_by_check(&reg, &b, org, d(day), order);
+                let found = candidates(&reg, &b, org, d(day), order).unwrap();
+                assert_eq!(shown(&found), expected, "{org} {order:?} {day}");
+                let indexed = candidates_indexed(&index, &b, org, d(day), order).unwrap();
+                assert_eq!(shown(&indexed), expected, "{org} {order:?} {day}");
             }
         }
     }
@@ -2169,6 +2173,125 @@ fn arb_rule() -> impl Strategy<Value = Expr> {
     })
 }
 
+/// What a candidate shows: id, enterprise, title, education, age, warnings.
+type Shown = (
+    String,
+    bool,
+    Option<Title>,
+    Option<Education>,
+    Option<u32>,
+    u32,
+);
+
+fn shown(found: &[Candidate<'_>]) -> Vec<Shown> {
+    found
+        .iter()
+        .map(|c| {
+            (
+                c.id.to_string(),
+                c.enterprise,
+                c.title,
+                c.education,
+                c.age,
+                c.warnings,
+            )
+        })
+        .collect()
+}
+
+/// The candidates of `target` worked out the slow way, from `CandidateOrder`'s and
+/// `candidates`' documentation: every person and enterprise `check`ed one at a time (eligible
+/// when no reject rule fails; warnings are the warn rules failed), those already active members
+/// of the organization or of its part-of branches left out (in the fixture, `futian-street`
+/// and `futian-cmte` are `futian`'s), nobody when the organization does not exist yet, and a
+/// comparison sort by the order's keys (values not recorded last), then registration order.
+fn candidates_by_check(
+    reg: &Registry,
+    book: &CompiledBook,
+    target: &str,
+    day: NaiveDate,
+    order: &CandidateOrder,
+) -> Vec<Shown> {
+    if reg.organization(target).expect("target").founded > day {
+        return Vec::new();
+    }
+    let part_of: &[&str] = match target {
+        "futian" => &["futian", "futian-street", "futian-cmte"],
+        _ => &[target],
+    };
+    // (shown, birth day, registration position)
+    let mut found: Vec<(Shown, Option<NaiveDate>, usize)> = Vec::new();
+    let members = reg
+        .persons()
+        .map(|p| (MemberRef::Person(p.id.clone()), Some(p)))
+        .chain(
+            reg.enterprises()
+                .map(|e| (MemberRef::Enterprise(e.id.clone()), None)),
+        );
+    for (position, (m, person)) in members.enumerate() {
+        let c = check(reg, book, &m, target, day).expect("check");
+        let already = part_of.iter().any(|o| {
+            reg.organization(o).expect("org").founded <= day
+                && check(reg, book, &m, o, day).expect("check").already_member
+        });
+        if !c.eligible || already {
+            continue;
+        }
+        let warnings = c
+            .rules
+            .iter()
+            .filter(|r| r.severity == Severity::Warn && !r.passed)
+            .count() as u32;
+        let shown = match (&m, person) {
+            (MemberRef::Person(id), Some(p)) => (
+                id.clone(),
+                false,
+                Some(p.title),
+                p.education,
+                p.birth.and_then(|b| tongxin::stats::age_on(b, day)),
+                warnings,
+            ),
+            (MemberRef::Enterprise(id), _) | (MemberRef::Person(id), None) => {
+                (id.clone(), true, None, None, None, warnings)
+            }
+        };
+        found.push((
+            shown,
+            person.and_then(|p| p.birth).map(|b| b.earliest()),
+            position,
+        ));
+    }
+    // `Some` before `None` whichever the direction.
+    fn last_if_none<T: Ord>(a: Option<T>, b: Option<T>, desc: bool) -> std::cmp::Ordering {
+        match (a, b) {
+            (Some(a), Some(b)) if desc => b.cmp(&a),
+            (Some(a), Some(b)) => a.cmp(&b),
+            (a, b) => b.is_none().cmp(&a.is_none()).reverse(),
+        }
+    }
+    found.sort_by(|a, b| {
+        let mut o = std::cmp::Ordering::Equal;
+        for k in &order.keys {
+            o = o.then_with(|| match k {
+                OrderKey::TitleDesc => last_if_none(a.0 .2, b.0 .2, true),
+                OrderKey::TitleAsc => last_if_none(a.0 .2, b.0 .2, false),
+                OrderKey::EducationDesc => last_if_none(a.0 .3, b.0 .3, true),
+                OrderKey::EducationAsc => last_if_none(a.0 .3, b.0 .3, false),
+                // Younger first: the later birth day.
+                OrderKey::AgeAsc => last_if_none(a.1, b.1, true),
+                OrderKey::AgeDesc => last_if_none(a.1, b.1, false),
+                OrderKey::Id => a.0 .0.as_bytes().cmp(b.0 .0.as_bytes()),
+            });
+        }
+        o.then(a.2.cmp(&b.2))
+    });
+    found
+        .into_iter()
+        .map(|f| f.0)
+        .take(order.limit.unwrap_or(usize::MAX))
+        .collect()
+}
+
 fn arb_partial() -> impl Strategy<Value = PartialDate> {
     (1940i32..2030, 1u32..=12, 1u32..=28, 0u8..3).prop_map(|(y, m, d, k)| match k {
         0 => PartialDate::Year(y),
@@ -2324,12 +2447,13 @@ proptest! {
         prop_assert_eq!(c.matching_rows(&index, day), expected, "rule {}", e);
     }
 
-    /// `candidates_indexed` (column-at-a-time evaluation, radix sort) gives exactly the answer
-    /// of `candidates` (record by record) for random reject and warn rules on an organization,
-    /// random persons with random memberships (more than 64, so that words are full and
-    /// partial), orders, limits and days.
+    /// `candidates` (column-at-a-time evaluation, radix sort of packed keys) gives exactly the
+    /// answer worked out the slow way (`candidates_by_check`) for random reject and warn rules
+    /// on an organization, random persons with random memberships (more than 64, so that words
+    /// are full and partial), orders, limits and days; and so does `candidates_indexed`, and
+    /// the registry's person columns after persons are updated and added one by one.
     #[test]
-    fn indexed_candidates_match_plain_candidates(
+    fn candidates_match_a_check_of_everyone(
         reject in arb_rule(),
         warn in arb_rule(),
         people in prop::collection::vec(arb_person(), 60..140),
@@ -2380,10 +2504,32 @@ proptest! {
             },
         );
         let b = book.compile().expect("book compiles");
+        let expected = candidates_by_check(&reg, &b, target, d(day), &order);
+        let found = candidates(&reg, &b, target, d(day), &order).expect("candidates");
+        prop_assert_eq!(shown(&found), expected.clone(), "reject {} warn {} at {} on {}", reject, warn, target, day);
         let index = PersonIndex::new(&reg);
-        let plain = candidates(&reg, &b, target, d(day), &order).expect("candidates");
-        let fast = candidates_indexed(&index, &b, target, d(day), &order).expect("indexed candidates");
-        prop_assert_eq!(plain, fast, "reject {} warn {} at {} on {}", reject, warn, target, day);
+        let indexed = candidates_indexed(&index, &b, target, d(day), &order).expect("indexed candidates");
+        prop_assert_eq!(shown(&indexed), expected);
+        // The columns are built now; updates and additions keep them in step with the records.
+        let mut changed = people.clone();
+        for (i, p) in changed.iter_mut().enumerate() {
+            p.id = ids[i].clone();
+            p.title = Title::ALL[(p.title.index() + i) % Title::ALL.len()];
+            p.birth = if i % 4 == 0 { None } else { people[(i * 7) % people.len()].birth };
+            p.political_posts.clear();
+        }
+        for p in changed.iter().step_by(3) {
+            reg.apply(&meta(), Command::UpdatePerson { person: p.clone() }).expect("update");
+        }
+        for (i, p) in people.iter().take(5).enumerate() {
+            let mut p = p.clone();
+            p.id = format!("late-{i}");
+            p.political_posts.clear();
+            reg.apply(&meta(), Command::AddPerson { person: p }).expect("add");
+        }
+        let expected = candidates_by_check(&reg, &b, target, d(day), &order);
+        let found = candidates(&reg, &b, target, d(day), &order).expect("candidates after changes");
+        prop_assert_eq!(shown(&found), expected);
     }
 
     #[test]

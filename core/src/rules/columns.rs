@@ -111,22 +111,22 @@ fn byte_column<'c>(ix: &'c PersonIndex<'c>, f: Field) -> Option<(&'c [u8], ByteR
         Some(u8::from(v & RETURNED != 0))
     }
     Some(match f {
-        Field::Party => (&ix.party, plain),
-        Field::Title => (&ix.title, plain),
-        Field::Stratum => (&ix.stratum, plain),
-        Field::Sex => (&ix.sex, plain),
-        Field::Education => (&ix.education, plain),
-        Field::DemocraticParty => (&ix.party, democratic),
-        Field::ReturnedOverseas => (&ix.flags, returned),
+        Field::Party => (&ix.cols.party, plain),
+        Field::Title => (&ix.cols.title, plain),
+        Field::Stratum => (&ix.cols.stratum, plain),
+        Field::Sex => (&ix.cols.sex, plain),
+        Field::Education => (&ix.cols.education, plain),
+        Field::DemocraticParty => (&ix.cols.party, democratic),
+        Field::ReturnedOverseas => (&ix.cols.flags, returned),
         _ => return None,
     })
 }
 
 fn text_column<'c>(ix: &'c PersonIndex<'c>, f: Field) -> Option<&'c [u32]> {
     match f {
-        Field::Ethnicity => Some(&ix.ethnicity),
-        Field::Employer => Some(&ix.employer),
-        Field::Profession => Some(&ix.profession),
+        Field::Ethnicity => Some(&ix.cols.ethnicity),
+        Field::Employer => Some(&ix.cols.employer),
+        Field::Profession => Some(&ix.cols.profession),
         _ => None,
     }
 }
@@ -177,7 +177,7 @@ impl<'c> Columns<'c> {
                 Some(col) => Col::Text {
                     col,
                     test,
-                    seen: vec![Cell::new(0); ix.strings.len()],
+                    seen: vec![Cell::new(0); ix.cols.strings.len()],
                 },
                 None => Col::Row(test),
             },
@@ -220,7 +220,7 @@ impl<'c> Columns<'c> {
                         _ => false,
                     })
                 };
-                live & gather(&self.ix.birth, base, holds)
+                live & gather(&self.ix.cols.birth, base, holds)
             }
             Col::Row(test) => each(live, base, |i| {
                 RowRef {
@@ -248,9 +248,10 @@ impl<'c> Columns<'c> {
                 let holds = match test {
                     Test::Str { values, negate, .. } => self
                         .ix
+                        .cols
                         .strings
                         .get(s as usize)
-                        .zip(self.ix.heads.get(s as usize))
+                        .zip(self.ix.cols.heads.get(s as usize))
                         .is_some_and(|(v, &head)| values.contains_keyed(v, head) != *negate),
                     _ => false,
                 };

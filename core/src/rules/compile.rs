@@ -1406,16 +1406,16 @@ fn person_index(p: &Person, f: Field, day: NaiveDate) -> Option<u8> {
 #[inline]
 fn row_index(ix: &PersonIndex<'_>, i: u32, f: Field, day: NaiveDate) -> Option<u8> {
     match f {
-        Field::Party => PersonIndex::byte(&ix.party, i),
-        Field::Title => PersonIndex::byte(&ix.title, i),
-        Field::Stratum => PersonIndex::byte(&ix.stratum, i),
-        Field::Sex => PersonIndex::byte(&ix.sex, i),
-        Field::Education => PersonIndex::byte(&ix.education, i),
+        Field::Party => PersonIndex::byte(&ix.cols.party, i),
+        Field::Title => PersonIndex::byte(&ix.cols.title, i),
+        Field::Stratum => PersonIndex::byte(&ix.cols.stratum, i),
+        Field::Sex => PersonIndex::byte(&ix.cols.sex, i),
+        Field::Education => PersonIndex::byte(&ix.cols.education, i),
         Field::ReturnedOverseas => ix.returned(i).map(u8::from),
         Field::PoliticalPost => ix.post_held(i, None, day),
         Field::NpcDeputy => ix.post_held(i, Some(PoliticalBody::Npc), day),
         Field::CppccMember => ix.post_held(i, Some(PoliticalBody::Cppcc), day),
-        Field::DemocraticParty => PersonIndex::byte(&ix.party, i)
+        Field::DemocraticParty => PersonIndex::byte(&ix.cols.party, i)
             .and_then(|p| Party::ALL.get(p as usize))
             .map(|p| u8::from(p.is_democratic_party())),
         Field::Enterprise => Some(0),
@@ -1442,6 +1442,7 @@ impl Fields for Subject<'_> {
         match (f, self.who) {
             (Field::Age, Who::Person(p)) => p.birth.and_then(|b| self.day.age(b)),
             (Field::Age, Who::Row(ix, i)) => ix
+                .cols
                 .birth
                 .get(i as usize)
                 .and_then(|&b| self.day.age_packed(b)),
@@ -1459,9 +1460,9 @@ impl Fields for Subject<'_> {
                 _ => None,
             },
             Who::Row(ix, i) => match f {
-                Field::Ethnicity => ix.text(&ix.ethnicity, i),
-                Field::Employer => ix.text(&ix.employer, i),
-                Field::Profession => ix.text(&ix.profession, i),
+                Field::Ethnicity => ix.text(&ix.cols.ethnicity, i),
+                Field::Employer => ix.text(&ix.cols.employer, i),
+                Field::Profession => ix.text(&ix.cols.profession, i),
                 _ => None,
             },
             Who::Enterprise(e) => match f {
@@ -1475,9 +1476,9 @@ impl Fields for Subject<'_> {
     fn text_keyed(&self, f: Field) -> Option<(&str, u64)> {
         match self.who {
             Who::Row(ix, i) => match f {
-                Field::Ethnicity => ix.text_keyed(&ix.ethnicity, i),
-                Field::Employer => ix.text_keyed(&ix.employer, i),
-                Field::Profession => ix.text_keyed(&ix.profession, i),
+                Field::Ethnicity => ix.text_keyed(&ix.cols.ethnicity, i),
+                Field::Employer => ix.text_keyed(&ix.cols.employer, i),
+                Field::Profession => ix.text_keyed(&ix.cols.profession, i),
                 _ => None,
             },
             _ => self.text(f).map(|t| (t, prefix8(t))),
@@ -1488,7 +1489,7 @@ impl Fields for Subject<'_> {
     fn date(&self, f: Field) -> Option<NaiveDate> {
         match (f, self.who) {
             (Field::Birth, Who::Person(p)) => p.birth.map(|b| b.earliest()),
-            (Field::Birth, Who::Row(ix, i)) => ix.birth.get(i as usize).and_then(|&b| {
+            (Field::Birth, Who::Row(ix, i)) => ix.cols.birth.get(i as usize).and_then(|&b| {
                 NaiveDate::from_ymd_opt((b >> 9) as i32 - 32768, (b >> 5) & 15, b & 31)
             }),
             _ => None,
@@ -1566,6 +1567,7 @@ impl Fields for RowRef<'_> {
         match f {
             Field::Age => self
                 .ix
+                .cols
                 .birth
                 .get(self.i as usize)
                 .and_then(|&b| self.day.age_packed(b)),
@@ -1580,9 +1582,9 @@ impl Fields for RowRef<'_> {
     fn text_keyed(&self, f: Field) -> Option<(&str, u64)> {
         let ix = self.ix;
         match f {
-            Field::Ethnicity => ix.text_keyed(&ix.ethnicity, self.i),
-            Field::Employer => ix.text_keyed(&ix.employer, self.i),
-            Field::Profession => ix.text_keyed(&ix.profession, self.i),
+            Field::Ethnicity => ix.text_keyed(&ix.cols.ethnicity, self.i),
+            Field::Employer => ix.text_keyed(&ix.cols.employer, self.i),
+            Field::Profession => ix.text_keyed(&ix.cols.profession, self.i),
             _ => None,
         }
     }

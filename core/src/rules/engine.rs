@@ -3,7 +3,7 @@
 use super::columns::{gather, low_bits, set_bits, Columns};
 use super::compile::{Day, EnterpriseFacts, Explanation, MembershipFact, Subject};
 use super::error::{RuleError, RuleViolation};
-use super::index::{id_prefix, pack_birth, PersonIndex, NONE8};
+use super::index::{id_prefix, PersonIndex, NONE8};
 use super::{Body, CompiledBook, CompiledRule, Family, Inherit, Rule, Severity};
 use crate::error::ErrorCode;
 use crate::model::{active_on, Enterprise, MemberRef, Membership, Person, Term};
@@ -1021,7 +1021,7 @@ pub struct Candidate<'r> {
 /// Bits of the age part of a rank key (calendar order of birth days).
 const AGE_BITS: u32 = 20;
 const AGE_MISSING: u64 = (1 << AGE_BITS) - 1;
-/// Ranking keys used besides `id` (three attributes fit a 64-bit key).
+/// Attributes a rank key can hold (title, education, age).
 const MAX_KEYS: usize = 3;
 
 /// What ranking reads of a member: title, education (indices) and packed birth day (0: none).
@@ -1044,8 +1044,20 @@ fn key_bits(k: OrderKey) -> u32 {
     }
 }
 
-/// Builds the entries of candidates for an order: the order keys before `id` (at most
-/// [`MAX_KEYS`]) with their widths, worked out once rather than per candidate.
+/// The attribute an order key reads: a second key on an attribute never decides anything, since
+/// the first already ordered every pair whose values differ.
+fn attribute(k: OrderKey) -> u8 {
+    match k {
+        OrderKey::TitleDesc | OrderKey::TitleAsc => 0,
+        OrderKey::EducationDesc | OrderKey::EducationAsc => 1,
+        OrderKey::AgeAsc | OrderKey::AgeDesc => 2,
+        OrderKey::Id => 3,
+    }
+}
+
+/// Builds the entries of candidates for an order: the attribute keys before `id`, each
+/// attribute once (so at most 3 + 4 + 20 bits: a rank key fits 32), with their widths, worked
+/// out once rather than per candidate.
 struct Ranker {
     parts: [(OrderKey, u32); MAX_KEYS],
     len: usize,
@@ -1057,12 +1069,15 @@ impl Ranker {
     fn new(order: &CandidateOrder, day: Day) -> Self {
         let mut parts = [(OrderKey::Id, 0); MAX_KEYS];
         let mut len = 0;
-        for (slot, k) in parts
-            .iter_mut()
-            .zip(order.keys.iter().take_while(|k| **k != OrderKey::Id))
-        {
-            *slot = (*k, key_bits(*k));
-            len += 1;
+        for &k in order.keys.iter().take_while(|k| **k != OrderKey::Id) {
+            if len < MAX_KEYS
+                && !parts[..len]
+                    .iter()
+                    .any(|(p, _)| attribute(*p) == attribute(k))
+            {
+                parts[len] = (k, key_bits(k));
+                len += 1;
+            }
         }
         Ranker {
             parts,
@@ -1074,7 +1089,7 @@ impl Ranker {
 
     /// The rank key of a member: each order key in its [`key_bits`], most significant first.
     #[inline]
-    fn key(&self, r: RankInput) -> u64 {
+    fn key(&self, r: RankInput) -> u32 {
         let mut key = 0u64;
         for &(k, bits) in self.parts.iter().take(self.len) {
             let comp = match k {
@@ -1100,7 +1115,8 @@ impl Ranker {
             };
             key = key << bits | comp.unwrap_or((1 << bits) - 1);
         }
-        key
+        // At most 27 bits: nothing is lost.
+        key as u32
     }
 
     /// The entry of a candidate (`id8`: the first bytes of `id`, read only when ranking by id).
@@ -1114,9 +1130,9 @@ impl Ranker {
         id8: impl Fn() -> u64,
     ) -> Entry<'r> {
         Entry {
-            key: self.key(r),
             id8: if self.by_id { id8() } else { 0 },
             id,
+            key: self.key(r),
             who,
             warnings: u8::try_from(warnings).unwrap_or(u8::MAX),
             title: r.title.unwrap_or(NONE8),
@@ -1131,21 +1147,34 @@ impl Ranker {
     }
 }
 
-/// A candidate with its sort keys: rank key, first bytes of the id (when ranking by id), the id
-/// itself (read in registration order while the entries are built, so that writing the answer
-/// in rank order reads no scattered memory), who it is (person index, or enterprise index with
-/// [`ENTERPRISE`] set: registration order), and what the answer shows besides the id, packed
-/// (`u8::MAX`: none).
+/// A candidate with its sort keys: the first bytes of the id (when ranking by id), the id itself
+/// (read in registration order while the entries are built, so that writing the answer in rank
+/// order reads no scattered memory), the rank key, who it is (person index, or enterprise index
+/// with [`ENTERPRISE`] set: registration order) and what the answer shows besides the id,
+/// packed (`u8::MAX`: none).
 #[derive(Clone, Copy)]
 struct Entry<'r> {
-    key: u64,
     id8: u64,
     id: &'r str,
+    key: u32,
     who: u32,
     warnings: u8,
     title: u8,
     education: u8,
     age: u8,
+}
+
+impl Entry<'_> {
+    const EMPTY: Entry<'static> = Entry {
+        id8: 0,
+        id: "",
+        key: 0,
+        who: 0,
+        warnings: 0,
+        title: NONE8,
+        education: NONE8,
+        age: NONE8,
+    };
 }
 
 const ENTERPRISE: u32 = 1 << 31;
@@ -1155,10 +1184,10 @@ const ENTERPRISE: u32 = 1 << 31;
 const RADIX_BITS: u32 = 12;
 
 /// Sorts entries by key with an LSD radix sort over the span of bits that differ between
-/// entries, in as few passes of at most [`RADIX_BITS`] bits as cover it; stable, so equal keys
-/// keep the order they were found in.
+/// entries, in as few passes of at most [`RADIX_BITS`] bits as cover it (the counts of every
+/// pass taken in one read); stable, so equal keys keep the order they were found in.
 fn radix_sort(v: &mut Vec<Entry<'_>>) {
-    let (mut and, mut or) = (u64::MAX, 0u64);
+    let (mut and, mut or) = (u32::MAX, 0u32);
     for e in v.iter() {
         and &= e.key;
         or |= e.key;
@@ -1168,23 +1197,27 @@ fn radix_sort(v: &mut Vec<Entry<'_>>) {
         return;
     }
     let low = varying.trailing_zeros();
-    let span = 64 - varying.leading_zeros() - low;
-    let passes = span.div_ceil(RADIX_BITS);
-    let bits = span.div_ceil(passes);
-    let mask = (1u64 << bits) - 1;
-    let mut tmp = v.clone();
-    let mut count = vec![0usize; (1 << bits) + 1];
-    for pass in 0..passes {
-        let shift = low + pass * bits;
-        count.iter_mut().for_each(|c| *c = 0);
-        for e in v.iter() {
-            count[((e.key >> shift) & mask) as usize + 1] += 1;
+    let span = 32 - varying.leading_zeros() - low;
+    let passes = span.div_ceil(RADIX_BITS) as usize;
+    let bits = span.div_ceil(passes as u32);
+    let (mask, buckets) = ((1u32 << bits) - 1, 1usize << bits);
+    let digit = |key: u32, pass: usize| ((key >> (low + pass as u32 * bits)) & mask) as usize;
+    let mut count = vec![0usize; passes * buckets];
+    for e in v.iter() {
+        for (pass, c) in count.chunks_exact_mut(buckets).enumerate() {
+            c[digit(e.key, pass)] += 1;
         }
-        for i in 0..1 << bits {
-            count[i + 1] += count[i];
+    }
+    let mut tmp = vec![Entry::EMPTY; v.len()];
+    for (pass, c) in count.chunks_exact_mut(buckets).enumerate() {
+        let mut at = 0;
+        for slot in c.iter_mut() {
+            let n = *slot;
+            *slot = at;
+            at += n;
         }
         for e in v.iter() {
-            let slot = &mut count[((e.key >> shift) & mask) as usize];
+            let slot = &mut c[digit(e.key, pass)];
             tmp[*slot] = *e;
             *slot += 1;
         }
@@ -1195,7 +1228,7 @@ fn radix_sort(v: &mut Vec<Entry<'_>>) {
 /// Sorts entries by `cmp`, whose first criterion is the rank key: [`radix_sort`] on the key
 /// (stable, so equal keys stay in registration order), then, when ranking by id, each run of
 /// equal keys by `cmp`. (An in-place American flag sort, which needs no second buffer, was
-/// tried: its swaps across the 29 MB list made the full candidates list 50 % slower.)
+/// tried: its swaps across the list made the full candidates list 50 % slower.)
 fn rank_sort<'r>(
     entries: &mut Vec<Entry<'r>>,
     by_id: bool,
@@ -1222,11 +1255,13 @@ fn rank_sort<'r>(
 /// `warn` eligibility rules it fails. Their other memberships (for `member_of`) exclude the
 /// organization itself.
 ///
-/// Unknown organization: an error; one that does not exist on `day`: no candidates. Cost: one
-/// pass over the membership records (who is a member already), one evaluation per person and
-/// enterprise, and a radix sort of the candidates on integer keys (with `limit`, a selection).
-/// Reading a million person records dominates; to ask about several organizations, build a
-/// [`PersonIndex`] once and use [`candidates_indexed`].
+/// Unknown organization: an error; one that does not exist on `day`: no candidates. Cost: the
+/// organization's own membership records (who is a member already), the rules evaluated over
+/// the registry's person columns 64 persons at a time
+/// ([`Condition::matching_rows`](super::Condition::matching_rows) shows the technique; the
+/// columns are built on the registry's first such question and kept up to date after), one
+/// evaluation per enterprise, and a radix sort of the candidates on integer keys (with `limit`,
+/// a selection).
 pub fn candidates<'r>(
     reg: &'r Registry,
     book: &CompiledBook,
@@ -1234,33 +1269,18 @@ pub fn candidates<'r>(
     day: NaiveDate,
     order: &CandidateOrder,
 ) -> Result<Vec<Candidate<'r>>, RuleError> {
-    candidates_in(reg, None, book, org_id, day, order)
+    candidates_indexed(&PersonIndex::new(reg), book, org_id, day, order)
 }
 
-/// [`candidates`] on a prepared [`PersonIndex`]: the same answer, reading dense columns
-/// instead of person records (build the index once, then ask for any number of organizations).
-/// The rules are evaluated a column at a time, 64 persons per step
-/// ([`Condition::matching_rows`](super::Condition::matching_rows) shows the technique), and the
-/// candidates' ids are read in registration order, so that writing the ranked answer reads no
-/// scattered memory.
+/// [`candidates`] on a [`PersonIndex`] already taken (the same answer).
 pub fn candidates_indexed<'r>(
-    index: &PersonIndex<'r>,
+    ix: &PersonIndex<'r>,
     book: &CompiledBook,
     org_id: &str,
     day: NaiveDate,
     order: &CandidateOrder,
 ) -> Result<Vec<Candidate<'r>>, RuleError> {
-    candidates_in(index.registry(), Some(index), book, org_id, day, order)
-}
-
-fn candidates_in<'r>(
-    reg: &'r Registry,
-    index: Option<&PersonIndex<'r>>,
-    book: &CompiledBook,
-    org_id: &str,
-    day: NaiveDate,
-    order: &CandidateOrder,
-) -> Result<Vec<Candidate<'r>>, RuleError> {
+    let reg = ix.registry();
     let org = reg
         .org_index(org_id)
         .ok_or_else(|| not_found("organization", org_id))?;
@@ -1282,8 +1302,6 @@ fn candidates_in<'r>(
     // The organization and its part-of branches: their members are already members. Their own
     // membership lists say who (a few records, not a pass over every membership).
     let persons = reg.person_count();
-    let member_persons = persons;
-    let plists = reg.person_membership_lists();
     let elists = reg.enterprise_membership_lists();
     let mut member = vec![false; persons + elists.len()];
     let mut stack = vec![org];
@@ -1307,66 +1325,57 @@ fn candidates_in<'r>(
             }
         }
     }
-    let dayc = Day::new(day);
-    let ranker = Ranker::new(order, dayc);
-    let enterprises: Vec<&'r Enterprise> = reg.enterprises().collect();
-    let mut entries: Vec<Entry<'r>> = Vec::with_capacity(persons + enterprises.len());
-    match index {
-        // A column at a time, 64 persons per step (see `columns`).
-        Some(ix) => {
-            let n = ix.len().min(persons);
-            let prepare = |c| Columns::new(c, ix, day, Some(org));
-            let rejects: Vec<Columns<'_>> = rejects.iter().copied().map(prepare).collect();
-            let warns: Vec<Columns<'_>> = warns.iter().copied().map(prepare).collect();
-            let mut failed = vec![0u64; warns.len()];
-            for base in (0..n).step_by(64) {
-                let live = low_bits(n - base) & !gather(&member, base, |m| m);
-                let ok = rejects.iter().fold(live, |m, r| r.word(base, m));
-                for (f, w) in failed.iter_mut().zip(&warns) {
-                    *f = ok & !w.word(base, ok);
-                }
-                for k in set_bits(ok) {
-                    let i = base + k as usize;
-                    let r = RankInput {
-                        title: PersonIndex::byte(&ix.title, i as u32),
-                        education: PersonIndex::byte(&ix.education, i as u32),
-                        birth: ix.birth.get(i).copied().unwrap_or(0),
-                    };
-                    let warnings = failed.iter().filter(|f| *f >> k & 1 != 0).count();
-                    let id = ix.ids.get(i).copied().unwrap_or("");
-                    let id8 = || ix.id8.get(i).copied().unwrap_or(0);
-                    entries.push(ranker.entry(r, i as u32, warnings, id, id8));
-                }
+    let ranker = Ranker::new(order, Day::new(day));
+    // Persons, a column at a time, 64 per step (see `columns`): first which pass (and which
+    // warn rules each fails), so that the entries are allocated once at their exact size.
+    let n = ix.len().min(persons);
+    let prepare = |c| Columns::new(c, ix, day, Some(org));
+    let reject_cols: Vec<Columns<'_>> = rejects.iter().copied().map(prepare).collect();
+    let warn_cols: Vec<Columns<'_>> = warns.iter().copied().map(prepare).collect();
+    let words = n.div_ceil(64);
+    let mut passed = Vec::with_capacity(words);
+    let mut failed = vec![0u64; words * warn_cols.len()];
+    for base in (0..n).step_by(64) {
+        let live = low_bits(n - base) & !gather(&member, base, |m| m);
+        let ok = reject_cols.iter().fold(live, |m, r| r.word(base, m));
+        for (j, w) in warn_cols.iter().enumerate() {
+            if let Some(f) = failed.get_mut(j * words + base / 64) {
+                *f = ok & !w.word(base, ok);
             }
         }
-        None => {
-            for (i, _) in member
-                .iter()
-                .enumerate()
-                .take(persons)
-                .filter(|(_, m)| !**m)
-            {
-                let i = i as u32;
-                let p = reg.person_at(i);
-                let Some(list) = plists.get(i as usize) else {
-                    continue;
-                };
-                let s = Subject::person_on(p, dayc).with_records(reg, list, Some(org));
-                if !rejects.iter().all(|c| c.eval(&s)) {
-                    continue;
-                }
-                let r = RankInput {
-                    title: Some(p.title.index() as u8),
-                    education: p.education.map(|e| e.index() as u8),
-                    birth: pack_birth(p),
-                };
-                let warnings = warns.iter().filter(|w| !w.eval(&s)).count();
-                entries.push(ranker.entry(r, i, warnings, &p.id, || id_prefix(&p.id)));
-            }
+        passed.push(ok);
+    }
+    let enterprises: Vec<&'r Enterprise> = reg.enterprises().collect();
+    let count = passed
+        .iter()
+        .map(|w| w.count_ones() as usize)
+        .sum::<usize>();
+    let mut entries: Vec<Entry<'r>> = Vec::with_capacity(count + enterprises.len());
+    for (word, &ok) in passed.iter().enumerate() {
+        let base = word * 64;
+        for k in set_bits(ok) {
+            let i = base + k as usize;
+            let r = RankInput {
+                title: PersonIndex::byte(&ix.cols.title, i as u32),
+                education: PersonIndex::byte(&ix.cols.education, i as u32),
+                birth: ix.cols.birth.get(i).copied().unwrap_or(0),
+            };
+            let warnings = (0..warn_cols.len())
+                .filter(|j| {
+                    failed
+                        .get(j * words + word)
+                        .is_some_and(|f| f >> k & 1 != 0)
+                })
+                .count();
+            let id = ix.id(i as u32);
+            let id8 = || ix.cols.id8.get(i).copied().unwrap_or(0);
+            entries.push(ranker.entry(r, i as u32, warnings, id, id8));
         }
     }
+    // Enterprises, record by record (they are few, and have no columns).
+    let dayc = Day::new(day);
     for (i, (e, list)) in enterprises.iter().zip(elists).enumerate() {
-        if member.get(member_persons + i).copied().unwrap_or(true) {
+        if member.get(persons + i).copied().unwrap_or(true) {
             continue;
         }
         let s = Subject::enterprise_on(EnterpriseFacts::checked(e, credit), dayc).with_records(
@@ -1432,7 +1441,7 @@ mod tests {
     /// `rank_sort` puts entries in exactly the order of a comparison sort: by key, id and
     /// registration order when ranking by id, by key and then the order they were found in
     /// otherwise; for keys of every width and skew (all equal, a few values, wide random spans,
-    /// spans that end at bit 63), lists shorter and longer than a bucket, ids that tie on their
+    /// spans that end at bit 31), lists shorter and longer than a bucket, ids that tie on their
     /// first eight bytes, and persons before enterprises.
     #[test]
     fn rank_sort_equals_a_comparison_sort() {
@@ -1452,13 +1461,13 @@ mod tests {
                 .then_with(|| a.id.cmp(b.id))
                 .then(a.who.cmp(&b.who))
         };
-        let key_shapes: [fn(u64) -> u64; 6] = [
+        let key_shapes: [fn(u64) -> u32; 6] = [
             |_| 7,
-            |r| r % 5,
-            |r| r & 0x7F_FFFF,
-            |r| ((r % 6) << 20) | ((r >> 20) % 18_000),
-            |r| r,
-            |r| ((r & 1) << 63) | ((r >> 40) & 0xFFF),
+            |r| (r % 5) as u32,
+            |r| (r & 0x7F_FFFF) as u32,
+            |r| (((r % 6) << 20) | ((r >> 20) % 18_000)) as u32,
+            |r| r as u32,
+            |r| (((r & 1) << 31) | ((r >> 40) & 0xFFF)) as u32,
         ];
         for shape in key_shapes {
             for n in [0usize, 1, 2, 47, 48, 49, 300, 4000] {
@@ -1496,6 +1505,35 @@ mod tests {
                     order(&expected),
                     "{n} entries as found"
                 );
+            }
+        }
+    }
+
+    /// Every order's rank key fits the 32 bits of an entry: keys on one attribute count once.
+    #[test]
+    fn rank_keys_fit_in_32_bits() {
+        let all = [
+            OrderKey::TitleDesc,
+            OrderKey::TitleAsc,
+            OrderKey::EducationDesc,
+            OrderKey::EducationAsc,
+            OrderKey::AgeAsc,
+            OrderKey::AgeDesc,
+        ];
+        let day = Day::new(NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or_default());
+        for a in all {
+            for b in all {
+                for c in all {
+                    for d in all {
+                        let order = CandidateOrder {
+                            keys: vec![a, b, c, d],
+                            limit: None,
+                        };
+                        let r = Ranker::new(&order, day);
+                        let bits: u32 = r.parts[..r.len].iter().map(|p| p.1).sum();
+                        assert!(bits <= 32, "{a:?} {b:?} {c:?} {d:?}: {bits} bits");
+                    }
+                }
             }
         }
     }

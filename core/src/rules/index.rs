@@ -3,12 +3,13 @@
 //! Evaluating a rule on a [`Person`] record reads scattered memory: the record itself, and the
 //! heap text of its profession or employer. Over a million persons that is a cache miss or two
 //! per person, and it dominates the time of [`candidates`](super::candidates). A
-//! [`PersonIndex`] copies the attributes rules read into dense columns (one byte per
-//! vocabulary, interned text, a packed birth day) once; the same compiled conditions then run on
+//! [`PersonIndex`] reads the attributes rules look at from dense columns (one byte per
+//! vocabulary, interned text, a packed birth day); the same compiled conditions then run on
 //! its rows, reading a few bytes per person, or on its columns 64 rows at a time
-//! ([`Condition::matching_rows`](super::Condition::matching_rows)). It borrows the registry, so it cannot outlive or
-//! drift from the records it was built from: build it after loading, reuse it for every
-//! organization's candidates, drop it before the next change.
+//! ([`Condition::matching_rows`](super::Condition::matching_rows)). The registry builds the
+//! columns on first use and keeps them up to date as persons are added or updated, so the index
+//! is free to take after the first time, and it cannot drift from the records: it borrows the
+//! registry, which cannot change while it is held.
 
 use super::compile::{prefix8, Day, Subject};
 use crate::date::Certainty;
@@ -50,11 +51,12 @@ pub(crate) fn id_prefix(id: &str) -> u64 {
     v
 }
 
-/// Columns of the persons of one registry, by arena index. See the module docs.
-#[derive(Debug, Clone)]
-pub struct PersonIndex<'r> {
-    pub(crate) reg: &'r Registry,
-    pub(crate) ids: Vec<&'r str>,
+/// Columns of the persons of one registry, by arena index: what a [`PersonIndex`] reads. The
+/// registry builds them on first use and keeps them up to date as persons are added or updated
+/// (see `Registry::person_columns`), so every front gets column-at-a-time answers without
+/// building anything itself.
+#[derive(Clone, Default)]
+pub(crate) struct PersonColumns {
     /// First eight bytes of each id, big-endian (for ranking by id without reading the text).
     pub(crate) id8: Vec<u64>,
     pub(crate) party: Vec<u8>,
@@ -67,18 +69,18 @@ pub struct PersonIndex<'r> {
     pub(crate) profession: Vec<u32>,
     pub(crate) employer: Vec<u32>,
     pub(crate) ethnicity: Vec<u32>,
-    pub(crate) strings: Vec<&'r str>,
+    /// The distinct texts of the three text columns, once each.
+    pub(crate) strings: Vec<std::sync::Arc<str>>,
     /// First eight bytes of each interned text (see `compile::prefix8`).
     pub(crate) heads: Vec<u64>,
+    interned: HashMap<std::sync::Arc<str>, u32>,
 }
 
-impl<'r> PersonIndex<'r> {
-    /// Builds the columns: one pass over the persons.
-    pub fn new(reg: &'r Registry) -> Self {
+impl PersonColumns {
+    /// The columns of every person of `reg`: one pass over the records.
+    pub(crate) fn new(reg: &Registry) -> Self {
         let n = reg.person_count();
-        let mut ix = PersonIndex {
-            reg,
-            ids: Vec::with_capacity(n),
+        let mut c = PersonColumns {
             id8: Vec::with_capacity(n),
             party: Vec::with_capacity(n),
             title: Vec::with_capacity(n),
@@ -90,46 +92,139 @@ impl<'r> PersonIndex<'r> {
             profession: Vec::with_capacity(n),
             employer: Vec::with_capacity(n),
             ethnicity: Vec::with_capacity(n),
-            strings: Vec::new(),
-            heads: Vec::new(),
-        };
-        let mut interned: HashMap<&'r str, u32> = HashMap::new();
-        let mut intern = |s: &'r Option<String>, strings: &mut Vec<&'r str>| match s {
-            None => NONE32,
-            Some(s) => *interned.entry(s.as_str()).or_insert_with(|| {
-                strings.push(s.as_str());
-                (strings.len() - 1) as u32
-            }),
+            ..PersonColumns::default()
         };
         for p in reg.persons() {
-            ix.ids.push(&p.id);
-            ix.id8.push(id_prefix(&p.id));
-            ix.party.push(p.party.index() as u8);
-            ix.title.push(p.title.index() as u8);
-            ix.stratum.push(p.stratum.index() as u8);
-            ix.sex.push(p.sex.map_or(NONE8, |s| s.index() as u8));
-            ix.education
-                .push(p.education.map_or(NONE8, |e| e.index() as u8));
-            ix.flags.push(
-                if p.returned_overseas { RETURNED } else { 0 }
-                    | if p.political_posts.is_empty() {
-                        0
-                    } else {
-                        POSTS
-                    }
-                    | if p.resident_id.is_some() {
-                        RESIDENT_ID
-                    } else {
-                        0
-                    },
-            );
-            ix.birth.push(pack_birth(p));
-            ix.profession.push(intern(&p.profession, &mut ix.strings));
-            ix.employer.push(intern(&p.employer, &mut ix.strings));
-            ix.ethnicity.push(intern(&p.ethnicity, &mut ix.strings));
+            c.push(p);
         }
-        ix.heads = ix.strings.iter().map(|s| prefix8(s)).collect();
-        ix
+        c
+    }
+
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.id8.len()
+    }
+
+    fn intern(&mut self, s: &Option<String>) -> u32 {
+        let Some(s) = s else {
+            return NONE32;
+        };
+        if let Some(&i) = self.interned.get(s.as_str()) {
+            return i;
+        }
+        let i = self.strings.len() as u32;
+        let text: std::sync::Arc<str> = s.as_str().into();
+        self.strings.push(text.clone());
+        self.heads.push(prefix8(s));
+        self.interned.insert(text, i);
+        i
+    }
+
+    /// The row of `p`: its vocabulary indices, flags, packed birth day and interned texts.
+    fn row(&mut self, p: &Person) -> Row {
+        Row {
+            id8: id_prefix(&p.id),
+            party: p.party.index() as u8,
+            title: p.title.index() as u8,
+            stratum: p.stratum.index() as u8,
+            sex: p.sex.map_or(NONE8, |s| s.index() as u8),
+            education: p.education.map_or(NONE8, |e| e.index() as u8),
+            flags: if p.returned_overseas { RETURNED } else { 0 }
+                | if p.political_posts.is_empty() {
+                    0
+                } else {
+                    POSTS
+                }
+                | if p.resident_id.is_some() {
+                    RESIDENT_ID
+                } else {
+                    0
+                },
+            birth: pack_birth(p),
+            profession: self.intern(&p.profession),
+            employer: self.intern(&p.employer),
+            ethnicity: self.intern(&p.ethnicity),
+        }
+    }
+
+    /// Appends the row of a person added to the registry.
+    pub(crate) fn push(&mut self, p: &Person) {
+        let r = self.row(p);
+        self.id8.push(r.id8);
+        self.party.push(r.party);
+        self.title.push(r.title);
+        self.stratum.push(r.stratum);
+        self.sex.push(r.sex);
+        self.education.push(r.education);
+        self.flags.push(r.flags);
+        self.birth.push(r.birth);
+        self.profession.push(r.profession);
+        self.employer.push(r.employer);
+        self.ethnicity.push(r.ethnicity);
+    }
+
+    /// Rewrites row `i` for an updated person (false when there is no such row).
+    pub(crate) fn set(&mut self, i: u32, p: &Person) -> bool {
+        let i = i as usize;
+        if i >= self.len() {
+            return false;
+        }
+        let r = self.row(p);
+        self.id8[i] = r.id8;
+        self.party[i] = r.party;
+        self.title[i] = r.title;
+        self.stratum[i] = r.stratum;
+        self.sex[i] = r.sex;
+        self.education[i] = r.education;
+        self.flags[i] = r.flags;
+        self.birth[i] = r.birth;
+        self.profession[i] = r.profession;
+        self.employer[i] = r.employer;
+        self.ethnicity[i] = r.ethnicity;
+        true
+    }
+}
+
+/// One person's values in the columns.
+struct Row {
+    id8: u64,
+    party: u8,
+    title: u8,
+    stratum: u8,
+    sex: u8,
+    education: u8,
+    flags: u8,
+    birth: u32,
+    profession: u32,
+    employer: u32,
+    ethnicity: u32,
+}
+
+/// A columnar view of the persons of one registry, by arena index. See the module docs.
+#[derive(Clone, Copy)]
+pub struct PersonIndex<'r> {
+    pub(crate) reg: &'r Registry,
+    pub(crate) cols: &'r PersonColumns,
+}
+
+impl std::fmt::Debug for PersonIndex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonIndex")
+            .field("persons", &self.len())
+            .field("distinct_texts", &self.cols.strings.len())
+            .finish()
+    }
+}
+
+impl<'r> PersonIndex<'r> {
+    /// The columns of `reg`'s persons. The registry builds them on the first call (one pass
+    /// over the persons) and keeps them up to date as persons are added and updated, so later
+    /// calls cost nothing.
+    pub fn new(reg: &'r Registry) -> Self {
+        PersonIndex {
+            reg,
+            cols: reg.person_columns(),
+        }
     }
 
     /// The registry it was built from.
@@ -139,12 +234,17 @@ impl<'r> PersonIndex<'r> {
 
     /// Number of persons.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.cols.len()
     }
 
     /// Whether there are no persons.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.cols.len() == 0
+    }
+
+    /// The id of the person at arena position `i` ("" past the end).
+    pub(crate) fn id(&self, i: u32) -> &'r str {
+        self.reg.person_id_at(i)
     }
 
     /// The person at arena position `i` (the order of [`Registry::persons`]) as a subject on
@@ -159,16 +259,16 @@ impl<'r> PersonIndex<'r> {
 
     pub(crate) fn text(&self, col: &[u32], i: u32) -> Option<&'r str> {
         let s = *col.get(i as usize)?;
-        self.strings.get(s as usize).copied()
+        self.cols.strings.get(s as usize).map(|t| &**t)
     }
 
     pub(crate) fn text_keyed(&self, col: &[u32], i: u32) -> Option<(&'r str, u64)> {
         let s = *col.get(i as usize)? as usize;
-        Some((*self.strings.get(s)?, *self.heads.get(s)?))
+        Some((self.cols.strings.get(s)?, *self.cols.heads.get(s)?))
     }
 
     pub(crate) fn flag(&self, i: u32, bit: u8) -> Option<bool> {
-        self.flags.get(i as usize).map(|f| f & bit != 0)
+        self.cols.flags.get(i as usize).map(|f| f & bit != 0)
     }
 
     pub(crate) fn returned(&self, i: u32) -> Option<bool> {

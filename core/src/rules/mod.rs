@@ -17,8 +17,9 @@
 //! per-organization overrides inherited down the tree; [`RuleBook::compile`] checks it all once and
 //! gives a [`CompiledBook`] that the questions take: [`check`] (may this member join, and why),
 //! [`audit`] (every violation in a subtree), [`candidates`] (who could be invited) and
-//! [`check_join`] (what the registry runs on a join). For repeated scans of all persons, a
-//! [`PersonIndex`] holds their attributes in dense columns and [`candidates_indexed`] reads it.
+//! [`check_join`] (what the registry runs on a join). Scans of all persons read a
+//! [`PersonIndex`]: their attributes in dense columns, which the registry builds on the first
+//! such question and keeps up to date as persons are added or updated.
 //!
 //! ```
 //! use tongxin::prelude::*;
@@ -130,7 +131,7 @@ mod columns;
 mod compile;
 mod engine;
 mod error;
-mod index;
+pub(crate) mod index;
 mod syntax;
 
 pub use compile::{
