@@ -186,6 +186,7 @@ impl Positions {
     }
 
     /// Lowest common ancestor of two positions, `None` across trees of the forest.
+    #[inline]
     fn lca(&self, mut a: u32, mut b: u32) -> Option<u32> {
         while a != b {
             let (da, db) = (self.depth[a as usize], self.depth[b as usize]);
@@ -202,51 +203,89 @@ impl Positions {
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) one member present at the sorted, distinct
-    /// `positions`, in each of the columns `cols` (one walk to the common ancestors serves
-    /// them all): `put(index into the weights, change)` for each change.
-    fn add(
-        &self,
-        positions: &[u32],
-        stride: usize,
-        cols: &[usize],
-        sign: i64,
-        put: &mut impl FnMut(usize, i64),
-    ) {
-        let mut at = |p: u32, sign: i64| {
-            for &c in cols {
-                put(p as usize * stride + c, sign);
-            }
-        };
-        for (i, &p) in positions.iter().enumerate() {
+    /// `positions`: `at(position, change)` for each change (+1 at each position, −1 at the
+    /// common ancestor of each consecutive pair).
+    #[inline]
+    fn add(&self, positions: &[u32], sign: i32, at: &mut impl FnMut(u32, i32)) {
+        let mut prev = None;
+        for &p in positions {
             at(p, sign);
-            if i > 0 {
-                if let Some(l) = self.lca(positions[i - 1], p) {
-                    at(l, -sign);
-                }
+            if let Some(l) = prev.and_then(|q| self.lca(q, p)) {
+                at(l, -sign);
             }
+            prev = Some(p);
         }
     }
 }
 
-/// Turns per-position weights into per-organization subtree sums, rows in pre-order.
-fn subtree_sums(forest: &Forest, weights: &[i64], stride: usize) -> Vec<Vec<u64>> {
+/// Sorts and deduplicates a member's positions, usually a handful: up to four by a sorting
+/// network of branch-free exchanges (the order of a person's organizations is random, so
+/// branches would be mispredicted), up to 16 by insertion.
+fn sort_dedup(v: &mut Vec<u32>) {
+    fn exchange(a: &mut u32, b: &mut u32) {
+        let (lo, hi) = ((*a).min(*b), (*a).max(*b));
+        *a = lo;
+        *b = hi;
+    }
+    match v.as_mut_slice() {
+        [] | [_] => return,
+        [a, b] => exchange(a, b),
+        [a, b, c] => {
+            exchange(a, b);
+            exchange(b, c);
+            exchange(a, b);
+        }
+        [a, b, c, d] => {
+            exchange(a, b);
+            exchange(c, d);
+            exchange(a, c);
+            exchange(b, d);
+            exchange(b, c);
+        }
+        s if s.len() <= 16 => {
+            for i in 1..s.len() {
+                let mut j = i;
+                while j > 0 && s[j - 1] > s[j] {
+                    s.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+        }
+        s => s.sort_unstable(),
+    }
+    // Branch-free too: each value is kept unless it equals the last one kept.
+    let mut kept = 1;
+    for i in 1..v.len() {
+        let x = v[i];
+        v[kept] = x;
+        kept += usize::from(x != v[kept - 1]);
+    }
+    v.truncate(kept);
+}
+
+/// Turns per-position weights into per-organization subtree sums, `stride` of them per
+/// organization in pre-order.
+///
+/// Weights are kept modulo 2³² (changes are applied with wrapping arithmetic): a subtree's sum
+/// is a count of distinct members, below 2³² since members are numbered by `u32`, so its value
+/// modulo 2³² is the count itself, whatever the intermediate weights and running totals.
+fn subtree_sums(forest: &Forest, weights: &[u32], stride: usize) -> Vec<u64> {
     let n = forest.order().len();
-    let mut prefix = vec![0i64; (n + 1) * stride];
+    let mut prefix = vec![0u32; (n + 1) * stride];
     for i in 0..n {
         for c in 0..stride {
-            prefix[(i + 1) * stride + c] = prefix[i * stride + c] + weights[i * stride + c];
+            prefix[(i + 1) * stride + c] =
+                prefix[i * stride + c].wrapping_add(weights[i * stride + c]);
         }
     }
-    forest
-        .order()
-        .iter()
-        .map(|&o| {
-            let r = forest.range(o).unwrap_or(0..0);
-            (0..stride)
-                .map(|c| (prefix[r.end * stride + c] - prefix[r.start * stride + c]).max(0) as u64)
-                .collect()
-        })
-        .collect()
+    let mut sums = Vec::with_capacity(n * stride);
+    for &o in forest.order() {
+        let r = forest.range(o).unwrap_or(0..0);
+        sums.extend((0..stride).map(|c| {
+            u64::from(prefix[r.end * stride + c].wrapping_sub(prefix[r.start * stride + c]))
+        }));
+    }
+    sums
 }
 
 /// Column names of a breakdown over a registry.
@@ -313,16 +352,16 @@ impl Buckets {
     }
 
     #[inline]
-    fn push(&mut self, i: usize, d: i64, weights: &mut [i64]) {
-        // The caller checked that indices fit in u32; changes are ±1.
-        self.changes.push((i as u32, d as i32));
+    fn push(&mut self, i: usize, d: i32, weights: &mut [u32]) {
+        // The caller checked that indices fit in u32.
+        self.changes.push((i as u32, d));
         if self.changes.len() >= self.batch {
             self.flush(weights);
         }
     }
 
     /// Applies the gathered changes bucket by bucket (a counting sort on the bucket).
-    fn flush(&mut self, weights: &mut [i64]) {
+    fn flush(&mut self, weights: &mut [u32]) {
         let shift = self.shift;
         self.counts.iter_mut().for_each(|c| *c = 0);
         for &(i, _) in &self.changes {
@@ -339,7 +378,8 @@ impl Buckets {
             *slot += 1;
         }
         for &(i, d) in &self.sorted {
-            weights[i as usize] += i64::from(d);
+            let w = &mut weights[i as usize];
+            *w = w.wrapping_add_signed(d);
         }
         self.changes.clear();
     }
@@ -353,9 +393,13 @@ pub(crate) struct Accumulator<'r> {
     pos: Positions,
     dimension: Option<Dimension>,
     columns: Vec<String>,
-    /// Column 0 counts persons, 1 enterprises, then one per breakdown column.
-    stride: usize,
-    weights: Vec<i64>,
+    /// Positions in the tree.
+    n: usize,
+    /// Two weights per position (persons, enterprises), then, from `2 * n` on, one per
+    /// breakdown column and position (position-major). The breakdown's weights apart keep the
+    /// totals' weights, changed for every member, dense in the cache. Modulo 2³² (see
+    /// [`subtree_sums`]).
+    weights: Vec<u32>,
     buf: Vec<(u32, u32)>,
     positions: Vec<u32>,
 }
@@ -364,45 +408,61 @@ impl<'r> Accumulator<'r> {
     pub(crate) fn new(reg: &'r Registry, forest: Forest, dimension: Option<Dimension>) -> Self {
         let pos = Positions::new(&forest);
         let columns = dimension.map(|d| columns(reg, d)).unwrap_or_default();
-        let stride = 2 + columns.len();
-        let weights = vec![0i64; forest.order().len() * stride];
+        let n = forest.order().len();
+        let weights = vec![0u32; n * (2 + columns.len())];
         Accumulator {
             reg,
             forest,
             pos,
             dimension,
             columns,
-            stride,
+            n,
             weights,
             buf: Vec::new(),
             positions: Vec::new(),
         }
     }
 
-    fn key(&self, person: &Person, m: &MRec, day: NaiveDate) -> usize {
-        let org = || org_of(self.reg, m.org);
-        match self.dimension {
-            None => 0,
-            Some(Dimension::Party) => person.party.index(),
-            Some(Dimension::Title) => person.title.index(),
-            Some(Dimension::Stratum) => person.stratum.index(),
-            Some(Dimension::Sex) => person.sex.map_or(2, |s| s.index()),
-            Some(Dimension::Age) => age_band(person, day),
-            Some(Dimension::Ethnicity) => {
+    /// The column of person `pi` under a breakdown by a person's own attribute (0 under
+    /// any other).
+    fn person_key(&self, pi: u32, day: NaiveDate) -> usize {
+        let Some(dimension) = self.dimension.filter(|d| !d.per_membership()) else {
+            return 0;
+        };
+        let person = self.reg.person_at(pi);
+        match dimension {
+            Dimension::Party => person.party.index(),
+            Dimension::Title => person.title.index(),
+            Dimension::Stratum => person.stratum.index(),
+            Dimension::Sex => person.sex.map_or(2, |s| s.index()),
+            Dimension::Age => age_band(person, day),
+            Dimension::Ethnicity => {
                 let e = person.ethnicity.as_deref().unwrap_or("unknown");
                 let last = self.columns.len().saturating_sub(1);
                 self.columns.iter().position(|c| c == e).unwrap_or(last)
             }
+            Dimension::Role | Dimension::Level | Dimension::Kind => 0,
+        }
+    }
+
+    /// The column of a membership under a breakdown by a membership's attribute (0 under
+    /// any other).
+    fn membership_key(&self, m: &MRec) -> usize {
+        let org = || org_of(self.reg, m.org);
+        match self.dimension {
             Some(Dimension::Role) => m.role.index(),
             Some(Dimension::Level) => org().map_or(0, |o| o.level.index()),
             Some(Dimension::Kind) => org().map_or(0, |o| o.kind.index()),
+            _ => 0,
         }
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) person `pi` as active on `day`.
-    pub(crate) fn person(&mut self, pi: u32, day: NaiveDate, sign: i64) {
+    pub(crate) fn person(&mut self, pi: u32, day: NaiveDate, sign: i32) {
         let mut w = std::mem::take(&mut self.weights);
-        self.person_into(pi, day, sign, &mut |i, d| w[i] += d);
+        self.person_into(pi, day, sign, &mut |i, d| {
+            w[i] = w[i].wrapping_add_signed(d)
+        });
         self.weights = w;
     }
 
@@ -411,77 +471,89 @@ impl<'r> Accumulator<'r> {
         &mut self,
         pi: u32,
         day: NaiveDate,
-        sign: i64,
-        put: &mut impl FnMut(usize, i64),
+        sign: i32,
+        put: &mut impl FnMut(usize, i32),
     ) {
-        let mut buf = std::mem::take(&mut self.buf);
         let mut positions = std::mem::take(&mut self.positions);
-        buf.clear();
-        // The person's record is read only when the breakdown needs it.
-        let mut person: Option<&Person> = None;
-        for &mi in &self.reg.person_membership_lists()[pi as usize] {
-            let m = self.reg.membership_record(mi);
-            if !m.active_on(day) {
-                continue;
-            }
-            let Some(p) = self.forest.position(m.org) else {
-                continue;
-            };
-            let key = match self.dimension {
-                None => 0,
-                Some(_) => {
-                    let who = *person.get_or_insert_with(|| self.reg.person_at(pi));
-                    self.key(who, m, day) as u32
+        positions.clear();
+        let list = self.reg.person_membership_lists().get(pi as usize);
+        let (base, k) = (2 * self.n, self.columns.len());
+        match self.dimension {
+            Some(dim) if dim.per_membership() => {
+                let mut buf = std::mem::take(&mut self.buf);
+                buf.clear();
+                for m in self.active_records(list.map_or(&[], |l| l.as_slice()), day) {
+                    if let Some(p) = self.forest.position(m.org) {
+                        buf.push((self.membership_key(m) as u32, p as u32));
+                    }
                 }
-            };
-            buf.push((key, p as u32));
-        }
-        if !buf.is_empty() {
-            positions.clear();
-            positions.extend(buf.iter().map(|&(_, p)| p));
-            positions.sort_unstable();
-            positions.dedup();
-            let s = self.stride;
-            match self.dimension {
-                None => self.pos.add(&positions, s, &[0], sign, put),
-                // A person's own attribute: the total and its column change at the same
-                // positions.
-                Some(d) if !d.per_membership() => {
+                positions.extend(buf.iter().map(|&(_, p)| p));
+                sort_dedup(&mut positions);
+                self.pos
+                    .add(&positions, sign, &mut |p, d| put(2 * p as usize, d));
+                buf.sort_unstable();
+                buf.dedup();
+                for group in buf.chunk_by(|a, b| a.0 == b.0) {
+                    positions.clear();
+                    positions.extend(group.iter().map(|&(_, p)| p));
+                    let col = base + group[0].0 as usize;
                     self.pos
-                        .add(&positions, s, &[0, 2 + buf[0].0 as usize], sign, put)
+                        .add(&positions, sign, &mut |p, d| put(col + p as usize * k, d));
                 }
-                Some(_) => {
-                    self.pos.add(&positions, s, &[0], sign, put);
-                    buf.sort_unstable();
-                    buf.dedup();
-                    for group in buf.chunk_by(|a, b| a.0 == b.0) {
-                        positions.clear();
-                        positions.extend(group.iter().map(|&(_, p)| p));
-                        self.pos
-                            .add(&positions, s, &[2 + group[0].0 as usize], sign, put);
+                self.buf = buf;
+            }
+            dimension => {
+                // A person's own attribute, read first: the person's record and membership
+                // records are then fetched from memory at the same time.
+                let key = self.person_key(pi, day);
+                for m in self.active_records(list.map_or(&[], |l| l.as_slice()), day) {
+                    positions.extend(self.forest.position(m.org).map(|p| p as u32));
+                }
+                sort_dedup(&mut positions);
+                match dimension {
+                    None => self
+                        .pos
+                        .add(&positions, sign, &mut |p, d| put(2 * p as usize, d)),
+                    // The total and the attribute's column change at the same positions.
+                    Some(_) => {
+                        let col = base + key;
+                        self.pos.add(&positions, sign, &mut |p, d| {
+                            put(2 * p as usize, d);
+                            put(col + p as usize * k, d);
+                        })
                     }
                 }
             }
         }
-        self.buf = buf;
         self.positions = positions;
     }
 
+    /// The membership records of `list` active on `day`.
+    fn active_records<'a>(
+        &'a self,
+        list: &'a [u32],
+        day: NaiveDate,
+    ) -> impl Iterator<Item = &'r MRec> + 'a {
+        let reg = self.reg;
+        list.iter()
+            .map(move |&mi| reg.membership_record(mi))
+            .filter(move |m| m.active_on(day))
+    }
+
     /// Adds or removes enterprise `ei` as active on `day`.
-    pub(crate) fn enterprise(&mut self, ei: u32, day: NaiveDate, sign: i64) {
+    pub(crate) fn enterprise(&mut self, ei: u32, day: NaiveDate, sign: i32) {
         let mut positions = std::mem::take(&mut self.positions);
         positions.clear();
-        for &mi in &self.reg.enterprise_membership_lists()[ei as usize] {
-            let m = self.reg.membership_record(mi);
-            if m.active_on(day) {
-                positions.extend(self.forest.position(m.org).map(|p| p as u32));
-            }
+        let list = self.reg.enterprise_membership_lists().get(ei as usize);
+        for m in self.active_records(list.map_or(&[], |l| l.as_slice()), day) {
+            positions.extend(self.forest.position(m.org).map(|p| p as u32));
         }
-        positions.sort_unstable();
-        positions.dedup();
+        sort_dedup(&mut positions);
         let w = &mut self.weights;
-        self.pos
-            .add(&positions, self.stride, &[1], sign, &mut |i, d| w[i] += d);
+        self.pos.add(&positions, sign, &mut |p, d| {
+            let i = 2 * p as usize + 1;
+            w[i] = w[i].wrapping_add_signed(d)
+        });
         self.positions = positions;
     }
 
@@ -515,19 +587,22 @@ impl<'r> Accumulator<'r> {
 
     /// The rollup on `day`: rows for the organizations existing that day, in pre-order.
     pub(crate) fn rollup(&self, day: NaiveDate) -> Rollup {
-        let sums = subtree_sums(&self.forest, &self.weights, self.stride);
+        let (totals, breakdown) = self.weights.split_at(2 * self.n);
+        let k = self.columns.len();
+        let totals = subtree_sums(&self.forest, totals, 2);
+        let breakdown = subtree_sums(&self.forest, breakdown, k);
         let rows = self
             .forest
             .order()
             .iter()
-            .zip(sums)
-            .filter_map(|(&o, s)| {
+            .enumerate()
+            .filter_map(|(i, &o)| {
                 let org = org_of(self.reg, o)?;
                 org.active_on(day).then(|| RollupRow {
                     org_id: org.id.clone(),
-                    total: s[0],
-                    enterprises: s[1],
-                    counts: s[2..].to_vec(),
+                    total: totals[2 * i],
+                    enterprises: totals[2 * i + 1],
+                    counts: breakdown[i * k..(i + 1) * k].to_vec(),
                 })
             })
             .collect();
@@ -629,7 +704,7 @@ pub fn org_rollup(reg: &Registry, day: NaiveDate, dimension: OrgDimension) -> Or
             .collect(),
     };
     let stride = 1 + columns.len();
-    let mut weights = vec![0i64; forest.order().len() * stride];
+    let mut weights = vec![0u32; forest.order().len() * stride];
     for (i, &o) in forest.order().iter().enumerate() {
         let Some(org) = org_of(reg, o) else { continue };
         let col = match dimension {
@@ -643,7 +718,7 @@ pub fn org_rollup(reg: &Registry, day: NaiveDate, dimension: OrgDimension) -> Or
     let rows = forest
         .order()
         .iter()
-        .zip(subtree_sums(&forest, &weights, stride))
+        .zip(subtree_sums(&forest, &weights, stride).chunks_exact(stride))
         .map(|(&o, s)| RollupRow {
             org_id: org_of(reg, o).map(|o| o.id.clone()).unwrap_or_default(),
             total: s[0],
@@ -675,16 +750,20 @@ mod tests {
         assert!("colour".parse::<Dimension>().is_err());
     }
 
-    /// A deep part-of tree (every organization a community-level branch of an earlier one),
-    /// persons in one to three organizations each, some memberships ended.
-    fn registry() -> Registry {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |n: u64| {
+    /// Seeded numbers below `n` (xorshift64).
+    fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             x % n
-        };
+        }
+    }
+
+    /// A deep part-of tree (every organization a community-level branch of an earlier one),
+    /// persons in one to three organizations each, some memberships ended.
+    fn registry() -> Registry {
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut cmds = Vec::new();
         for i in 0..300u64 {
             let parent = (i > 0).then(|| format!("o{}", next(i)));
@@ -722,6 +801,26 @@ mod tests {
         reg
     }
 
+    /// The sorting networks, insertion and the branch-free deduplication give what a sort and
+    /// a deduplication give, for every length up to 40, with and without repeated values.
+    #[test]
+    fn sort_dedup_equals_sort_and_dedup() {
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
+        for len in 0..=40u64 {
+            for range in [2, 5, 1_000, u64::from(u32::MAX) + 1] {
+                for _ in 0..50 {
+                    let v: Vec<u32> = (0..len).map(|_| next(range) as u32).collect();
+                    let mut expected = v.clone();
+                    expected.sort_unstable();
+                    expected.dedup();
+                    let mut got = v.clone();
+                    sort_dedup(&mut got);
+                    assert_eq!(got, expected, "{v:?}");
+                }
+            }
+        }
+    }
+
     /// Changes applied through buckets, flushed every few changes, give the weights (and so
     /// the rollup) of changes applied in place, for every kind of breakdown.
     #[test]
@@ -735,12 +834,12 @@ mod tests {
             bucketed.add_everyone_with(day, 0);
             assert_eq!(direct.weights, bucketed.weights, "{dimension:?}");
             assert!(
-                direct.weights.iter().any(|&w| w < 0),
+                direct.weights.iter().any(|&w| (w as i32) < 0),
                 "common ancestors were used"
             );
             assert_eq!(direct.rollup(day), bucketed.rollup(day));
             // Small batches and buckets: many flushes, many buckets.
-            let mut w = vec![0i64; direct.weights.len()];
+            let mut w = vec![0u32; direct.weights.len()];
             let mut buckets = Buckets::with(w.len(), 7, 3);
             let mut changes = 0;
             let mut small = Accumulator::new(&reg, reg.tree_at(day), dimension);
