@@ -430,3 +430,168 @@ fn designations_political_posts_and_tables() {
         "{ct}"
     );
 }
+
+/// Coverage by its definition, slowly: the table's divisions of `level` inside `within` (by
+/// their lineage), padded forms of higher divisions excepted, each with the qualifying
+/// organizations whose code is the division or lies under it.
+fn coverage_by_definition(
+    reg: &Registry,
+    table: &DivisionTable,
+    within: &DivisionCode,
+    level: DivisionLevel,
+    org_level: Option<Level>,
+    day: chrono::NaiveDate,
+) -> Vec<(String, Vec<String>)> {
+    let lineage = |c: &DivisionCode| -> Vec<DivisionCode> {
+        std::iter::once(c.clone())
+            .chain(table.ancestors(c).into_iter().map(|e| e.code.clone()))
+            .collect()
+    };
+    let mut rows: Vec<(String, Vec<String>)> = table
+        .iter()
+        .filter(|e| e.level == level)
+        .filter(|e| within.is_national() || lineage(&e.code).contains(within))
+        .filter(|e| DivisionCode::parse(e.code.as_str()).is_ok_and(|c| c == e.code))
+        .map(|e| (e.code.as_str().to_string(), Vec::new()))
+        .collect();
+    rows.sort();
+    for o in reg.organizations() {
+        if o.kind != OrgKind::Zhilianhui
+            || !o.active_on(day)
+            || org_level.is_some_and(|l| o.level != l)
+        {
+            continue;
+        }
+        let Ok(code) = DivisionCode::parse(&o.division_code) else {
+            continue;
+        };
+        let row = lineage(&code)
+            .iter()
+            .find_map(|c| rows.iter().position(|(r, _)| r == c.as_str()));
+        if let Some(i) = row {
+            rows[i].1.push(o.id.clone());
+        }
+    }
+    rows
+}
+
+/// Coverage of several areas at once (nested, repeated, the whole country, with and without a
+/// declared functional area) is, area by area, the coverage of each alone.
+#[test]
+fn coverage_of_several_areas_equals_each_alone() {
+    let bundled = DivisionTable::bundled().unwrap();
+    let mut functional = bundled.clone();
+    functional
+        .declare_functional_area(
+            &DivisionCode::parse("449901").unwrap(),
+            "大鹏新区",
+            &DivisionCode::parse("4403").unwrap(),
+        )
+        .unwrap();
+    // Organizations coded at every 7th division of the table, of two kinds and levels, some
+    // dissolved before the day, and a few with codes outside the table or functional.
+    let mut codes: Vec<String> = bundled
+        .iter()
+        .map(|e| e.code.as_str().to_string())
+        .step_by(7)
+        .collect();
+    codes.extend(["449901", "440304", "4403", "44", "999999", "350527"].map(String::from));
+    let mut reg = Registry::new();
+    for (i, code) in codes.iter().enumerate() {
+        let kind = if i % 3 == 0 {
+            OrgKind::Xinlianhui
+        } else {
+            OrgKind::Zhilianhui
+        };
+        let level = if i % 2 == 0 {
+            Level::District
+        } else {
+            Level::Subdistrict
+        };
+        let mut o = org(&format!("o{i}"), kind, level, code, "2015-01-01");
+        if i % 11 == 0 {
+            o.dissolved = Some(d("2020-01-01"));
+        }
+        add_org(&mut reg, o, None, Relation::Guidance);
+    }
+    // A few areas (compared one by one) and many (found by hashing the codes' prefixes).
+    let few: Vec<DivisionCode> = ["44", "4403", "440304", "35", "11", "00", "44", "3505"]
+        .iter()
+        .map(|c| DivisionCode::parse(c).unwrap())
+        .collect();
+    let provinces = bundled
+        .iter()
+        .filter(|e| e.level == DivisionLevel::Province)
+        .map(|e| e.code.clone());
+    let many: Vec<DivisionCode> = few.iter().cloned().chain(provinces).collect();
+    assert!(many.len() > 30);
+    let mut compared = 0;
+    for (table, areas) in [
+        (&bundled, &few),
+        (&functional, &few),
+        (&bundled, &many),
+        (&functional, &many),
+    ] {
+        for level in [
+            DivisionLevel::Province,
+            DivisionLevel::City,
+            DivisionLevel::County,
+        ] {
+            for org_level in [None, Some(Level::District)] {
+                let all = stats::coverage_areas(
+                    &reg,
+                    table,
+                    OrgKind::Zhilianhui,
+                    areas,
+                    level,
+                    org_level,
+                    d("2024-06-01"),
+                )
+                .unwrap();
+                assert_eq!(all.len(), areas.len());
+                for (area, cov) in areas.iter().zip(&all) {
+                    let alone = stats::coverage(
+                        &reg,
+                        table,
+                        OrgKind::Zhilianhui,
+                        area,
+                        level,
+                        org_level,
+                        d("2024-06-01"),
+                    )
+                    .unwrap();
+                    assert_eq!(cov, &alone, "{area:?} {level:?} {org_level:?}");
+                    // The country asked at province level lists one row, `00` itself (its code
+                    // reports the province level), not the provinces: left as it was.
+                    if area.is_national() && level == DivisionLevel::Province {
+                        assert_eq!(cov.rows.len(), 1);
+                        continue;
+                    }
+                    let rows: Vec<(String, Vec<String>)> = cov
+                        .rows
+                        .iter()
+                        .map(|r| (r.division_code.clone(), r.organizations.clone()))
+                        .collect();
+                    assert_eq!(
+                        rows,
+                        coverage_by_definition(
+                            &reg,
+                            table,
+                            area,
+                            level,
+                            org_level,
+                            d("2024-06-01")
+                        ),
+                        "{area:?} {level:?} {org_level:?}"
+                    );
+                    assert!(cov
+                        .rows
+                        .iter()
+                        .all(|r| r.covered != r.organizations.is_empty()));
+                    compared += cov.covered();
+                }
+            }
+        }
+    }
+    assert!(compared > 100, "{compared} covered rows compared");
+}

@@ -233,6 +233,36 @@ pub fn coverage(
     org_level: Option<Level>,
     day: NaiveDate,
 ) -> Result<Coverage, Error> {
+    let mut all = coverage_areas(
+        reg,
+        table,
+        kind,
+        std::slice::from_ref(within),
+        level,
+        org_level,
+        day,
+    )?;
+    Ok(all.pop().unwrap_or(Coverage {
+        kind,
+        level,
+        as_of: day,
+        rows: Vec::new(),
+    }))
+}
+
+/// [`coverage`] inside each of `areas` (one result per area, in order), with one pass over the
+/// organizations for them all: the per-province questions of a national registry read its
+/// organizations once instead of once per province. Areas may nest or repeat; each gets what
+/// [`coverage`] gives it.
+pub fn coverage_areas(
+    reg: &Registry,
+    table: &DivisionTable,
+    kind: OrgKind,
+    areas: &[DivisionCode],
+    level: DivisionLevel,
+    org_level: Option<Level>,
+    day: NaiveDate,
+) -> Result<Vec<Coverage>, Error> {
     if !table.has_level(level) && !table.iter().any(|e| e.level == level) {
         return Err(Error::Division {
             detail: format!(
@@ -242,74 +272,139 @@ pub fn coverage(
             ),
         });
     }
-    // Every division of `level` under `within`, by walking down the table.
-    let mut rows: BTreeMap<DivisionCode, CoverageRow> = BTreeMap::new();
-    let mut frontier: Vec<DivisionCode> = vec![within.clone()];
-    while let Some(code) = frontier.pop() {
-        if code.level() == level || table.get(&code).is_some_and(|e| e.level == level) {
-            // A row whose code is the padded form of a higher division (金门县's placeholder
-            // township 350527000, 东莞市's county row 441900) is that division: organizations
-            // given its code are normalised to the higher one, so no organization could ever
-            // cover it at this level. It is not listed.
-            if DivisionCode::parse(code.as_str()).is_ok_and(|c| c != code) {
-                continue;
-            }
-            rows.insert(
-                code.clone(),
-                CoverageRow {
-                    division_code: code.as_str().to_string(),
-                    name: table.name(&code).unwrap_or_default().to_string(),
-                    covered: false,
-                    organizations: Vec::new(),
-                },
-            );
-        } else if code.level() < level || code.is_national() {
-            frontier.extend(table.children(&code).into_iter().map(|e| e.code.clone()));
+    let mut found: Vec<AreaRows> = areas
+        .iter()
+        .map(|within| AreaRows::new(table, within, level))
+        .collect();
+    // Codes inside an area share its digits, except under declared functional areas, whose
+    // codes the host chooses: only then must every organization's lineage be looked up in the
+    // table; otherwise a code's ancestors are its prefixes (stored codes are in short form),
+    // and the areas an organization is in are found by its code's prefixes.
+    let functional = table.iter().any(|e| e.functional);
+    let by_prefix = |within: &DivisionCode| !within.is_national() && !functional;
+    let (prefixed, lineage): (Vec<usize>, Vec<usize>) =
+        (0..areas.len()).partition(|&i| by_prefix(&areas[i]));
+    // With many areas, those an organization's code is in are found by hashing its prefixes
+    // of the areas' lengths; with a few, by comparing.
+    let mut by_code: HashMap<&str, Vec<usize>> = HashMap::new();
+    if prefixed.len() > 8 {
+        for &i in &prefixed {
+            by_code.entry(areas[i].as_str()).or_default().push(i);
         }
     }
-    let (codes, mut rows): (Vec<DivisionCode>, Vec<CoverageRow>) = rows.into_iter().unzip();
-    let position: HashMap<&str, usize> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
-    // Codes inside `within` share its digits, except under declared functional areas, whose
-    // codes the host chooses: only then must every organization's lineage be looked up in the
-    // table; otherwise a code's ancestors are its prefixes (stored codes are in short form).
-    let by_prefix = !within.is_national() && !table.iter().any(|e| e.functional);
+    let mut lengths: Vec<usize> = by_code.keys().map(|k| k.len()).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
     for org in reg.organizations() {
         if org.kind != kind || !org.active_on(day) || org_level.is_some_and(|l| org.level != l) {
             continue;
         }
         let code = org.division_code.as_str();
-        let row = if by_prefix {
-            if !code.starts_with(within.as_str()) {
-                continue;
+        if by_code.is_empty() {
+            for &i in &prefixed {
+                if code.starts_with(areas[i].as_str()) {
+                    found[i].cover_code(code, &org.id);
+                }
             }
-            [12, 9, 6, 4, 2]
-                .into_iter()
-                .filter_map(|n| code.get(..n))
-                .find_map(|prefix| position.get(prefix))
-                .copied()
         } else {
-            let Ok(code) = DivisionCode::parse(code) else {
-                continue;
-            };
-            std::iter::once(code.clone())
-                .chain(table.ancestors(&code).into_iter().map(|e| e.code.clone()))
-                .find_map(|c| position.get(c.as_str()).copied())
+            for &n in &lengths {
+                for &i in code
+                    .get(..n)
+                    .and_then(|p| by_code.get(p))
+                    .into_iter()
+                    .flatten()
+                {
+                    found[i].cover_code(code, &org.id);
+                }
+            }
+        }
+        if lineage.is_empty() {
+            continue;
+        }
+        let Ok(parsed) = DivisionCode::parse(code) else {
+            continue;
         };
-        if let Some(row) = row.and_then(|i| rows.get_mut(i)) {
-            row.covered = true;
-            row.organizations.push(org.id.clone());
+        let ancestors: Vec<DivisionCode> = std::iter::once(parsed.clone())
+            .chain(table.ancestors(&parsed).into_iter().map(|e| e.code.clone()))
+            .collect();
+        for &i in &lineage {
+            let area = &mut found[i];
+            let row = ancestors
+                .iter()
+                .find_map(|c| area.position.get(c.as_str()).copied());
+            area.cover(row, &org.id);
         }
     }
-    Ok(Coverage {
-        kind,
-        level,
-        as_of: day,
-        rows,
-    })
+    Ok(found
+        .into_iter()
+        .map(|area| Coverage {
+            kind,
+            level,
+            as_of: day,
+            rows: area.rows,
+        })
+        .collect())
+}
+
+/// The rows of one area of [`coverage_areas`] and their positions by division code.
+struct AreaRows {
+    rows: Vec<CoverageRow>,
+    position: HashMap<String, usize>,
+}
+
+impl AreaRows {
+    /// Every division of `level` under `within`, by walking down the table, uncovered.
+    fn new(table: &DivisionTable, within: &DivisionCode, level: DivisionLevel) -> Self {
+        let mut rows: BTreeMap<DivisionCode, CoverageRow> = BTreeMap::new();
+        let mut frontier: Vec<DivisionCode> = vec![within.clone()];
+        while let Some(code) = frontier.pop() {
+            if code.level() == level || table.get(&code).is_some_and(|e| e.level == level) {
+                // A row whose code is the padded form of a higher division (金门县's
+                // placeholder township 350527000, 东莞市's county row 441900) is that
+                // division: organizations given its code are normalised to the higher one, so
+                // no organization could ever cover it at this level. It is not listed.
+                if DivisionCode::parse(code.as_str()).is_ok_and(|c| c != code) {
+                    continue;
+                }
+                rows.insert(
+                    code.clone(),
+                    CoverageRow {
+                        division_code: code.as_str().to_string(),
+                        name: table.name(&code).unwrap_or_default().to_string(),
+                        covered: false,
+                        organizations: Vec::new(),
+                    },
+                );
+            } else if code.level() < level || code.is_national() {
+                frontier.extend(table.children(&code).into_iter().map(|e| e.code.clone()));
+            }
+        }
+        let rows: Vec<CoverageRow> = rows.into_values().collect();
+        let position = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.division_code.clone(), i))
+            .collect();
+        AreaRows { rows, position }
+    }
+
+    /// Marks the row of the organization `id` covered, found by the prefixes of its `code`.
+    fn cover_code(&mut self, code: &str, id: &str) {
+        let row = [12, 9, 6, 4, 2]
+            .into_iter()
+            .filter_map(|n| code.get(..n))
+            .find_map(|prefix| self.position.get(prefix))
+            .copied();
+        self.cover(row, id);
+    }
+
+    /// Marks row `row`, if any, covered by the organization `id`.
+    fn cover(&mut self, row: Option<usize>, id: &str) {
+        if let Some(row) = row.and_then(|i| self.rows.get_mut(i)) {
+            row.covered = true;
+            row.organizations.push(id.to_string());
+        }
+    }
 }
 
 /// Designations conferred on the organizations of a subtree, counted by issuer level and year
