@@ -619,21 +619,18 @@ fn stats_command(reg: &Registry, command: &StatsCommand, format: Format) -> Resu
                 .filter(|a| !areas.iter().any(|b| b != *a && b.contains(a)))
                 .cloned()
                 .collect();
-            let mut merged: Option<stats::Coverage> = None;
-            for area in &outer {
-                let c = stats::coverage(reg, &table, kind, area, dlevel, org_level, *as_of)
-                    .map_err(|e| data(vec![e.to_string()]))?;
-                match merged.as_mut() {
-                    None => merged = Some(c),
-                    Some(m) => m.rows.extend(c.rows),
-                }
-            }
-            let mut cov = merged.unwrap_or(stats::Coverage {
+            // One pass over the organizations for every area.
+            let mut cov = stats::Coverage {
                 kind,
                 level: dlevel,
                 as_of: *as_of,
                 rows: Vec::new(),
-            });
+            };
+            for c in stats::coverage_areas(reg, &table, kind, &outer, dlevel, org_level, *as_of)
+                .map_err(|e| data(vec![e.to_string()]))?
+            {
+                cov.rows.extend(c.rows);
+            }
             cov.rows
                 .sort_by(|a, b| a.division_code.cmp(&b.division_code));
             if format == Format::Csv {
@@ -719,9 +716,13 @@ fn rules_command(cli: &Cli, command: &RulesCommand) -> Result<(), Failure> {
         } => {
             let book = rule_book(rules.as_deref())?;
             let reg = load(cli, dir)?;
+            let started = Instant::now();
             let c =
                 tongxin::rules::check(&reg, &book, &MemberRef::Person(person.clone()), org, *as_of)
                     .map_err(|e| usage(e.to_string()))?;
+            if cli.timings {
+                eprintln!("query: {:.3} s", started.elapsed().as_secs_f64());
+            }
             println!("{}\n{}", c.explanation_zh, c.explanation_en);
             if c.eligible {
                 Ok(())
@@ -786,8 +787,12 @@ fn rules_command(cli: &Cli, command: &RulesCommand) -> Result<(), Failure> {
                 limit: *limit,
                 ..CandidateOrder::default()
             };
+            let started = Instant::now();
             let list = tongxin::rules::candidates(&reg, &book, org, *as_of, &order)
                 .map_err(|e| usage(e.to_string()))?;
+            if cli.timings {
+                eprintln!("query: {:.3} s", started.elapsed().as_secs_f64());
+            }
             let table = Table {
                 columns: [
                     "rank",

@@ -406,6 +406,7 @@ fn rules_audit_and_candidates() {
     // Candidates for nanshan: eligible persons not already members (p2 is one; p5 is CPC),
     // best title first.
     let out = tongxin(&[
+        "--timings",
         "rules",
         "candidates",
         &small(),
@@ -415,6 +416,8 @@ fn rules_audit_and_candidates() {
         "2024-06-01",
     ]);
     assert_eq!(out.status.code(), Some(0));
+    let err = text(&out.stderr);
+    assert!(err.contains("load: ") && err.contains("query: "), "{err}");
     let ids: Vec<String> = text(&out.stdout)
         .lines()
         .skip(1)
