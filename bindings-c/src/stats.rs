@@ -49,6 +49,7 @@ fn write_count(out: Out<usize>, n: u64) -> Result<(), Failure> {
 /// | `rollup` | `as_of`, `by`? | `stats::rollup`: `{"as_of","dimension","columns","rows":[{"org_id","total","enterprises","counts"}]}` |
 /// | `org_rollup` | `as_of`, `by` | `stats::org_rollup` (organizations per subtree) |
 /// | `coverage` | `kind`, `within`, `level`, `org_level`?, `as_of`, `streets_csv`?, `villages_csv`? | `stats::coverage` |
+/// | `coverage_areas` | as `coverage`, with `within` a list of division codes | `stats::coverage_areas`: one coverage per area, in order, from one pass over the organizations |
 /// | `series` | `from`, `to`, `every`, `by`? | `stats::rollup_series` at `stats::period_ends(from, to, every)`: an array of rollups |
 /// | `growth` | `root`, `periods` (`[{"from","to"}]`) | `stats::growth`: joins, leaves, net, returning per period |
 /// | `activity_totals` | `root`, `from`, `to`, `kind`? | `stats::activity_totals` |

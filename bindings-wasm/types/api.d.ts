@@ -297,6 +297,17 @@ export type Stat =
       /** CSV text `code,name,parent_code` of village rows. */
       villages_csv?: string;
     }
+  | {
+      stat: "coverage_areas";
+      kind: OrgKind;
+      /** Division codes; the answer has one coverage per code, in order. */
+      within: string[];
+      level: DivisionLevel;
+      org_level?: Level;
+      as_of: DateString;
+      streets_csv?: string;
+      villages_csv?: string;
+    }
   | { stat: "series"; from: DateString; to: DateString; every: Every; by?: Dimension }
   | { stat: "growth"; root: string; periods: Period[] }
   | { stat: "activity_totals"; root: string; from: DateString; to: DateString; kind?: ActivityKind }
@@ -339,7 +350,7 @@ export interface CoverageRow {
   organizations: string[];
 }
 
-/** `stats({stat: "coverage"})`. */
+/** `stats({stat: "coverage"})`; `stats({stat: "coverage_areas"})` answers `Coverage[]`. */
 export interface Coverage {
   kind: OrgKind;
   level: DivisionLevel;

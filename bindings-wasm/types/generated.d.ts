@@ -277,6 +277,7 @@ export type StatName =
   | "rollup"
   | "org_rollup"
   | "coverage"
+  | "coverage_areas"
   | "series"
   | "growth"
   | "activity_totals"

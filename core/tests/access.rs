@@ -630,6 +630,27 @@ fn statistics_keep_the_covered_rows_with_their_unscoped_values() {
             .count(),
         2
     );
+    // Several areas at once answer what each area alone answers, for every operator; a bad
+    // code says which item it is.
+    let areas = r#"{"stat":"coverage_areas","kind":"zhilianhui","within":["4403","44","440305","4403"],"level":"county","as_of":"2024-06-01"}"#;
+    for op in ["root", "ns-clerk", "ft-viewer"] {
+        let list = stat(&reg, op, areas).unwrap();
+        let one = |w: &str| {
+            stat(
+                &reg,
+                op,
+                &cov.replace(r#""within":"4403""#, &format!(r#""within":"{w}""#)),
+            )
+            .unwrap()
+        };
+        let expected: Vec<serde_json::Value> = ["4403", "44", "440305", "4403"]
+            .iter()
+            .map(|w| one(w))
+            .collect();
+        assert_eq!(list, serde_json::Value::Array(expected), "{op}");
+    }
+    let err = stat(&reg, "root", &areas.replace(r#""440305""#, r#""44x""#)).unwrap_err();
+    assert!(err.to_string().contains("field `within`, item 2"), "{err}");
     // CSV too.
     let csv = api::stats_csv_as(
         &reg,

@@ -30,25 +30,11 @@ pub enum Stat {
         by: OrgDimension,
     },
     /// `stats::coverage`, over the bundled division table, optionally extended.
-    Coverage {
-        /// Kind of organization.
-        kind: OrgKind,
-        /// Division code the rows lie in (short or padded form; `00` for the country).
-        within: String,
-        /// Division level of the rows.
-        level: DivisionLevel,
-        /// Only organizations at this level, if given.
-        #[serde(default)]
-        org_level: Option<Level>,
-        /// The day.
-        as_of: NaiveDate,
-        /// Street (township) rows, CSV text `code,name,parent_code`, added to the table.
-        #[serde(default)]
-        streets_csv: Option<String>,
-        /// Village rows, CSV text `code,name,parent_code`, added after the streets.
-        #[serde(default)]
-        villages_csv: Option<String>,
-    },
+    Coverage(CoverageRequest<String>),
+    /// `stats::coverage_areas`: [`Stat::Coverage`] inside each of several areas (`within` a
+    /// list; they may nest or repeat), with one pass over the organizations for them all; one
+    /// answer per area, in order.
+    CoverageAreas(CoverageRequest<Vec<String>>),
     /// `stats::rollup_series` at `stats::period_ends(from, to, every)`.
     Series {
         /// First day.
@@ -135,13 +121,67 @@ pub enum Stat {
     },
 }
 
+/// The fields of a coverage request: `within` is one division code ([`Stat::Coverage`]) or a
+/// list of them ([`Stat::CoverageAreas`]), short or padded, `00` for the country.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageRequest<W> {
+    /// Kind of organization.
+    pub kind: OrgKind,
+    /// The division code(s) the rows lie in.
+    pub within: W,
+    /// Division level of the rows.
+    pub level: DivisionLevel,
+    /// Only organizations at this level, if given.
+    #[serde(default)]
+    pub org_level: Option<Level>,
+    /// The day.
+    pub as_of: NaiveDate,
+    /// Street (township) rows, CSV text `code,name,parent_code`, added to the table.
+    #[serde(default)]
+    pub streets_csv: Option<String>,
+    /// Village rows, CSV text `code,name,parent_code`, added after the streets.
+    #[serde(default)]
+    pub villages_csv: Option<String>,
+}
+
+impl<W> CoverageRequest<W> {
+    /// `stats::coverage_areas` for `areas` (the parsed `within`), over `table` extended by the
+    /// request's street and village rows.
+    fn answer(
+        &self,
+        reg: &Registry,
+        table: &DivisionTable,
+        areas: &[DivisionCode],
+    ) -> Result<Vec<stats::Coverage>, ApiError> {
+        with_division_table(
+            table,
+            self.streets_csv.as_deref(),
+            self.villages_csv.as_deref(),
+            |table| {
+                stats::coverage_areas(
+                    reg,
+                    table,
+                    self.kind,
+                    areas,
+                    self.level,
+                    self.org_level,
+                    self.as_of,
+                )
+            },
+        )?
+        .map_err(ApiError::from)
+    }
+}
+
 impl Stat {
     /// The stable name (the `"stat"` tag).
     pub fn name(&self) -> &'static str {
         match self {
             Stat::Rollup { .. } => "rollup",
             Stat::OrgRollup { .. } => "org_rollup",
-            Stat::Coverage { .. } => "coverage",
+            Stat::Coverage(_) => "coverage",
+            Stat::CoverageAreas(_) => "coverage_areas",
             Stat::Series { .. } => "series",
             Stat::Growth { .. } => "growth",
             Stat::ActivityTotals { .. } => "activity_totals",
@@ -160,7 +200,7 @@ impl Stat {
             self,
             Stat::Rollup { .. }
                 | Stat::OrgRollup { .. }
-                | Stat::Coverage { .. }
+                | Stat::Coverage(_)
                 | Stat::Growth { .. }
                 | Stat::SuppressedRollup { .. }
         )
@@ -172,6 +212,7 @@ enum Answer<'r> {
     Rollup(stats::Rollup),
     OrgRollup(stats::OrgRollup),
     Coverage(stats::Coverage),
+    CoverageAreas(Vec<stats::Coverage>),
     Series(Vec<stats::Rollup>),
     Growth(Vec<stats::GrowthRow>),
     ActivityTotals(stats::ActivityTotals),
@@ -190,6 +231,7 @@ impl Answer<'_> {
             Answer::Rollup(r) => to_json(r),
             Answer::OrgRollup(r) => to_json(r),
             Answer::Coverage(r) => to_json(r),
+            Answer::CoverageAreas(r) => to_json(r),
             Answer::Series(r) => to_json(r),
             Answer::Growth(r) => to_json(r),
             Answer::ActivityTotals(r) => to_json(r),
@@ -254,24 +296,30 @@ fn compute<'r>(
     Ok(match stat {
         Stat::Rollup { as_of, by } => Answer::Rollup(stats::rollup(reg, as_of, by)),
         Stat::OrgRollup { as_of, by } => Answer::OrgRollup(stats::org_rollup(reg, as_of, by)),
-        Stat::Coverage {
-            kind,
-            within,
-            level,
-            org_level,
-            as_of,
-            streets_csv,
-            villages_csv,
-        } => {
-            let within =
-                DivisionCode::parse(&within).map_err(|e| division(&e).context("field `within`"))?;
-            let coverage = with_division_table(
-                table,
-                streets_csv.as_deref(),
-                villages_csv.as_deref(),
-                |table| stats::coverage(reg, table, kind, &within, level, org_level, as_of),
-            )?;
-            Answer::Coverage(coverage?)
+        Stat::Coverage(r) => {
+            let within = DivisionCode::parse(&r.within)
+                .map_err(|e| division(&e).context("field `within`"))?;
+            let mut all = r.answer(reg, table, std::slice::from_ref(&within))?;
+            match all.pop() {
+                Some(c) => Answer::Coverage(c),
+                None => {
+                    return Err(ApiError::from(Error::Division {
+                        detail: "no answer for the area".into(),
+                    }))
+                }
+            }
+        }
+        Stat::CoverageAreas(r) => {
+            let areas = r
+                .within
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    DivisionCode::parse(w)
+                        .map_err(|e| division(&e).context(&format!("field `within`, item {i}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Answer::CoverageAreas(r.answer(reg, table, &areas)?)
         }
         Stat::Series {
             from,
@@ -386,11 +434,9 @@ impl Answer<'_> {
                 }
             }
             Answer::SuppressedRollup(r) => r.rows.retain(|row| sees(&row.org_id)),
-            Answer::Coverage(c) => {
-                for row in &mut c.rows {
-                    row.organizations.retain(|o| sees(o));
-                    row.covered = !row.organizations.is_empty();
-                }
+            Answer::Coverage(c) => restrict_coverage(c, &sees),
+            Answer::CoverageAreas(list) => {
+                list.iter_mut().for_each(|c| restrict_coverage(c, &sees))
             }
             Answer::ActivitiesIn(list) => list.retain(|a| sees(&a.org)),
             Answer::AdviceIn(list) => list.retain(|a| sees(&a.org)),
@@ -400,6 +446,15 @@ impl Answer<'_> {
             | Answer::DesignationsByLevelYear(_)
             | Answer::PoliticalArrangements(_) => {}
         }
+    }
+}
+
+/// Keeps in each coverage row only the organizations `sees` covers; a division is `covered`
+/// when one is left.
+fn restrict_coverage(c: &mut stats::Coverage, sees: &impl Fn(&str) -> bool) {
+    for row in &mut c.rows {
+        row.organizations.retain(|o| sees(o));
+        row.covered = !row.organizations.is_empty();
     }
 }
 
