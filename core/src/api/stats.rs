@@ -146,29 +146,24 @@ pub struct CoverageRequest<W> {
 }
 
 impl<W> CoverageRequest<W> {
-    /// `stats::coverage_areas` for `areas` (the parsed `within`), over `table` extended by the
-    /// request's street and village rows.
-    fn answer(
+    /// `f` over `table` extended by the request's street and village rows, with the request's
+    /// kind, level, organization level and day.
+    fn over_table<R>(
         &self,
-        reg: &Registry,
         table: &DivisionTable,
-        areas: &[DivisionCode],
-    ) -> Result<Vec<stats::Coverage>, ApiError> {
+        f: impl FnOnce(
+            &DivisionTable,
+            OrgKind,
+            DivisionLevel,
+            Option<Level>,
+            NaiveDate,
+        ) -> Result<R, Error>,
+    ) -> Result<R, ApiError> {
         with_division_table(
             table,
             self.streets_csv.as_deref(),
             self.villages_csv.as_deref(),
-            |table| {
-                stats::coverage_areas(
-                    reg,
-                    table,
-                    self.kind,
-                    areas,
-                    self.level,
-                    self.org_level,
-                    self.as_of,
-                )
-            },
+            |t| f(t, self.kind, self.level, self.org_level, self.as_of),
         )?
         .map_err(ApiError::from)
     }
@@ -299,15 +294,9 @@ fn compute<'r>(
         Stat::Coverage(r) => {
             let within = DivisionCode::parse(&r.within)
                 .map_err(|e| division(&e).context("field `within`"))?;
-            let mut all = r.answer(reg, table, std::slice::from_ref(&within))?;
-            match all.pop() {
-                Some(c) => Answer::Coverage(c),
-                None => {
-                    return Err(ApiError::from(Error::Division {
-                        detail: "no answer for the area".into(),
-                    }))
-                }
-            }
+            Answer::Coverage(r.over_table(table, |t, kind, level, org_level, day| {
+                stats::coverage(reg, t, kind, &within, level, org_level, day)
+            })?)
         }
         Stat::CoverageAreas(r) => {
             let areas = r
@@ -319,7 +308,9 @@ fn compute<'r>(
                         .map_err(|e| division(&e).context(&format!("field `within`, item {i}")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            Answer::CoverageAreas(r.answer(reg, table, &areas)?)
+            Answer::CoverageAreas(r.over_table(table, |t, kind, level, org_level, day| {
+                stats::coverage_areas(reg, t, kind, &areas, level, org_level, day)
+            })?)
         }
         Stat::Series {
             from,

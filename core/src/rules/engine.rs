@@ -1325,7 +1325,8 @@ pub fn candidates_indexed<'r>(
             }
         }
     }
-    let ranker = Ranker::new(order, Day::new(day));
+    let dayc = Day::new(day);
+    let ranker = Ranker::new(order, dayc);
     // Persons, a column at a time, 64 per step (see `columns`): first which pass (and which
     // warn rules each fails), so that the entries are allocated once at their exact size.
     let n = ix.len().min(persons);
@@ -1373,7 +1374,6 @@ pub fn candidates_indexed<'r>(
         }
     }
     // Enterprises, record by record (they are few, and have no columns).
-    let dayc = Day::new(day);
     for (i, (e, list)) in enterprises.iter().zip(elists).enumerate() {
         if member.get(persons + i).copied().unwrap_or(true) {
             continue;
