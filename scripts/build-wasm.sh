@@ -7,7 +7,10 @@
 # The wasm32 standard library comes from rustup where the target is installed
 # (`rustup target add wasm32-unknown-unknown`). Where it is not (no download possible), Debian's
 # Rust with its library sources builds `std` for the target: packages
-# rustc-web, cargo-web and rust-web-src, `-Z build-std`, linked by rustup's rust-lld.
+# rustc-web, cargo-web and rust-web-src, `-Z build-std`, linked by rustup's rust-lld. That
+# route also builds with `-C panic=immediate-abort`: a panic traps without formatting its
+# message first (on wasm32-unknown-unknown nothing would show it), which leaves out the
+# formatting machinery, 17 KB of the gzipped module. Either way a panic traps the instance.
 # The wasm-bindgen CLI is installed at the exact version Cargo.lock holds; wasm-opt (binaryen,
 # pinned through npm in bindings-wasm/tools) shrinks the module.
 #
@@ -52,7 +55,8 @@ compile() {
     lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
     [ -x "$lld" ] || { echo "rust-lld not found at $lld" >&2; exit 1; }
     CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL=$level CARGO_TARGET_DIR=$target_dir \
-      RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="-C linker=$lld" \
+      RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+      RUSTFLAGS="-C linker=$lld -Z unstable-options -C panic=immediate-abort" \
       /usr/bin/cargo build --locked --profile $PROFILE --target wasm32-unknown-unknown \
       -Z build-std=std,panic_abort -p tongxin-wasm >&2
   fi
@@ -96,7 +100,7 @@ GZ=$(gzip -9 -c "$PKG/web/tongxin_bg.wasm" | wc -c)
 # Issue 7 asks for at most 400 KB gzipped for the module browsers download; it is above that
 # today (BENCHMARKS.md says where the bytes go). This gate keeps it from growing further
 # unnoticed.
-BUDGET=${TONGXIN_WASM_GZ_BUDGET:-$((680 * 1024))}
+BUDGET=${TONGXIN_WASM_GZ_BUDGET:-$((576 * 1024))}
 if [ "$WEB" = z ] && [ "$GZ" -gt "$BUDGET" ]; then
   echo "FAIL: the gzipped module ($GZ bytes) exceeds the budget of $BUDGET bytes" >&2
   exit 1

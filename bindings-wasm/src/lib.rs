@@ -27,7 +27,8 @@
 //! access.
 //!
 //! ## Panics
-//! The module is built with `panic = "abort"`: a Rust panic would trap and leave this WASM
+//! The module is built with `panic = "abort"` (`immediate-abort` where `scripts/build-wasm.sh`
+//! builds the standard library for the target): a Rust panic would trap and leave this WASM
 //! instance unusable. The core returns typed errors for every input instead of panicking, every
 //! argument is type-checked here before use, and the tests drive every method with garbage
 //! (wrong types, missing fields, huge strings, invalid JSON) and check that the registry still

@@ -123,7 +123,7 @@ impl From<NaiveDate> for PartialDate {
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PartialDate::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            PartialDate::Day(d) => write!(f, "{d}"),
             PartialDate::Month(y, m) => write!(f, "{y:04}-{m:02}"),
             PartialDate::Year(y) => write!(f, "{y:04}"),
         }
@@ -145,9 +145,13 @@ impl FromStr for PartialDate {
                 PartialDate::month(y, m).ok_or_else(err)
             }
             [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                let (y, m, d) = (y.parse(), m.parse(), d.parse());
+                let (Ok(y), Ok(m), Ok(d)) = (y, m, d) else {
+                    return Err(err());
+                };
+                NaiveDate::from_ymd_opt(y, m, d)
                     .map(PartialDate::Day)
-                    .map_err(|_| err())
+                    .ok_or_else(err)
             }
             _ => Err(err()),
         }

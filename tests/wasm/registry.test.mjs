@@ -176,6 +176,13 @@ test("rosters: import, check by line, export, Popolo round trip", () => {
   const gbk = reg.exportRosters({ encoding: "gbk" });
   const viaGbk = new tx.Registry();
   assert.deepEqual(viaGbk.importRosters(META, gbk, { encoding: "gbk" }), summary);
+  // The host's own GB18030 decoder (ICU, not the library's) reads the GBK bytes as the
+  // UTF-8 export's text.
+  for (const table of Object.keys(out)) {
+    const text = new TextDecoder().decode(out[table]);
+    assert.equal(new TextDecoder("gbk", { fatal: true }).decode(gbk[table]), text, table);
+  }
+  assert.match(new TextDecoder().decode(out.orgs), /知联会/u, "there was Chinese text to encode");
   const doc = reg.exportPopolo();
   const viaPopolo = new tx.Registry();
   const s2 = viaPopolo.importPopolo(META, doc);

@@ -390,7 +390,7 @@ fn locate_bad_column(data: &[u8], encoding: &str) -> Option<String> {
     let text: Cow<str> = if encoding == "UTF-8" {
         String::from_utf8_lossy(data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data))
     } else {
-        encoding_rs::GB18030.decode_without_bom_handling(data).0
+        Cow::Owned(super::gb18030::Decoder::new().decode_lossy(data))
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -1,7 +1,7 @@
 //! Text encodings of roster files: UTF-8 (with or without BOM) and GBK / GB18030.
 
 use super::error::{InterchangeError, InterchangeErrorKind};
-use encoding_rs::{DecoderResult, EncoderResult, GB18030, GBK};
+use super::gb18030;
 use std::borrow::Cow;
 
 /// The encoding of a roster file.
@@ -20,7 +20,8 @@ pub enum TextEncoding {
     /// GBK (read as GB18030, its superset; written without four-byte sequences, so a character
     /// GBK lacks is an error on export).
     Gbk,
-    /// GB18030, which encodes every Unicode character.
+    /// GB18030, which encodes every Unicode character but U+E5E5 (a private-use code point the
+    /// WHATWG encoder refuses, as GB18030-2005 decoded 0xA3A0 to it).
     Gb18030,
 }
 
@@ -66,20 +67,10 @@ fn gb18030<'a>(file: &str, data: &'a [u8]) -> Result<Cow<'a, str>, InterchangeEr
     if data.is_ascii() {
         return utf8(file, data, 0);
     }
-    let mut decoder = GB18030.new_decoder_without_bom_handling();
-    let capacity = decoder
-        .max_utf8_buffer_length_without_replacement(data.len())
-        .unwrap_or(data.len().saturating_mul(2));
-    let mut out = String::with_capacity(capacity);
-    let (result, read) = decoder.decode_to_string_without_replacement(data, &mut out, true);
-    match result {
-        DecoderResult::InputEmpty => Ok(Cow::Owned(out)),
-        DecoderResult::Malformed(bad, after) => {
-            let offset = read.saturating_sub(usize::from(bad) + usize::from(after));
-            Err(encoding_error(file, "GB18030", data, offset))
-        }
-        DecoderResult::OutputFull => Err(encoding_error(file, "GB18030", data, read)),
-    }
+    gb18030::Decoder::new()
+        .decode(data)
+        .map(Cow::Owned)
+        .map_err(|offset| encoding_error(file, "GB18030", data, offset))
 }
 
 /// Decodes a roster file's bytes to text; `file` names it in errors. Borrows the bytes when
@@ -126,40 +117,20 @@ pub fn encode(
             if text.is_ascii() {
                 return Ok(text.into_bytes());
             }
-            let mut encoder = if encoding == TextEncoding::Gbk {
-                GBK.new_encoder()
-            } else {
-                GB18030.new_encoder()
-            };
-            let capacity = encoder
-                .max_buffer_length_from_utf8_without_replacement(text.len())
-                .unwrap_or(text.len().saturating_mul(2));
-            let mut out = Vec::with_capacity(capacity);
-            let (result, read) =
-                encoder.encode_from_utf8_to_vec_without_replacement(&text, &mut out, true);
-            match result {
-                EncoderResult::InputEmpty => Ok(out),
-                EncoderResult::Unmappable(c) => {
-                    let before = text.get(..read).unwrap_or_default();
-                    let line = before.matches('\n').count() as u64 + 1;
-                    Err(InterchangeError {
-                        line: Some(line),
-                        value: Some(c.to_string()),
-                        ..InterchangeError::file(
-                            file,
-                            InterchangeErrorKind::Unencodable {
-                                encoding: encoding.name(),
-                            },
-                        )
-                    })
+            let encoder = gb18030::Encoder::new(encoding == TextEncoding::Gbk);
+            encoder.encode(&text).map_err(|(at, c)| {
+                let before = text.get(..at).unwrap_or_default();
+                InterchangeError {
+                    line: Some(before.matches('\n').count() as u64 + 1),
+                    value: Some(c.to_string()),
+                    ..InterchangeError::file(
+                        file,
+                        InterchangeErrorKind::Unencodable {
+                            encoding: encoding.name(),
+                        },
+                    )
                 }
-                EncoderResult::OutputFull => Err(InterchangeError::file(
-                    file,
-                    InterchangeErrorKind::Unencodable {
-                        encoding: encoding.name(),
-                    },
-                )),
-            }
+            })
         }
     }
 }
@@ -170,7 +141,7 @@ mod tests {
 
     #[test]
     fn detects_bom_utf8_and_gbk() {
-        let (gbk, _, _) = GBK.encode("名称,知联会\n");
+        let gbk = encode("f", "名称,知联会\n".into(), TextEncoding::Gbk, false).unwrap();
         assert_eq!(
             decode("f", &gbk, TextEncoding::Auto).unwrap(),
             "名称,知联会\n"

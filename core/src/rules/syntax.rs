@@ -6,6 +6,7 @@
 
 use super::error::RuleError;
 use super::{MAX_NESTING, MAX_TEXT_LEN};
+use crate::date::PartialDate;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -169,7 +170,7 @@ impl fmt::Display for Value {
             Value::Num(n) => f.write_str(&format_num(*n)),
             Value::Str(s) => f.write_str(&quote(s)),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Date(d) => write!(f, "date(\"{}\")", d.format("%Y-%m-%d")),
+            Value::Date(d) => write!(f, "date(\"{d}\")"),
             Value::Name(n) => f.write_str(n),
         }
     }
@@ -1132,14 +1133,15 @@ impl Parser {
                 };
                 self.next();
                 self.expect(Tok::RParen, "`)`")?;
-                let day = NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-                    .ok()
-                    .filter(|_| text.len() == 10)
-                    .ok_or_else(|| RuleError::InvalidDate {
-                        line: s.line,
-                        column: s.column,
-                        text: truncate(&text, 32),
-                    })?;
+                let day = match text.parse() {
+                    Ok(PartialDate::Day(day)) => Some(day),
+                    _ => None,
+                };
+                let day = day.ok_or_else(|| RuleError::InvalidDate {
+                    line: s.line,
+                    column: s.column,
+                    text: truncate(&text, 32),
+                })?;
                 return Ok(Literal {
                     value: Value::Date(day),
                     at,

@@ -1,0 +1,183 @@
+//! Derives the GB18030 tables of `interchange::gb18030` from encoding_rs, which implements the
+//! WHATWG Encoding Standard (GB18030-2022 mappings).
+//!
+//! encoding_rs decodes and encodes every encoding through one dispatch, so a program that uses
+//! it for GB18030 alone still links every CJK table it has (about 113 KB of a gzipped WASM
+//! module). The library therefore carries its own small GB18030 codec, and this script asks
+//! encoding_rs, at build time, for the only data that codec needs:
+//! - the two-byte index: what each of the 23,940 two-byte sequences decodes to;
+//! - the four-byte runs below U+10000: maximal runs of pointers that decode to consecutive code
+//!   points (and their order by code point);
+//! - the encoder's exceptions: the few code points where encoding_rs's encoder does not write
+//!   what the decode tables alone would give (U+E5E5 is unmappable; GBK writes U+20AC as 0x80;
+//!   the mappings GB18030-2022 moved).
+//!
+//! The codec's tests compare it with encoding_rs on every sequence and every code point.
+
+use encoding_rs::{EncoderResult, GB18030, GBK};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Two-byte sequences: leads 0x81..=0xFE, each with 190 trails.
+const TWO_BYTE_POINTERS: usize = 126 * 190;
+/// Four-byte pointers that fall below U+10000 (the rest is arithmetic).
+const FOUR_BYTE_BMP_POINTERS: u32 = 39420;
+
+/// The one code point `bytes` decodes to, if it decodes without error to exactly one.
+fn decode_one(bytes: &[u8]) -> Option<char> {
+    let text = GB18030.decode_without_bom_handling_and_without_replacement(bytes)?;
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+fn two_byte(pointer: usize) -> [u8; 2] {
+    let trail = (pointer % 190) as u8;
+    [
+        (pointer / 190) as u8 + 0x81,
+        trail + if trail < 0x3F { 0x40 } else { 0x41 },
+    ]
+}
+
+fn four_byte(pointer: u32) -> [u8; 4] {
+    [
+        (pointer / 12600) as u8 + 0x81,
+        (pointer / 1260 % 10) as u8 + 0x30,
+        (pointer / 10 % 126) as u8 + 0x81,
+        (pointer % 10) as u8 + 0x30,
+    ]
+}
+
+/// What encoding_rs writes for `c`, or `None` when it cannot.
+fn encode_rs(c: char, gbk: bool) -> Option<Vec<u8>> {
+    let mut encoder = if gbk { GBK } else { GB18030 }.new_encoder();
+    let mut out = Vec::with_capacity(8);
+    let text = c.to_string();
+    let (result, _) = encoder.encode_from_utf8_to_vec_without_replacement(&text, &mut out, true);
+    match result {
+        EncoderResult::InputEmpty => Some(out),
+        _ => None,
+    }
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+
+    // The two-byte index (0: no code point).
+    let mut index = vec![0u16; TWO_BYTE_POINTERS];
+    for (pointer, slot) in index.iter_mut().enumerate() {
+        if let Some(c) = decode_one(&two_byte(pointer)) {
+            *slot = u16::try_from(u32::from(c)).expect("two-byte GB18030 maps into the BMP");
+        }
+    }
+
+    // The four-byte runs below U+10000: (first pointer, first code point, length).
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    for pointer in 0..FOUR_BYTE_BMP_POINTERS {
+        let Some(c) = decode_one(&four_byte(pointer)) else {
+            continue;
+        };
+        let c = u32::from(c);
+        match runs.last_mut() {
+            Some((p, first, len)) if *p + *len == pointer && *first + *len == c => *len += 1,
+            _ => runs.push((pointer, c, 1)),
+        }
+    }
+    // GB18030-2022 swapped a few mappings, so the runs do not rise in code point everywhere;
+    // the encoder reads them by code point, and no code point is in two of them.
+    let mut by_code: Vec<usize> = (0..runs.len()).collect();
+    by_code.sort_by_key(|&i| runs[i].1);
+    assert!(
+        by_code
+            .windows(2)
+            .all(|w| runs[w[0]].1 + runs[w[0]].2 <= runs[w[1]].1),
+        "no code point is in two four-byte runs"
+    );
+
+    // What the decode tables alone give for a code point: the first two-byte pointer holding
+    // it, else (GB18030) its four-byte sequence.
+    let mut first_pointer = vec![u32::MAX; 0x10000];
+    for (pointer, &c) in index.iter().enumerate() {
+        let slot = &mut first_pointer[usize::from(c)];
+        if c != 0 && *slot == u32::MAX {
+            *slot = pointer as u32;
+        }
+    }
+    let natural = |c: u32, gbk: bool| -> Option<Vec<u8>> {
+        if c < 0x80 {
+            return Some(vec![c as u8]);
+        }
+        let pointer = first_pointer[c as usize];
+        if pointer != u32::MAX {
+            return Some(two_byte(pointer as usize).to_vec());
+        }
+        if gbk {
+            return None;
+        }
+        runs.iter()
+            .find(|&&(_, first, len)| (first..first + len).contains(&c))
+            .map(|&(p, first, _)| four_byte(p + (c - first)).to_vec())
+    };
+    let mut exceptions = String::new();
+    for c in (0x80..0x10000u32).filter_map(char::from_u32) {
+        for gbk in [false, true] {
+            let expected = encode_rs(c, gbk);
+            if expected != natural(u32::from(c), gbk) {
+                let bytes = expected.map_or("None".to_string(), |b| format!("Some(&{b:?})"));
+                let _ = writeln!(exceptions, "    ({:#06X}, {gbk}, {bytes}),", u32::from(c));
+            }
+        }
+    }
+
+    let mut out = String::new();
+    out.push_str("// Generated by core/build.rs from encoding_rs; do not edit.\n\n");
+    out.push_str(
+        "/// The two-byte index (pointer → BMP code point, 0 where the sequence is malformed) as\n\
+         /// the wrapping differences of consecutive entries: mostly small numbers, which\n\
+         /// compress to a third of the index itself.\n",
+    );
+    let _ = writeln!(out, "static INDEX_DELTAS: [u16; {TWO_BYTE_POINTERS}] = [");
+    let deltas: Vec<u16> = index
+        .iter()
+        .scan(0u16, |previous, &code| {
+            let delta = code.wrapping_sub(*previous);
+            *previous = code;
+            Some(delta)
+        })
+        .collect();
+    for row in deltas.chunks(16) {
+        let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+        let _ = writeln!(out, "    {},", cells.join(","));
+    }
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// Four-byte pointers below U+10000 in runs of consecutive code points: (first pointer,\n\
+         /// first code point, length), rising in both.\n",
+    );
+    let _ = writeln!(out, "static RUNS: [(u16, u16, u16); {}] = [", runs.len());
+    for (p, c, len) in &runs {
+        let _ = writeln!(out, "    ({p}, {c:#06X}, {len}),");
+    }
+    out.push_str("];\n\n");
+    out.push_str("/// The positions in `RUNS` of the runs in code point order.\n");
+    let _ = writeln!(
+        out,
+        "static RUNS_BY_CODE: [u16; {}] = {by_code:?};\n",
+        runs.len()
+    );
+    out.push_str(
+        "/// Code points the encoder writes otherwise than the decode tables give: (code point,\n\
+         /// GBK rather than GB18030, the bytes or `None` for unmappable), in code point order.\n",
+    );
+    let count = exceptions.lines().count();
+    let _ = writeln!(
+        out,
+        "static ENCODE_EXCEPTIONS: [(u16, bool, Option<&[u8]>); {count}] = [\n{exceptions}];"
+    );
+
+    let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&dir).join("gb18030_tables.rs"), out)
+        .expect("the build directory is writable");
+}
