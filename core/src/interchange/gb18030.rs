@@ -101,7 +101,12 @@ impl Decoder {
         let mut at = 0;
         while let Some(rest) = data.get(at..).filter(|r| !r.is_empty()) {
             let ascii = rest.iter().position(|&b| b >= 0x80).unwrap_or(rest.len());
-            out.extend(rest[..ascii].iter().map(|&b| char::from(b)));
+            let (ascii_run, _) = rest.split_at(ascii);
+            match std::str::from_utf8(ascii_run) {
+                Ok(run) => out.push_str(run),
+                // Never: ASCII is UTF-8.
+                Err(_) => out.extend(ascii_run.iter().map(|&b| char::from(b))),
+            }
             at += ascii;
             let Some(rest) = rest.get(ascii..).filter(|r| !r.is_empty()) else {
                 break;
