@@ -427,3 +427,41 @@ fn a_tampered_snapshot_is_refused_naming_the_event() {
         ErrorCode::SnapshotMismatch
     );
 }
+
+#[test]
+fn a_journal_that_does_not_parse_names_the_element_line_and_column() {
+    let (events, _) = chained(&random_registry());
+    let mut list: Vec<Value> = events
+        .iter()
+        .take(4)
+        .map(|e| serde_json::to_value(e).unwrap())
+        .collect();
+    list[2]["command"]["type"] = Value::from("no_such_command");
+    // One event per line: the bad one is on line 3.
+    let lines: Vec<String> = list.iter().map(|v| v.to_string()).collect();
+    let text = format!("[{}]", lines.join(",\n"));
+    let err = tongxin::api::parse_journal(&text).unwrap_err();
+    assert_eq!(err.code.as_str(), "invalid_json");
+    assert!(err.message.starts_with("[2]: "), "{}", err.message);
+    assert!(err.message.contains("no_such_command"), "{}", err.message);
+    assert!(err.message.contains("line 3 column"), "{}", err.message);
+    // What is not an array, or breaks off between events, names no event or the missing one.
+    let err = tongxin::api::parse_journal(r#"{"seq":1}"#).unwrap_err();
+    assert!(!err.message.starts_with('['), "{}", err.message);
+    let err = tongxin::api::parse_journal(&format!("[{},", lines[0])).unwrap_err();
+    assert!(err.message.starts_with("[1]: "), "{}", err.message);
+    // The four intact events read back as they were.
+    let intact = format!(
+        "[{}]",
+        events
+            .iter()
+            .take(4)
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect::<Vec<_>>()
+            .join(",\n")
+    );
+    assert_eq!(
+        tongxin::api::parse_journal(&intact).unwrap(),
+        events[..4].to_vec()
+    );
+}
