@@ -64,7 +64,10 @@
 //! ## Encodings
 //! See [`TextEncoding`]: detected (BOM → UTF-8; valid UTF-8 → UTF-8; else GB18030, which reads
 //! GBK) or declared in [`ImportOptions::encoding`]; bytes invalid in the encoding are an error
-//! naming their offset, line and column.
+//! naming their offset, line and column. GB18030 and GBK are as the WHATWG Encoding Standard
+//! defines them (the GB18030-2022 mappings, as browsers and encoding_rs read them), through the
+//! library's own codec over tables derived from encoding_rs at build time: linking encoding_rs
+//! itself would bring every CJK encoding's tables into each binary and WASM module.
 //!
 //! ## Excel
 //! With the `xlsx` feature (on by default) a table can be a sheet of an `.xlsx` workbook
