@@ -288,6 +288,10 @@ def main():
         print(f"tongxin memory after load: {tx['rss_bytes']/2**20:,.0f} MiB resident "
               f"({tx['rss_bytes']/tx['memberships']:,.0f} bytes per membership), "
               f"peak {tx['peak_bytes']/2**20:,.0f} MiB with the CSV bytes")
+    if tx.get("rollup_peak_bytes") is not None and tx.get("memberships"):
+        print(f"tongxin rollup by party, memory above the loaded registry: "
+              f"{tx['rollup_peak_bytes']/2**20:,.1f} MiB "
+              f"({tx['rollup_peak_bytes']/tx['memberships']:,.1f} bytes per membership)")
     for r in results:
         ratios = ", ".join(f"{r[form + '_s']/tx['rollup_s']:.0f}x its {form} formulation" for form in args.forms.split(","))
         print(f"tongxin rollup vs {r['engine']}: {ratios}; membership checks {r['checks_s']/tx['checks_s']:.0f}x")

@@ -83,7 +83,7 @@ fn main() {
         files.memberships.as_bytes(),
     );
     let options = ImportOptions::default();
-    let hwm_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let hwm_reset = procmem::reset_peak();
     let base = status("VmRSS:").unwrap_or(0);
     let mut reg = Registry::new();
     let t = Instant::now();

@@ -12,3 +12,10 @@ pub fn status(key: &str) -> Option<u64> {
         .ok()
         .map(|kb| kb * 1024)
 }
+
+/// Resets the peak (`VmHWM:`) to the present resident size through `/proc/self/clear_refs`;
+/// whether the kernel allowed it. (Not every benchmark that includes this module uses it.)
+#[allow(dead_code)]
+pub fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
