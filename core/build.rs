@@ -18,6 +18,10 @@ use encoding_rs::{EncoderResult, GB18030, GBK};
 use std::fmt::Write as _;
 use std::path::Path;
 
+#[path = "src/interchange/gb18030/pointers.rs"]
+mod pointers;
+use pointers::{four_byte, two_byte};
+
 /// Two-byte sequences: leads 0x81..=0xFE, each with 190 trails.
 const TWO_BYTE_POINTERS: usize = 126 * 190;
 /// Four-byte pointers that fall below U+10000 (the rest is arithmetic).
@@ -31,23 +35,6 @@ fn decode_one(bytes: &[u8]) -> Option<char> {
         (Some(c), None) => Some(c),
         _ => None,
     }
-}
-
-fn two_byte(pointer: usize) -> [u8; 2] {
-    let trail = (pointer % 190) as u8;
-    [
-        (pointer / 190) as u8 + 0x81,
-        trail + if trail < 0x3F { 0x40 } else { 0x41 },
-    ]
-}
-
-fn four_byte(pointer: u32) -> [u8; 4] {
-    [
-        (pointer / 12600) as u8 + 0x81,
-        (pointer / 1260 % 10) as u8 + 0x30,
-        (pointer / 10 % 126) as u8 + 0x81,
-        (pointer % 10) as u8 + 0x30,
-    ]
 }
 
 /// What encoding_rs writes for `c`, or `None` when it cannot.
@@ -64,11 +51,12 @@ fn encode_rs(c: char, gbk: bool) -> Option<Vec<u8>> {
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/interchange/gb18030/pointers.rs");
 
     // The two-byte index (0: no code point).
     let mut index = vec![0u16; TWO_BYTE_POINTERS];
     for (pointer, slot) in index.iter_mut().enumerate() {
-        if let Some(c) = decode_one(&two_byte(pointer)) {
+        if let Some(c) = decode_one(&two_byte(pointer as u16)) {
             *slot = u16::try_from(u32::from(c)).expect("two-byte GB18030 maps into the BMP");
         }
     }
@@ -111,7 +99,7 @@ fn main() {
         }
         let pointer = first_pointer[c as usize];
         if pointer != u32::MAX {
-            return Some(two_byte(pointer as usize).to_vec());
+            return Some(two_byte(pointer as u16).to_vec());
         }
         if gbk {
             return None;

@@ -14,23 +14,13 @@
 //! while commands are applied.
 
 mod rostergen;
+mod timing;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use timing::best_of;
 use tongxin::interchange::{import_rosters, ImportOptions, Rosters};
 use tongxin::journal::verify_journal;
 use tongxin::prelude::*;
-
-fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs.max(1) {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        last = Some(v);
-    }
-    (best, last.unwrap_or_else(|| unreachable!()))
-}
 
 fn main() {
     let mut spec = rostergen::Spec {
@@ -88,17 +78,17 @@ fn main() {
         "registry: {n} journal events ({:.0} MiB of compact event JSON), imported in {import:.2?}",
         bytes as f64 / (1024.0 * 1024.0)
     );
-    let (head_time, head) = best(runs, || reg.journal_head());
+    let (head_time, head) = best_of(runs, || reg.journal_head());
     println!(
         "journal_head: {head_time:.2?} = {:.0} events/s, {:.0} MiB/s of JSON hashed (head {}…)",
         n as f64 / head_time.as_secs_f64(),
         bytes as f64 / (1024.0 * 1024.0) / head_time.as_secs_f64(),
         &head[..16]
     );
-    let (chain_time, (chained, head2)) = best(runs, || reg.chained_journal());
+    let (chain_time, (chained, head2)) = best_of(runs, || reg.chained_journal());
     assert_eq!(head2, head);
     println!("chained_journal (events copied with prev): {chain_time:.2?}");
-    let (verify_time, verified) = best(runs, || verify_journal(&chained, Some(&head)));
+    let (verify_time, verified) = best_of(runs, || verify_journal(&chained, Some(&head)));
     match verified {
         Ok(h) if h == head => println!("verify_journal: {verify_time:.2?}"),
         other => {

@@ -13,9 +13,12 @@
 //! (over the registry's person columns, which the first question builds). Every figure is the
 //! best of several runs; the candidates lines also give the median and the slowest.
 
+mod timing;
+
 use chrono::NaiveDate;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+use timing::best_of;
 use tongxin::ids::CreditCode;
 use tongxin::prelude::*;
 use tongxin::rules::*;
@@ -383,18 +386,6 @@ impl WhenText for RuleBody {
             _ => "true".into(),
         }
     }
-}
-
-fn best_of<R>(runs: usize, mut f: impl FnMut() -> R) -> (Duration, R) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let r = f();
-        best = best.min(t.elapsed());
-        last = Some(r);
-    }
-    (best, last.expect("at least one run"))
 }
 
 /// Best, median and slowest of `runs` runs, and the last result.

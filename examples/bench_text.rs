@@ -11,26 +11,15 @@
 //! GBK bytes per second.
 
 mod rostergen;
+mod timing;
 
-use std::time::Instant;
+use std::time::Duration;
+use timing::best_of;
 use tongxin::interchange::{decode, encode, TextEncoding};
-
-/// Best wall time of `runs` calls of `f`, in seconds, and `f`'s last answer.
-fn best<T>(runs: u64, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::INFINITY;
-    let mut last = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        let out = f();
-        best = best.min(start.elapsed().as_secs_f64());
-        last = Some(out);
-    }
-    (best, last.expect("at least one run"))
-}
 
 fn main() {
     let mut persons = 1_000_000;
-    let mut runs = 5;
+    let mut runs = 5usize;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value: u64 = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
@@ -39,7 +28,7 @@ fn main() {
         });
         match flag.as_str() {
             "--persons" => persons = value as usize,
-            "--runs" => runs = value.max(1),
+            "--runs" => runs = value as usize,
             _ => {
                 eprintln!("unknown flag {flag}");
                 std::process::exit(2)
@@ -62,30 +51,30 @@ fn main() {
         mb
     );
 
-    let (t_ours, ours) = best(runs, || decode("persons.csv", &gbk, TextEncoding::Gbk));
+    let (t_ours, ours) = best_of(runs, || decode("persons.csv", &gbk, TextEncoding::Gbk));
     let ours = ours.expect("the GBK bytes decode");
-    let (t_rs, theirs) = best(runs, || encoding_rs_decode(&gbk));
+    let (t_rs, theirs) = best_of(runs, || encoding_rs_decode(&gbk));
     assert_eq!(ours, theirs, "both decoders read the same text");
-    println!(
-        "decode: tongxin {:.0} MB/s ({:.1} ms), encoding_rs {:.0} MB/s ({:.1} ms)",
-        mb / t_ours,
-        t_ours * 1e3,
-        mb / t_rs,
-        t_rs * 1e3
-    );
+    report("decode", mb, t_ours, t_rs);
 
-    let (t_ours, ours) = best(runs, || {
+    let (t_ours, ours) = best_of(runs, || {
         encode("persons.csv", text.clone(), TextEncoding::Gbk, false)
     });
     let ours = ours.expect("the text is GBK");
-    let (t_rs, theirs) = best(runs, || encoding_rs::GBK.encode(&text).0.into_owned());
+    let (t_rs, theirs) = best_of(runs, || encoding_rs::GBK.encode(&text).0.into_owned());
     assert_eq!(ours, theirs, "both encoders write the same bytes");
+    report("encode", mb, t_ours, t_rs);
+}
+
+/// One line of figures: `mb` megabytes in `ours` and in `theirs`.
+fn report(what: &str, mb: f64, ours: Duration, theirs: Duration) {
+    let (ours, theirs) = (ours.as_secs_f64(), theirs.as_secs_f64());
     println!(
-        "encode: tongxin {:.0} MB/s ({:.1} ms), encoding_rs {:.0} MB/s ({:.1} ms)",
-        mb / t_ours,
-        t_ours * 1e3,
-        mb / t_rs,
-        t_rs * 1e3
+        "{what}: tongxin {:.0} MB/s ({:.1} ms), encoding_rs {:.0} MB/s ({:.1} ms)",
+        mb / ours,
+        ours * 1e3,
+        mb / theirs,
+        theirs * 1e3
     );
 }
 

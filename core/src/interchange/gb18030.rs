@@ -5,6 +5,8 @@
 //! not link it); the tests compare this codec with encoding_rs on every two- and four-byte
 //! sequence and every code point.
 
+mod pointers;
+
 include!(concat!(env!("OUT_DIR"), "/gb18030_tables.rs"));
 
 /// The first four-byte pointer above the BMP, and the last one that has a code point.
@@ -181,13 +183,8 @@ impl Encoder {
             });
         }
         if let Ok(i) = self.by_code.binary_search_by_key(&bmp, |e| e.0) {
-            let pointer = self.by_code.get(i)?.1;
-            let trail = (pointer % 190) as u8;
-            let lead = (pointer / 190) as u8 + 0x81;
-            return Some((
-                [lead, trail + if trail < 0x3F { 0x40 } else { 0x41 }, 0, 0],
-                2,
-            ));
+            let [lead, trail] = pointers::two_byte(self.by_code.get(i)?.1);
+            return Some(([lead, trail, 0, 0], 2));
         }
         if self.gbk {
             return None;
@@ -212,17 +209,9 @@ impl Encoder {
     }
 }
 
-/// The four bytes of a four-byte pointer.
+/// The four bytes of a four-byte pointer, as an encoded character.
 fn four_byte(pointer: u32) -> Encoded {
-    (
-        [
-            (pointer / 12600) as u8 + 0x81,
-            (pointer / 1260 % 10) as u8 + 0x30,
-            (pointer / 10 % 126) as u8 + 0x81,
-            (pointer % 10) as u8 + 0x30,
-        ],
-        4,
-    )
+    (pointers::four_byte(pointer), 4)
 }
 
 #[cfg(test)]
