@@ -8,6 +8,7 @@ use crate::access::Operator;
 use crate::date::PartialDate;
 use crate::model::*;
 use crate::rules::{RuleBook, RuleOutcome};
+use crate::tagged::tagged_enum;
 use crate::vocab::{Relation, Role};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -16,181 +17,184 @@ fn is_guidance(r: &Relation) -> bool {
     *r == Relation::Guidance
 }
 
-/// A change to a registry.
-///
-/// (`PartialEq` only: a [`RuleBook`] may hold decimal numbers.)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Command {
-    /// Add an organization, as a root or under a parent from its founding day.
-    /// `org.dissolved` may be given for historical records.
-    AddOrganization {
-        /// The organization.
-        org: Organization,
-        /// Parent id, `None` for a root.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        parent: Option<String>,
-        /// Relation to the parent (default guidance).
-        #[serde(default, skip_serializing_if = "is_guidance")]
-        relation: Relation,
-    },
-    /// Replace an organization's descriptive fields (everything but `founded` and `dissolved`,
-    /// which have their own rules and commands).
-    UpdateOrganization {
-        /// The new record; its `id` names the organization.
-        org: Organization,
-    },
-    /// Dissolve an organization on `date` (exclusive end). Its open memberships and
-    /// affiliations close that day; it must have no child active on or after that day.
-    DissolveOrganization {
-        /// Organization id.
-        id: String,
-        /// First day it no longer exists.
-        date: NaiveDate,
-    },
-    /// Move an organization under a new parent (or make it a root) from `date` on.
-    MoveOrganization {
-        /// Organization id.
-        id: String,
-        /// New parent id, `None` to become a root.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        parent: Option<String>,
-        /// Relation to the new parent (default guidance).
-        #[serde(default, skip_serializing_if = "is_guidance")]
-        relation: Relation,
-        /// First day under the new parent.
-        date: NaiveDate,
-    },
-    /// Add a secondary link between two organizations (outside the tree).
-    AddAffiliation {
-        /// The link.
-        affiliation: Affiliation,
-    },
-    /// End a secondary link on `date` (exclusive).
-    EndAffiliation {
-        /// Affiliation id.
-        id: String,
-        /// First day it no longer holds.
-        date: NaiveDate,
-    },
-    /// Start a council term (届). The organization's previous term, if still open, ends the
-    /// day this one starts; numbers go up by one.
-    StartTerm {
-        /// Organization id.
-        org: String,
-        /// The term; `end` must be `None`.
-        term: Term,
-    },
-    /// Add a person.
-    AddPerson {
-        /// The person.
-        person: Person,
-    },
-    /// Replace a person's record (its `id` names the person).
-    UpdatePerson {
-        /// The new record.
-        person: Person,
-    },
-    /// Add an enterprise.
-    AddEnterprise {
-        /// The enterprise.
-        enterprise: Enterprise,
-    },
-    /// Replace an enterprise's record (its `id` names the enterprise).
-    UpdateEnterprise {
-        /// The new record.
-        enterprise: Enterprise,
-    },
-    /// A member joins an organization (or, with `end`, a past membership is recorded).
-    Join {
-        /// The membership.
-        membership: Membership,
-    },
-    /// A member leaves an organization on `date` (exclusive end of the active membership).
-    Leave {
-        /// The member.
-        member: MemberRef,
-        /// Organization id.
-        org: String,
-        /// First day no longer a member.
-        date: NaiveDate,
-    },
-    /// A member's role changes on `date`: the active membership ends and a new one with the
-    /// new role starts the same day. The rule book's eligibility rules are not run again: they
-    /// say who may belong, which does not change with the role held; limits on roles (a
-    /// president's consecutive terms, council seats per term) are composition rules, reported
-    /// by [`rules::audit`](crate::rules::audit).
-    ChangeRole {
-        /// The member.
-        member: MemberRef,
-        /// Organization id.
-        org: String,
-        /// The new role.
-        role: Role,
-        /// First day in the new role.
-        date: NaiveDate,
-    },
-    /// Record a designation conferred on an organization.
-    RecordDesignation {
-        /// The designation; `revoked` may be given for historical records.
-        designation: Designation,
-    },
-    /// Revoke a designation.
-    RevokeDesignation {
-        /// Designation id.
-        id: String,
-        /// When revoked.
-        date: PartialDate,
-    },
-    /// Record an activity.
-    RecordActivity {
-        /// The activity.
-        activity: Activity,
-    },
-    /// Record an advice, proposal or research report.
-    RecordAdvice {
-        /// The record.
-        advice: Advice,
-    },
-    /// Replace the registry's membership rule book: from this event on, every
-    /// [`Join`](Command::Join) runs the book's eligibility rules for the organization
-    /// ([`rules::check_join`](crate::rules::check_join)) — a failed `reject` rule refuses the
-    /// join, failed `warn` rules are recorded on the event ([`Event::warnings`]). `None` (JSON
-    /// `null`, the default of a new registry) enforces no rule. A book that does not compile is
-    /// refused and the registry keeps its book. Memberships already recorded are not re-checked
-    /// (`rules::audit` does that).
-    SetRuleBook {
-        /// The book, or `None` for no membership rules.
-        #[serde(default)]
-        book: Option<RuleBook>,
-    },
-    /// Add an operator, or replace the one with the same id: who may act on which subtrees
-    /// through the scoped calls ([`Registry::apply_as`](crate::registry::Registry::apply_as),
-    /// [`crate::access`]). Every grant must name an existing organization.
-    SetOperator {
-        /// The operator and its grants.
-        operator: Operator,
-    },
-    /// Remove an operator: its scoped calls are refused from then on.
-    RemoveOperator {
-        /// Operator id.
-        id: String,
-    },
-    /// The record of an export that wrote resident ID numbers in full: who, in what format,
-    /// which subtrees (their roots; empty for the whole registry) and how many persons. The
-    /// scoped exports ([`crate::api::export_rosters_as`]) append it before handing the data
-    /// out; it changes no record.
-    RecordUnmaskedExport {
-        /// The operator who exported.
-        operator: String,
-        /// What was written (`rosters_csv`, `popolo`).
-        format: String,
-        /// Roots of the exported subtrees; empty for the whole registry.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        orgs: Vec<String>,
-        /// Number of persons written.
-        persons: u64,
-    },
+tagged_enum! {
+    #[serde(tag = "type", rename_all = "snake_case")]
+    #[wire(CommandWire)]
+    /// A change to a registry.
+    ///
+    /// (`PartialEq` only: a [`RuleBook`] may hold decimal numbers.)
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub enum Command {
+        /// Add an organization, as a root or under a parent from its founding day.
+        /// `org.dissolved` may be given for historical records.
+        AddOrganization {
+            /// The organization.
+            org: Organization,
+            /// Parent id, `None` for a root.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            parent: Option<String>,
+            /// Relation to the parent (default guidance).
+            #[serde(default, skip_serializing_if = "is_guidance")]
+            relation: Relation,
+        },
+        /// Replace an organization's descriptive fields (everything but `founded` and `dissolved`,
+        /// which have their own rules and commands).
+        UpdateOrganization {
+            /// The new record; its `id` names the organization.
+            org: Organization,
+        },
+        /// Dissolve an organization on `date` (exclusive end). Its open memberships and
+        /// affiliations close that day; it must have no child active on or after that day.
+        DissolveOrganization {
+            /// Organization id.
+            id: String,
+            /// First day it no longer exists.
+            date: NaiveDate,
+        },
+        /// Move an organization under a new parent (or make it a root) from `date` on.
+        MoveOrganization {
+            /// Organization id.
+            id: String,
+            /// New parent id, `None` to become a root.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            parent: Option<String>,
+            /// Relation to the new parent (default guidance).
+            #[serde(default, skip_serializing_if = "is_guidance")]
+            relation: Relation,
+            /// First day under the new parent.
+            date: NaiveDate,
+        },
+        /// Add a secondary link between two organizations (outside the tree).
+        AddAffiliation {
+            /// The link.
+            affiliation: Affiliation,
+        },
+        /// End a secondary link on `date` (exclusive).
+        EndAffiliation {
+            /// Affiliation id.
+            id: String,
+            /// First day it no longer holds.
+            date: NaiveDate,
+        },
+        /// Start a council term (届). The organization's previous term, if still open, ends the
+        /// day this one starts; numbers go up by one.
+        StartTerm {
+            /// Organization id.
+            org: String,
+            /// The term; `end` must be `None`.
+            term: Term,
+        },
+        /// Add a person.
+        AddPerson {
+            /// The person.
+            person: Person,
+        },
+        /// Replace a person's record (its `id` names the person).
+        UpdatePerson {
+            /// The new record.
+            person: Person,
+        },
+        /// Add an enterprise.
+        AddEnterprise {
+            /// The enterprise.
+            enterprise: Enterprise,
+        },
+        /// Replace an enterprise's record (its `id` names the enterprise).
+        UpdateEnterprise {
+            /// The new record.
+            enterprise: Enterprise,
+        },
+        /// A member joins an organization (or, with `end`, a past membership is recorded).
+        Join {
+            /// The membership.
+            membership: Membership,
+        },
+        /// A member leaves an organization on `date` (exclusive end of the active membership).
+        Leave {
+            /// The member.
+            member: MemberRef,
+            /// Organization id.
+            org: String,
+            /// First day no longer a member.
+            date: NaiveDate,
+        },
+        /// A member's role changes on `date`: the active membership ends and a new one with the
+        /// new role starts the same day. The rule book's eligibility rules are not run again: they
+        /// say who may belong, which does not change with the role held; limits on roles (a
+        /// president's consecutive terms, council seats per term) are composition rules, reported
+        /// by [`rules::audit`](crate::rules::audit).
+        ChangeRole {
+            /// The member.
+            member: MemberRef,
+            /// Organization id.
+            org: String,
+            /// The new role.
+            role: Role,
+            /// First day in the new role.
+            date: NaiveDate,
+        },
+        /// Record a designation conferred on an organization.
+        RecordDesignation {
+            /// The designation; `revoked` may be given for historical records.
+            designation: Designation,
+        },
+        /// Revoke a designation.
+        RevokeDesignation {
+            /// Designation id.
+            id: String,
+            /// When revoked.
+            date: PartialDate,
+        },
+        /// Record an activity.
+        RecordActivity {
+            /// The activity.
+            activity: Activity,
+        },
+        /// Record an advice, proposal or research report.
+        RecordAdvice {
+            /// The record.
+            advice: Advice,
+        },
+        /// Replace the registry's membership rule book: from this event on, every
+        /// [`Join`](Command::Join) runs the book's eligibility rules for the organization
+        /// ([`rules::check_join`](crate::rules::check_join)) — a failed `reject` rule refuses the
+        /// join, failed `warn` rules are recorded on the event ([`Event::warnings`]). `None` (JSON
+        /// `null`, the default of a new registry) enforces no rule. A book that does not compile is
+        /// refused and the registry keeps its book. Memberships already recorded are not re-checked
+        /// (`rules::audit` does that).
+        SetRuleBook {
+            /// The book, or `None` for no membership rules.
+            #[serde(default)]
+            book: Option<RuleBook>,
+        },
+        /// Add an operator, or replace the one with the same id: who may act on which subtrees
+        /// through the scoped calls ([`Registry::apply_as`](crate::registry::Registry::apply_as),
+        /// [`crate::access`]). Every grant must name an existing organization.
+        SetOperator {
+            /// The operator and its grants.
+            operator: Operator,
+        },
+        /// Remove an operator: its scoped calls are refused from then on.
+        RemoveOperator {
+            /// Operator id.
+            id: String,
+        },
+        /// The record of an export that wrote resident ID numbers in full: who, in what format,
+        /// which subtrees (their roots; empty for the whole registry) and how many persons. The
+        /// scoped exports ([`crate::api::export_rosters_as`]) append it before handing the data
+        /// out; it changes no record.
+        RecordUnmaskedExport {
+            /// The operator who exported.
+            operator: String,
+            /// What was written (`rosters_csv`, `popolo`).
+            format: String,
+            /// Roots of the exported subtrees; empty for the whole registry.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            orgs: Vec<String>,
+            /// Number of persons written.
+            persons: u64,
+        },
+    }
 }
 
 impl Command {

@@ -75,6 +75,7 @@ pub mod registry;
 pub mod rules;
 pub mod snapshot;
 pub mod stats;
+mod tagged;
 pub mod tree;
 pub mod vocab;
 

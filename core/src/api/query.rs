@@ -7,134 +7,138 @@ use crate::error::{Entity, Error};
 use crate::journal::{to_hex, Chainer};
 use crate::model::MemberRef;
 use crate::registry::{MemberScope, Registry};
+use crate::tagged::tagged_enum;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 fn direct() -> MemberScope {
     MemberScope::Direct
 }
 
-/// A read-only question to a registry; JSON `{"type": "<snake_case name>", …fields}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Query {
-    /// One organization's record.
-    Organization {
-        /// Organization id.
-        id: String,
-    },
-    /// One person's record.
-    Person {
-        /// Person id.
-        id: String,
-    },
-    /// One enterprise's record.
-    Enterprise {
-        /// Enterprise id.
-        id: String,
-    },
-    /// How many records the registry holds.
-    Counts {},
-    /// An organization's parent history, oldest first.
-    ParentHistory {
-        /// Organization id.
-        org: String,
-    },
-    /// An organization's council terms, oldest first.
-    Terms {
-        /// Organization id.
-        org: String,
-    },
-    /// Children on a day.
-    Children {
-        /// Organization id.
-        org: String,
-        /// The day.
-        date: NaiveDate,
-    },
-    /// Ancestors on a day, parent first.
-    Ancestors {
-        /// Organization id.
-        org: String,
-        /// The day.
-        date: NaiveDate,
-    },
-    /// The subtree on a day, in pre-order.
-    Subtree {
-        /// Organization id.
-        org: String,
-        /// The day.
-        date: NaiveDate,
-    },
-    /// Root organizations on a day.
-    Roots {
-        /// The day.
-        date: NaiveDate,
-    },
-    /// Distinct members active on a day under a scope.
-    Members {
-        /// Organization id.
-        org: String,
-        /// The day.
-        date: NaiveDate,
-        /// Which memberships count (default `direct`).
-        #[serde(default = "direct")]
-        scope: MemberScope,
-    },
-    /// Memberships active on a day under a scope.
-    ActiveMemberships {
-        /// Organization id.
-        org: String,
-        /// The day.
-        date: NaiveDate,
-        /// Which memberships count (default `direct`).
-        #[serde(default = "direct")]
-        scope: MemberScope,
-    },
-    /// Every membership a member has had.
-    MembershipsOf {
-        /// The member.
-        member: MemberRef,
-    },
-    /// Organizations whose Chinese name starts with a prefix.
-    SearchOrganizations {
-        /// The prefix.
-        prefix: String,
-    },
-    /// Persons whose name starts with a prefix.
-    SearchPersons {
-        /// The prefix.
-        prefix: String,
-    },
-    /// Designations of an organization.
-    DesignationsOf {
-        /// Organization id.
-        org: String,
-    },
-    /// Activities of an organization.
-    ActivitiesOf {
-        /// Organization id.
-        org: String,
-    },
-    /// Advice records of an organization.
-    AdviceOf {
-        /// Organization id.
-        org: String,
-    },
-    /// Affiliations from or to an organization.
-    AffiliationsOf {
-        /// Organization id.
-        org: String,
-    },
-    /// Journal events with a sequence number greater than `after`, each with `prev`, the hash
-    /// of the event before it (see [`crate::journal`]).
-    Journal {
-        /// Last sequence number already seen (default 0: the whole journal).
-        #[serde(default)]
-        after: u64,
-    },
-    /// The journal's head hash and its number of events: `{"head":"…","events":n}`.
-    JournalHead {},
+tagged_enum! {
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    #[wire(QueryWire)]
+    /// A read-only question to a registry; JSON `{"type": "<snake_case name>", …fields}`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub enum Query {
+        /// One organization's record.
+        Organization {
+            /// Organization id.
+            id: String,
+        },
+        /// One person's record.
+        Person {
+            /// Person id.
+            id: String,
+        },
+        /// One enterprise's record.
+        Enterprise {
+            /// Enterprise id.
+            id: String,
+        },
+        /// How many records the registry holds.
+        Counts {},
+        /// An organization's parent history, oldest first.
+        ParentHistory {
+            /// Organization id.
+            org: String,
+        },
+        /// An organization's council terms, oldest first.
+        Terms {
+            /// Organization id.
+            org: String,
+        },
+        /// Children on a day.
+        Children {
+            /// Organization id.
+            org: String,
+            /// The day.
+            date: NaiveDate,
+        },
+        /// Ancestors on a day, parent first.
+        Ancestors {
+            /// Organization id.
+            org: String,
+            /// The day.
+            date: NaiveDate,
+        },
+        /// The subtree on a day, in pre-order.
+        Subtree {
+            /// Organization id.
+            org: String,
+            /// The day.
+            date: NaiveDate,
+        },
+        /// Root organizations on a day.
+        Roots {
+            /// The day.
+            date: NaiveDate,
+        },
+        /// Distinct members active on a day under a scope.
+        Members {
+            /// Organization id.
+            org: String,
+            /// The day.
+            date: NaiveDate,
+            /// Which memberships count (default `direct`).
+            #[serde(default = "direct")]
+            scope: MemberScope,
+        },
+        /// Memberships active on a day under a scope.
+        ActiveMemberships {
+            /// Organization id.
+            org: String,
+            /// The day.
+            date: NaiveDate,
+            /// Which memberships count (default `direct`).
+            #[serde(default = "direct")]
+            scope: MemberScope,
+        },
+        /// Every membership a member has had.
+        MembershipsOf {
+            /// The member.
+            member: MemberRef,
+        },
+        /// Organizations whose Chinese name starts with a prefix.
+        SearchOrganizations {
+            /// The prefix.
+            prefix: String,
+        },
+        /// Persons whose name starts with a prefix.
+        SearchPersons {
+            /// The prefix.
+            prefix: String,
+        },
+        /// Designations of an organization.
+        DesignationsOf {
+            /// Organization id.
+            org: String,
+        },
+        /// Activities of an organization.
+        ActivitiesOf {
+            /// Organization id.
+            org: String,
+        },
+        /// Advice records of an organization.
+        AdviceOf {
+            /// Organization id.
+            org: String,
+        },
+        /// Affiliations from or to an organization.
+        AffiliationsOf {
+            /// Organization id.
+            org: String,
+        },
+        /// Journal events with a sequence number greater than `after`, each with `prev`, the hash
+        /// of the event before it (see [`crate::journal`]).
+        Journal {
+            /// Last sequence number already seen (default 0: the whole journal).
+            #[serde(default)]
+            after: u64,
+        },
+        /// The journal's head hash and its number of events: `{"head":"…","events":n}`.
+        JournalHead {},
+    }
 }
 
 /// A journal event with its `prev`, borrowed (the JSON of a [`ChainedEvent`]).

@@ -5,52 +5,56 @@ use super::{to_json, ApiError};
 use crate::model::MemberRef;
 use crate::registry::Registry;
 use crate::rules::{self, CandidateOrder, CompiledBook, OrderKey, RuleBook};
+use crate::tagged::tagged_enum;
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::Serialize;
 
-/// A question about the rules; JSON `{"question": "check" | "audit" | "candidates", …}`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "question", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Question {
-    /// `rules::check`.
-    Check {
-        /// The member, `{"person": id}` or `{"enterprise": id}`.
-        member: MemberRef,
-        /// The organization.
-        org: String,
-        /// The day.
-        as_of: NaiveDate,
-        /// The rule book (default: the registry's own, else the standard one).
-        #[serde(default)]
-        book: Option<RuleBook>,
-    },
-    /// `rules::audit`.
-    Audit {
-        /// The day.
-        as_of: NaiveDate,
-        /// The subtree's root (default: every organization).
-        #[serde(default)]
-        root: Option<String>,
-        /// The rule book (default: the registry's own, else the standard one).
-        #[serde(default)]
-        book: Option<RuleBook>,
-    },
-    /// `rules::candidates`.
-    Candidates {
-        /// The organization.
-        org: String,
-        /// The day.
-        as_of: NaiveDate,
-        /// Keep only the first `limit`.
-        #[serde(default)]
-        limit: Option<usize>,
-        /// Ranking keys (default: the core's `CandidateOrder::default`).
-        #[serde(default)]
-        keys: Option<Vec<OrderKey>>,
-        /// The rule book (default: the registry's own, else the standard one).
-        #[serde(default)]
-        book: Option<RuleBook>,
-    },
+tagged_enum! {
+    #[serde(tag = "question", rename_all = "snake_case", deny_unknown_fields)]
+    #[wire(QuestionWire)]
+    /// A question about the rules; JSON `{"question": "check" | "audit" | "candidates", …}`.
+    #[derive(Debug, Clone, Serialize)]
+    pub enum Question {
+        /// `rules::check`.
+        Check {
+            /// The member, `{"person": id}` or `{"enterprise": id}`.
+            member: MemberRef,
+            /// The organization.
+            org: String,
+            /// The day.
+            as_of: NaiveDate,
+            /// The rule book (default: the registry's own, else the standard one).
+            #[serde(default)]
+            book: Option<RuleBook>,
+        },
+        /// `rules::audit`.
+        Audit {
+            /// The day.
+            as_of: NaiveDate,
+            /// The subtree's root (default: every organization).
+            #[serde(default)]
+            root: Option<String>,
+            /// The rule book (default: the registry's own, else the standard one).
+            #[serde(default)]
+            book: Option<RuleBook>,
+        },
+        /// `rules::candidates`.
+        Candidates {
+            /// The organization.
+            org: String,
+            /// The day.
+            as_of: NaiveDate,
+            /// Keep only the first `limit`.
+            #[serde(default)]
+            limit: Option<usize>,
+            /// Ranking keys (default: the core's `CandidateOrder::default`).
+            #[serde(default)]
+            keys: Option<Vec<OrderKey>>,
+            /// The rule book (default: the registry's own, else the standard one).
+            #[serde(default)]
+            book: Option<RuleBook>,
+        },
+    }
 }
 
 /// The book a question uses: the one it gives, else the registry's own (the book its joins

@@ -6,124 +6,128 @@ use crate::error::Error;
 use crate::ids::{DivisionCode, DivisionLevel, DivisionTable};
 use crate::registry::Registry;
 use crate::stats::{self, Dimension, Every, OrgDimension, Period, Table};
+use crate::tagged::tagged_enum;
 use crate::vocab::{ActivityKind, AdviceKind, Level, OrgKind};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-/// A statistic to compute; JSON `{"stat": "<core function name>", …fields}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "stat", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Stat {
-    /// `stats::rollup`.
-    Rollup {
-        /// The day.
-        as_of: NaiveDate,
-        /// The breakdown, if any.
-        #[serde(default)]
-        by: Option<Dimension>,
-    },
-    /// `stats::org_rollup`.
-    OrgRollup {
-        /// The day.
-        as_of: NaiveDate,
-        /// The breakdown.
-        by: OrgDimension,
-    },
-    /// `stats::coverage`, over the bundled division table, optionally extended.
-    Coverage(CoverageRequest<String>),
-    /// `stats::coverage_areas`: [`Stat::Coverage`] inside each of several areas (`within` a
-    /// list; they may nest or repeat), with one pass over the organizations for them all; one
-    /// answer per area, in order.
-    CoverageAreas(CoverageRequest<Vec<String>>),
-    /// `stats::rollup_series` at `stats::period_ends(from, to, every)`.
-    Series {
-        /// First day.
-        from: NaiveDate,
-        /// Last day.
-        to: NaiveDate,
-        /// Month or year ends.
-        every: Every,
-        /// The breakdown, if any.
-        #[serde(default)]
-        by: Option<Dimension>,
-    },
-    /// `stats::growth`.
-    Growth {
-        /// The subtree's root.
-        root: String,
-        /// The periods, each `{"from":…,"to":…}`.
-        periods: Vec<Period>,
-    },
-    /// `stats::activity_totals`.
-    ActivityTotals {
-        /// The subtree's root.
-        root: String,
-        /// First day.
-        from: NaiveDate,
-        /// Last day (inclusive).
-        to: NaiveDate,
-        /// Only this kind, if given.
-        #[serde(default)]
-        kind: Option<ActivityKind>,
-    },
-    /// `stats::activities_in`.
-    ActivitiesIn {
-        /// The subtree's root.
-        root: String,
-        /// First day.
-        from: NaiveDate,
-        /// Last day (inclusive).
-        to: NaiveDate,
-        /// Only this kind, if given.
-        #[serde(default)]
-        kind: Option<ActivityKind>,
-    },
-    /// `stats::advice_in`.
-    AdviceIn {
-        /// The subtree's root.
-        root: String,
-        /// First day.
-        from: NaiveDate,
-        /// Last day (inclusive).
-        to: NaiveDate,
-        /// Only these kinds (all when empty).
-        #[serde(default)]
-        kinds: Vec<AdviceKind>,
-    },
-    /// `stats::designations_in_force`.
-    DesignationsInForce {
-        /// The subtree's root.
-        root: String,
-        /// The day.
-        as_of: NaiveDate,
-    },
-    /// `stats::designations_by_level_year`.
-    DesignationsByLevelYear {
-        /// The subtree's root.
-        root: String,
-    },
-    /// `stats::political_arrangements`.
-    PoliticalArrangements {
-        /// The subtree's root.
-        root: String,
-        /// The day.
-        as_of: NaiveDate,
-    },
-    /// `stats::suppress` of `stats::rollup`.
-    SuppressedRollup {
-        /// The day.
-        as_of: NaiveDate,
-        /// The breakdown, if any.
-        #[serde(default)]
-        by: Option<Dimension>,
-        /// Cells from 1 to `k - 1` are hidden.
-        k: u64,
-    },
+tagged_enum! {
+    #[serde(tag = "stat", rename_all = "snake_case", deny_unknown_fields)]
+    #[wire(StatWire)]
+    /// A statistic to compute; JSON `{"stat": "<core function name>", …fields}`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub enum Stat {
+        /// `stats::rollup`.
+        Rollup {
+            /// The day.
+            as_of: NaiveDate,
+            /// The breakdown, if any.
+            #[serde(default)]
+            by: Option<Dimension>,
+        },
+        /// `stats::org_rollup`.
+        OrgRollup {
+            /// The day.
+            as_of: NaiveDate,
+            /// The breakdown.
+            by: OrgDimension,
+        },
+        /// `stats::coverage`, over the bundled division table, optionally extended.
+        Coverage(CoverageRequest<String>),
+        /// `stats::coverage_areas`: [`Stat::Coverage`] inside each of several areas (`within` a
+        /// list; they may nest or repeat), with one pass over the organizations for them all; one
+        /// answer per area, in order.
+        CoverageAreas(CoverageRequest<Vec<String>>),
+        /// `stats::rollup_series` at `stats::period_ends(from, to, every)`.
+        Series {
+            /// First day.
+            from: NaiveDate,
+            /// Last day.
+            to: NaiveDate,
+            /// Month or year ends.
+            every: Every,
+            /// The breakdown, if any.
+            #[serde(default)]
+            by: Option<Dimension>,
+        },
+        /// `stats::growth`.
+        Growth {
+            /// The subtree's root.
+            root: String,
+            /// The periods, each `{"from":…,"to":…}`.
+            periods: Vec<Period>,
+        },
+        /// `stats::activity_totals`.
+        ActivityTotals {
+            /// The subtree's root.
+            root: String,
+            /// First day.
+            from: NaiveDate,
+            /// Last day (inclusive).
+            to: NaiveDate,
+            /// Only this kind, if given.
+            #[serde(default)]
+            kind: Option<ActivityKind>,
+        },
+        /// `stats::activities_in`.
+        ActivitiesIn {
+            /// The subtree's root.
+            root: String,
+            /// First day.
+            from: NaiveDate,
+            /// Last day (inclusive).
+            to: NaiveDate,
+            /// Only this kind, if given.
+            #[serde(default)]
+            kind: Option<ActivityKind>,
+        },
+        /// `stats::advice_in`.
+        AdviceIn {
+            /// The subtree's root.
+            root: String,
+            /// First day.
+            from: NaiveDate,
+            /// Last day (inclusive).
+            to: NaiveDate,
+            /// Only these kinds (all when empty).
+            #[serde(default)]
+            kinds: Vec<AdviceKind>,
+        },
+        /// `stats::designations_in_force`.
+        DesignationsInForce {
+            /// The subtree's root.
+            root: String,
+            /// The day.
+            as_of: NaiveDate,
+        },
+        /// `stats::designations_by_level_year`.
+        DesignationsByLevelYear {
+            /// The subtree's root.
+            root: String,
+        },
+        /// `stats::political_arrangements`.
+        PoliticalArrangements {
+            /// The subtree's root.
+            root: String,
+            /// The day.
+            as_of: NaiveDate,
+        },
+        /// `stats::suppress` of `stats::rollup`.
+        SuppressedRollup {
+            /// The day.
+            as_of: NaiveDate,
+            /// The breakdown, if any.
+            #[serde(default)]
+            by: Option<Dimension>,
+            /// Cells from 1 to `k - 1` are hidden.
+            k: u64,
+        },
+    }
 }
 
 /// The fields of a coverage request: `within` is one division code ([`Stat::Coverage`]) or a
 /// list of them ([`Stat::CoverageAreas`]), short or padded, `00` for the country.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CoverageRequest<W> {
     /// Kind of organization.

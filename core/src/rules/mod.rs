@@ -147,6 +147,7 @@ pub use index::PersonIndex;
 pub use syntax::{parse, CmpOp, Expr, Literal, Pos, Value};
 
 use crate::error::ErrorCode;
+use crate::tagged::tagged_enum;
 use crate::vocab::{OrgKind, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -219,48 +220,51 @@ impl Severity {
     }
 }
 
-/// What a rule says. In JSON an object tagged by `"type"`; conditions (`when`) are written as
-/// text, and read from text or from an AST object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RuleBody {
-    /// Eligibility: the member must satisfy the condition ([`Context::Member`]).
-    Eligibility {
-        /// The condition.
-        #[serde(with = "text_or_ast")]
-        when: Expr,
-    },
-    /// Composition: the organization's active members must satisfy the condition
-    /// ([`Context::Organization`]: `ratio(…)`, `count(…)`).
-    Composition {
-        /// The condition.
-        #[serde(with = "text_or_ast")]
-        when: Expr,
-    },
-    /// Composition: nobody is president for more than `max_consecutive` consecutive council
-    /// terms, counted from [`Term::posts`](crate::model::Term) back from the term current on the
-    /// day (terms are numbered consecutively by the registry). Organizations without recorded
-    /// terms pass.
-    PresidentTermLimit {
-        /// Most consecutive terms one person may preside.
-        max_consecutive: u16,
-    },
-    /// Composition: the current term has at most `max` council posts (of `role`, when given).
-    CouncilSeats {
-        /// Most posts.
-        max: u32,
-        /// Count only posts of this role.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        role: Option<Role>,
-    },
-    /// Composition: the current term is not past its statutory length
-    /// ([`Term::overdue_on`](crate::model::Term::overdue_on)).
-    OverdueTerm,
-    /// Structural: a rule the registry enforces, named by its error code.
-    Registry {
-        /// The registry error code, e.g. `president_conflict`.
-        code: String,
-    },
+tagged_enum! {
+    #[serde(tag = "type", rename_all = "snake_case")]
+    #[wire(RuleBodyWire)]
+    /// What a rule says. In JSON an object tagged by `"type"`; conditions (`when`) are written as
+    /// text, and read from text or from an AST object.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub enum RuleBody {
+        /// Eligibility: the member must satisfy the condition ([`Context::Member`]).
+        Eligibility {
+            /// The condition.
+            #[serde(with = "text_or_ast")]
+            when: Expr,
+        },
+        /// Composition: the organization's active members must satisfy the condition
+        /// ([`Context::Organization`]: `ratio(…)`, `count(…)`).
+        Composition {
+            /// The condition.
+            #[serde(with = "text_or_ast")]
+            when: Expr,
+        },
+        /// Composition: nobody is president for more than `max_consecutive` consecutive council
+        /// terms, counted from [`Term::posts`](crate::model::Term) back from the term current on the
+        /// day (terms are numbered consecutively by the registry). Organizations without recorded
+        /// terms pass.
+        PresidentTermLimit {
+            /// Most consecutive terms one person may preside.
+            max_consecutive: u16,
+        },
+        /// Composition: the current term has at most `max` council posts (of `role`, when given).
+        CouncilSeats {
+            /// Most posts.
+            max: u32,
+            /// Count only posts of this role.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            role: Option<Role>,
+        },
+        /// Composition: the current term is not past its statutory length
+        /// ([`Term::overdue_on`](crate::model::Term::overdue_on)).
+        OverdueTerm,
+        /// Structural: a rule the registry enforces, named by its error code.
+        Registry {
+            /// The registry error code, e.g. `president_conflict`.
+            code: String,
+        },
+    }
 }
 
 /// A membership rule.

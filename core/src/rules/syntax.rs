@@ -7,6 +7,7 @@
 use super::error::RuleError;
 use super::{MAX_NESTING, MAX_TEXT_LEN};
 use crate::date::PartialDate;
+use crate::tagged::tagged_enum;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -240,126 +241,129 @@ impl fmt::Display for Literal {
     }
 }
 
-/// A rule expression: the AST shared by the text and JSON forms.
-///
-/// In JSON each node is an object tagged by `"op"`:
-///
-/// ```json
-/// {"op":"and","args":[
-///   {"op":"cmp","attr":"party","cmp":"!=","value":{"name":"cpc"}},
-///   {"op":"or","args":[
-///     {"op":"cmp","attr":"title","cmp":">=","value":{"name":"intermediate"}},
-///     {"op":"in","attr":"profession","values":[{"str":"律师"},{"str":"医生"}]}]}]}
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Expr {
-    /// All of the arguments hold (`a and b and c`); true when there are none.
-    And {
-        /// The operands.
-        args: Vec<Expr>,
-    },
-    /// At least one argument holds (`a or b`); false when there are none.
-    Or {
-        /// The operands.
-        args: Vec<Expr>,
-    },
-    /// The argument does not hold (`not a`).
-    Not {
-        /// The operand.
-        arg: Box<Expr>,
-    },
-    /// `true` or `false`.
-    Const {
-        /// The value.
-        value: bool,
-    },
-    /// A boolean attribute on its own: `returned_overseas`.
-    Attr {
-        /// The attribute.
-        attr: String,
-        /// Where (not serialized).
-        #[serde(skip)]
-        at: Pos,
-    },
-    /// The attribute has a value: `has(education)`.
-    Has {
-        /// The attribute.
-        attr: String,
-        /// Where (not serialized).
-        #[serde(skip)]
-        at: Pos,
-    },
-    /// A comparison: `title >= intermediate`.
-    Cmp {
-        /// The attribute.
-        attr: String,
-        /// The operator.
-        cmp: CmpOp,
-        /// The value compared with.
-        value: Literal,
-        /// Where (not serialized).
-        #[serde(skip)]
-        at: Pos,
-    },
-    /// Membership in a list: `stratum in [freelancer, new_media]`.
-    In {
-        /// The attribute.
-        attr: String,
-        /// The accepted values.
-        values: Vec<Literal>,
-        /// Where (not serialized).
-        #[serde(skip)]
-        at: Pos,
-    },
-    /// The member has an active membership elsewhere matching the predicate:
-    /// `member_of(kind == party_branch)`.
-    MemberOf {
-        /// Predicate over the other membership and its organization.
-        pred: Box<Expr>,
-        /// Where (not serialized).
-        #[serde(skip)]
-        at: Pos,
-    },
-    /// The number of the member's active memberships elsewhere matching the predicate, compared:
-    /// `count_memberships(role == president) < 2`.
-    CountMemberships {
-        /// Predicate over the other membership and its organization.
-        pred: Box<Expr>,
-        /// The operator.
-        cmp: CmpOp,
-        /// The number compared with.
-        value: i64,
-        /// Where (not serialized).
-        #[serde(skip)]
-        at: Pos,
-    },
-    /// Composition: the number of the organization's active members matching the predicate:
-    /// `count(party == cpc) <= 10`.
-    Count {
-        /// Predicate over a member.
-        pred: Box<Expr>,
-        /// The operator.
-        cmp: CmpOp,
-        /// The number compared with.
-        value: i64,
-        /// Where (not serialized).
-        #[serde(skip)]
-        at: Pos,
-    },
-    /// Composition: the share of the organization's active members matching the predicate:
-    /// `ratio(title >= intermediate) >= 0.6`.
-    Ratio {
-        /// Predicate over a member.
-        pred: Box<Expr>,
-        /// The operator.
-        cmp: CmpOp,
-        /// The share compared with, between 0 and 1.
-        value: f64,
-        /// Where (not serialized).
-        #[serde(skip)]
-        at: Pos,
-    },
+tagged_enum! {
+    #[serde(tag = "op", rename_all = "snake_case")]
+    #[wire(ExprWire)]
+    /// A rule expression: the AST shared by the text and JSON forms.
+    ///
+    /// In JSON each node is an object tagged by `"op"`:
+    ///
+    /// ```json
+    /// {"op":"and","args":[
+    ///   {"op":"cmp","attr":"party","cmp":"!=","value":{"name":"cpc"}},
+    ///   {"op":"or","args":[
+    ///     {"op":"cmp","attr":"title","cmp":">=","value":{"name":"intermediate"}},
+    ///     {"op":"in","attr":"profession","values":[{"str":"律师"},{"str":"医生"}]}]}]}
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub enum Expr {
+        /// All of the arguments hold (`a and b and c`); true when there are none.
+        And {
+            /// The operands.
+            args: Vec<Expr>,
+        },
+        /// At least one argument holds (`a or b`); false when there are none.
+        Or {
+            /// The operands.
+            args: Vec<Expr>,
+        },
+        /// The argument does not hold (`not a`).
+        Not {
+            /// The operand.
+            arg: Box<Expr>,
+        },
+        /// `true` or `false`.
+        Const {
+            /// The value.
+            value: bool,
+        },
+        /// A boolean attribute on its own: `returned_overseas`.
+        Attr {
+            /// The attribute.
+            attr: String,
+            /// Where (not serialized).
+            #[serde(skip)]
+            at: Pos,
+        },
+        /// The attribute has a value: `has(education)`.
+        Has {
+            /// The attribute.
+            attr: String,
+            /// Where (not serialized).
+            #[serde(skip)]
+            at: Pos,
+        },
+        /// A comparison: `title >= intermediate`.
+        Cmp {
+            /// The attribute.
+            attr: String,
+            /// The operator.
+            cmp: CmpOp,
+            /// The value compared with.
+            value: Literal,
+            /// Where (not serialized).
+            #[serde(skip)]
+            at: Pos,
+        },
+        /// Membership in a list: `stratum in [freelancer, new_media]`.
+        In {
+            /// The attribute.
+            attr: String,
+            /// The accepted values.
+            values: Vec<Literal>,
+            /// Where (not serialized).
+            #[serde(skip)]
+            at: Pos,
+        },
+        /// The member has an active membership elsewhere matching the predicate:
+        /// `member_of(kind == party_branch)`.
+        MemberOf {
+            /// Predicate over the other membership and its organization.
+            pred: Box<Expr>,
+            /// Where (not serialized).
+            #[serde(skip)]
+            at: Pos,
+        },
+        /// The number of the member's active memberships elsewhere matching the predicate, compared:
+        /// `count_memberships(role == president) < 2`.
+        CountMemberships {
+            /// Predicate over the other membership and its organization.
+            pred: Box<Expr>,
+            /// The operator.
+            cmp: CmpOp,
+            /// The number compared with.
+            value: i64,
+            /// Where (not serialized).
+            #[serde(skip)]
+            at: Pos,
+        },
+        /// Composition: the number of the organization's active members matching the predicate:
+        /// `count(party == cpc) <= 10`.
+        Count {
+            /// Predicate over a member.
+            pred: Box<Expr>,
+            /// The operator.
+            cmp: CmpOp,
+            /// The number compared with.
+            value: i64,
+            /// Where (not serialized).
+            #[serde(skip)]
+            at: Pos,
+        },
+        /// Composition: the share of the organization's active members matching the predicate:
+        /// `ratio(title >= intermediate) >= 0.6`.
+        Ratio {
+            /// Predicate over a member.
+            pred: Box<Expr>,
+            /// The operator.
+            cmp: CmpOp,
+            /// The share compared with, between 0 and 1.
+            value: f64,
+            /// Where (not serialized).
+            #[serde(skip)]
+            at: Pos,
+        },
+    }
 }
 
 impl Expr {
