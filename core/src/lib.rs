@@ -70,6 +70,7 @@ pub mod error;
 pub mod ids;
 pub mod interchange;
 pub mod journal;
+mod json_path;
 pub mod model;
 pub mod registry;
 pub mod rules;

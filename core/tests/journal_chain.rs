@@ -429,7 +429,7 @@ fn a_tampered_snapshot_is_refused_naming_the_event() {
 }
 
 #[test]
-fn a_journal_that_does_not_parse_names_the_element_line_and_column() {
+fn a_journal_that_does_not_parse_names_the_value_line_and_column() {
     let (events, _) = chained(&random_registry());
     let mut list: Vec<Value> = events
         .iter()
@@ -442,9 +442,26 @@ fn a_journal_that_does_not_parse_names_the_element_line_and_column() {
     let text = format!("[{}]", lines.join(",\n"));
     let err = tongxin::api::parse_journal(&text).unwrap_err();
     assert_eq!(err.code.as_str(), "invalid_json");
-    assert!(err.message.starts_with("[2]: "), "{}", err.message);
+    assert!(
+        err.message.starts_with("[2].command.type: "),
+        "{}",
+        err.message
+    );
     assert!(err.message.contains("no_such_command"), "{}", err.message);
     assert!(err.message.contains("line 3 column"), "{}", err.message);
+    // As tongxin writes events (the tag first), a bad value deep in the first one.
+    let first = serde_json::to_string(&events[0]).unwrap();
+    assert!(first.contains(r#""party":"cpc""#), "{first}");
+    let text = format!(
+        "[{}]",
+        first.replacen(r#""party":"cpc""#, r#""party":"kmt""#, 1)
+    );
+    let err = tongxin::api::parse_journal(&text).unwrap_err();
+    assert!(
+        err.message.starts_with("[0].command.person.party: "),
+        "{}",
+        err.message
+    );
     // What is not an array, or breaks off between events, names no event or the missing one.
     let err = tongxin::api::parse_journal(r#"{"seq":1}"#).unwrap_err();
     assert!(!err.message.starts_with('['), "{}", err.message);

@@ -383,63 +383,18 @@ pub fn verify_journal(events: &str, expected_head: Option<&str>) -> Result<Strin
 }
 
 /// Reads a chained journal: a JSON array of events each with its `prev` (as the `journal` query
-/// answers them). An `invalid_json` error gives the line and column and names the element
-/// (`[3]`) without naming an argument, for the front to add its own.
+/// answers them). An `invalid_json` error gives the line and column and names the value at
+/// fault (`[3].command.org.founded`) without naming an argument, for the front to add its own.
 pub fn parse_journal(events: &str) -> Result<Vec<ChainedEvent>, ApiError> {
-    let mut de = serde_json::Deserializer::from_str(events);
-    let mut at = JournalPosition::default();
-    let parsed = serde::de::DeserializeSeed::deserialize(JournalEvents(&mut at), &mut de);
-    let events = parsed.map_err(|e| {
+    serde_json::from_str(events).map_err(|e| {
+        let path = crate::json_path::path_of_error(events, &e);
         let err = ApiError::from(e);
-        if at.inside {
-            err.context(&format!("[{}]", at.read))
-        } else {
+        if path.is_empty() {
             err
+        } else {
+            err.context(&path)
         }
-    })?;
-    de.end()?;
-    Ok(events)
-}
-
-/// How far [`parse_journal`] has read: the events read whole, and whether it is inside the next.
-#[derive(Default)]
-struct JournalPosition {
-    read: usize,
-    inside: bool,
-}
-
-/// The events of a journal array, read one by one so that an error can name its element.
-/// (`serde_path_to_error` would name the field inside it too, at the price of a second copy of
-/// every event type's reader in the WASM module: 10 KB gzipped.)
-struct JournalEvents<'a>(&'a mut JournalPosition);
-
-impl<'de> serde::de::DeserializeSeed<'de> for JournalEvents<'_> {
-    type Value = Vec<ChainedEvent>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for JournalEvents<'_> {
-    type Value = Vec<ChainedEvent>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of journal events")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut events = Vec::new();
-        loop {
-            self.0.inside = true;
-            let Some(event) = seq.next_element()? else {
-                self.0.inside = false;
-                return Ok(events);
-            };
-            events.push(event);
-            self.0.read += 1;
-        }
-    }
+    })
 }
 
 /// Checks a head a caller kept: 64 hex digits, else an `invalid_argument` error without

@@ -350,18 +350,18 @@ pub(crate) fn export_popolo_in(
     serde_json::to_string_pretty(&document).unwrap_or_default()
 }
 
+/// The document, or the error with its line and the path of the value at fault as its column
+/// (`persons[1].tongxin.party`).
 fn parse(text: &str) -> Result<Document, InterchangeError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
+    serde_json::from_str(text).map_err(|e| {
+        let path = crate::json_path::path_of_error(text, &e);
         InterchangeError {
             file: FILE.to_string(),
-            line: Some(inner.line() as u64),
-            column: (path != ".").then_some(path),
+            line: Some(e.line() as u64),
+            column: (!path.is_empty()).then_some(path),
             value: None,
             kind: InterchangeErrorKind::Json {
-                message: inner.to_string(),
+                message: e.to_string(),
             },
         }
     })
