@@ -13,6 +13,10 @@
 //!   the mappings GB18030-2022 moved).
 //!
 //! The codec's tests compare it with encoding_rs on every sequence and every code point.
+//!
+//! It also writes the bundled division table (`data/divisions/`, provinces, prefectures and
+//! counties) in the compact form `ids::division` reads: parents are implied by the order and
+//! each code by its last two digits, 19 KB gzipped instead of the CSV's 26 KB.
 
 use encoding_rs::{EncoderResult, GB18030, GBK};
 use std::fmt::Write as _;
@@ -52,6 +56,9 @@ fn encode_rs(c: char, gbk: bool) -> Option<Vec<u8>> {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/interchange/gb18030/pointers.rs");
+    let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&dir).join("divisions.txt"), bundled_divisions())
+        .expect("the build directory is writable");
 
     // The two-byte index (0: no code point).
     let mut index = vec![0u16; TWO_BYTE_POINTERS];
@@ -165,7 +172,67 @@ fn main() {
         "static ENCODE_EXCEPTIONS: [(u16, bool, Option<&[u8]>); {count}] = [\n{exceptions}];"
     );
 
-    let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&dir).join("gb18030_tables.rs"), out)
         .expect("the build directory is writable");
+}
+
+/// The rows `code,name,parent_code` of `data/divisions/{level}.csv`, checked: each parent is the
+/// code without its last two digits, and names are plain text.
+fn division_rows(level: &str) -> Vec<(String, String, String)> {
+    let path = format!("data/divisions/{level}.csv");
+    println!("cargo:rerun-if-changed={path}");
+    let text = std::fs::read_to_string(&path).expect("the bundled division tables are in data/");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("code,name,parent_code"),
+        "{path}: header"
+    );
+    lines
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            let [code, name, parent] = fields[..] else {
+                panic!("{path}: row `{line}` has not three fields");
+            };
+            let (code, name, parent) = (code.to_owned(), name.to_owned(), parent.to_owned());
+            assert!(
+                code.len() >= 2
+                    && code.bytes().all(|b| b.is_ascii_digit())
+                    && parent == code[..code.len() - 2]
+                    && !name.is_empty()
+                    && !name.contains(['>', '+', '"']),
+                "{path}: row `{line}`"
+            );
+            (code, name, parent)
+        })
+        .collect()
+}
+
+/// The compact bundled table: every province (`>` and its two digits), then its prefectures
+/// (`+` and their last two digits), each followed by its counties (their last two digits), one
+/// per line with its name, in code order.
+fn bundled_divisions() -> String {
+    let provinces = division_rows("province");
+    let cities = division_rows("city");
+    let counties = division_rows("county");
+    let mut out = String::new();
+    let mut written = 0;
+    for (p, name, _) in &provinces {
+        let _ = writeln!(out, ">{p}{name}");
+        for (c, name, _) in cities.iter().filter(|(_, _, parent)| parent == p) {
+            let _ = writeln!(out, "+{}{name}", &c[2..]);
+            for (x, name, _) in counties.iter().filter(|(_, _, parent)| parent == c) {
+                let _ = writeln!(out, "{}{name}", &x[4..]);
+                written += 1;
+            }
+            written += 1;
+        }
+        written += 1;
+    }
+    assert_eq!(
+        written,
+        provinces.len() + cities.len() + counties.len(),
+        "every division under its parent"
+    );
+    out
 }

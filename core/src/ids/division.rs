@@ -30,12 +30,10 @@ use std::str::FromStr;
 
 /// The edition of the bundled table.
 const BUNDLED_EDITION: &str = "NBS 2023";
-/// The bundled CSV texts, from the province level down.
-const BUNDLED: [&str; 3] = [
-    include_str!("../../data/divisions/province.csv"),
-    include_str!("../../data/divisions/city.csv"),
-    include_str!("../../data/divisions/county.csv"),
-];
+/// The bundled table (`data/divisions/`: provinces, prefectures, counties) as `build.rs` writes
+/// it: a province is `>` and its code, a prefecture `+` and its last two digits, a county its
+/// last two digits, each followed by the name, one per line, every division under its parent.
+const BUNDLED: &str = include_str!(concat!(env!("OUT_DIR"), "/divisions.txt"));
 
 /// A division code that is malformed, missing from the table, or does not fit where it is used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -476,7 +474,47 @@ impl DivisionTable {
     /// The bundled province, city and county levels (NBS 2023), parsed anew on each call: keep
     /// the table rather than calling this repeatedly.
     pub fn bundled() -> Result<Self, DivisionError> {
-        Self::from_csv(BUNDLED_EDITION, &BUNDLED)
+        let mut table = DivisionTable {
+            edition: BUNDLED_EDITION.to_owned(),
+            entries: BTreeMap::new(),
+            loaded: [
+                DivisionLevel::Province,
+                DivisionLevel::City,
+                DivisionLevel::County,
+            ]
+            .into(),
+            functional: BTreeSet::new(),
+        };
+        let (mut province, mut city) = ("", String::new());
+        for (i, line) in BUNDLED.lines().enumerate() {
+            let split = |rest: &'static str| (rest.get(..2).unwrap_or_default(), rest.get(2..));
+            let (code, name) = if let Some(rest) = line.strip_prefix('>') {
+                let (digits, name) = split(rest);
+                province = digits;
+                (province.to_owned(), name)
+            } else if let Some(rest) = line.strip_prefix('+') {
+                let (digits, name) = split(rest);
+                city = format!("{province}{digits}");
+                (city.clone(), name)
+            } else {
+                let (digits, name) = split(line);
+                (format!("{city}{digits}"), name)
+            };
+            let code = DivisionCode::parse_exact(&code).map_err(|e| DivisionError::Csv {
+                line: i as u64 + 1,
+                message: e.to_string(),
+            })?;
+            // A code's parent is its prefix (`load_level_csv` requires it of every row).
+            let entry = DivisionEntry {
+                parent: code.parent(),
+                level: code.level(),
+                name: name.unwrap_or_default().to_owned(),
+                functional: false,
+                code,
+            };
+            table.entries.insert(entry.code.clone(), entry);
+        }
+        Ok(table)
     }
 
     /// A table of another edition from CSV texts (header `code,name,parent_code`), given from
@@ -802,6 +840,32 @@ mod tests {
 
     fn codes(entries: &[&DivisionEntry]) -> Vec<String> {
         entries.iter().map(|e| e.code.to_string()).collect()
+    }
+
+    #[test]
+    fn bundled_table_is_its_csv_files() {
+        let csv = DivisionTable::from_csv(
+            "NBS 2023",
+            &[
+                include_str!("../../data/divisions/province.csv"),
+                include_str!("../../data/divisions/city.csv"),
+                include_str!("../../data/divisions/county.csv"),
+            ],
+        )
+        .unwrap();
+        let bundled = DivisionTable::bundled().unwrap();
+        assert_eq!(
+            bundled.iter().collect::<Vec<_>>(),
+            csv.iter().collect::<Vec<_>>()
+        );
+        for level in [
+            DivisionLevel::Province,
+            DivisionLevel::City,
+            DivisionLevel::County,
+            DivisionLevel::Township,
+        ] {
+            assert_eq!(bundled.has_level(level), csv.has_level(level));
+        }
     }
 
     #[test]
