@@ -10,8 +10,9 @@
 //! Times (best of `--runs`): `Registry::journal_head` (serialize each event to compact JSON and
 //! SHA-256 it after the previous hash), `Registry::chained_journal` (the same plus a copy of
 //! every event with its `prev` as hex), and `journal::verify_journal` of that chained journal
-//! against the head. The import itself is timed once, for comparison: the chain costs nothing
-//! while commands are applied.
+//! against the head, then `api::parse_journal` reading the chained journal back from its JSON.
+//! The import itself is timed once, for comparison: the chain costs nothing while commands are
+//! applied.
 
 mod rostergen;
 mod timing;
@@ -93,6 +94,38 @@ fn main() {
         Ok(h) if h == head => println!("verify_journal: {verify_time:.2?}"),
         other => {
             eprintln!("verify_journal failed: {other:?}");
+            std::process::exit(1)
+        }
+    }
+    // Reading the journal back from its JSON (as `fromJson` and `verifyJournal` do): every
+    // command's tagged object, tag first as tongxin writes it.
+    let text = serde_json::to_string(&chained).unwrap_or_default();
+    // The first 100,000 events twice: as tongxin writes them, and with every object's keys
+    // sorted (through `serde_json::Value`), so that each command's tag comes after other keys
+    // and is read the slower way (the object read as values and written again tag first).
+    let few = chained.len().min(100_000);
+    let tag_first = serde_json::to_string(&chained[..few]).unwrap_or_default();
+    let sorted = serde_json::to_value(&chained[..few])
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    drop(chained);
+    for (label, text) in [("tag first", &tag_first), ("keys sorted", &sorted)] {
+        let (time, parsed) = best_of(runs, || tongxin::api::parse_journal(text));
+        if parsed.map(|e| e.len()).ok() != Some(few) {
+            eprintln!("parse_journal failed on {label}");
+            std::process::exit(1)
+        }
+        println!("parse_journal, {few} events, {label}: {time:.2?}");
+    }
+    let (parse_time, parsed) = best_of(runs, || tongxin::api::parse_journal(&text));
+    match parsed {
+        Ok(events) if events.len() == n => println!(
+            "parse_journal: {parse_time:.2?} = {:.0} events/s, {:.0} MiB/s",
+            n as f64 / parse_time.as_secs_f64(),
+            text.len() as f64 / (1024.0 * 1024.0) / parse_time.as_secs_f64()
+        ),
+        other => {
+            eprintln!("parse_journal failed: {:?}", other.map(|e| e.len()));
             std::process::exit(1)
         }
     }
