@@ -192,6 +192,32 @@ mod tests {
         path_of_error(text, &e)
     }
 
+    proptest::proptest! {
+        /// Any text, and JSON cut or with a byte changed anywhere: a path, never a panic (the
+        /// scan indexes bytes up to a position the text does not choose).
+        #[test]
+        fn any_text_gives_a_path(
+            noise in "[{}\\[\\],:\"\\\\a-z0-9 \n\u{e9}\u{4e2d}]{0,60}",
+            cut in 0usize..200,
+            byte in 0usize..200,
+            with in proptest::sample::select(vec!['"', '\\', '{', '}', '[', ']', ',', ':', 'x', '中']),
+        ) {
+            let doc = "{\"persons\": [{\"id\": \"a\", \"tongxin\": {\"party\": \"cpc\", \
+                       \"posts\": [\"mass\"]}}, {\"id\": \"b\\\"\", \"ages\": [1, 2]}],\n\
+                       \"labels\": {\"k\": 1}}";
+            let mut changed: Vec<char> = doc.chars().collect();
+            let at = byte % changed.len();
+            changed[at] = with;
+            let changed: String = changed.into_iter().collect();
+            let cut_doc: String = doc.chars().take(cut).collect();
+            for text in [noise.as_str(), cut_doc.as_str(), changed.as_str()] {
+                if let Err(e) = serde_json::from_str::<Doc>(text) {
+                    let _ = path_of_error(text, &e);
+                }
+            }
+        }
+    }
+
     #[test]
     fn names_the_field_at_fault() {
         // An unknown variant, last in its object and not last.
