@@ -3,7 +3,7 @@
 //! For `#[serde(tag = "…")]`, serde's derive first copies the whole object into its private
 //! `Content` tree (the tag may come last), then reads the variant from that copy. Every field
 //! type is then read by two readers: the JSON one and the `Content` one. In the WASM module that
-//! second copy of the readers was about 46 KB of the gzipped module.
+//! second copy of the readers was 49 KB of the gzipped module (530 KB before).
 //!
 //! [`tagged_enum!`] keeps the enum and its JSON exactly as they were (it derives `Serialize`
 //! with the tag as before) and reads it through a private externally tagged twin of the enum,
@@ -18,12 +18,13 @@
 use serde::de::value::{CowStrDeserializer, MapAccessDeserializer};
 use serde::de::DeserializeOwned;
 use serde::de::{
-    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, VariantAccess, Visitor,
+    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
 };
 use serde::forward_to_deserialize_any;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 
 /// Declares an internally tagged enum: the enum as written, with its `Serialize` derived
@@ -94,6 +95,11 @@ macro_rules! tagged_enum {
             }
         }
 
+        const _: () = assert!(
+            $crate::tagged::is_known_tag($tag),
+            "add the tag to crate::tagged::TAGS"
+        );
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 $crate::tagged::deserialize::<D, $wire>(d, stringify!($name), $tag).map(From::from)
@@ -132,6 +138,7 @@ where
     })
 }
 
+/// The visitor of a tagged object: the enum's name (for messages), its tag key, its wire enum.
 struct Tagged<W> {
     name: &'static str,
     tag: &'static str,
@@ -161,38 +168,237 @@ impl<'de, W: DeserializeOwned> Visitor<'de> for Tagged<W> {
 }
 
 impl<W: DeserializeOwned> Tagged<W> {
-    /// An object whose first key is not the tag: read as JSON values, written again with the
-    /// tag first, and read from that text.
+    /// An object whose first key is not the tag: written again as JSON text with the tag first
+    /// ([`Reencode`]), and read from that text.
     fn tag_first<'de, A: MapAccess<'de>>(
         self,
         first: Cow<'de, str>,
         mut map: A,
     ) -> Result<W, A::Error> {
-        let mut fields = vec![(first.into_owned(), map.next_value::<Value>()?)];
-        let mut variant = None;
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value::<Value>()?;
-            if key != self.tag {
-                fields.push((key, value));
-            } else if variant.replace(value).is_some() {
-                return Err(de::Error::duplicate_field(self.tag));
-            }
-        }
-        let variant = variant.ok_or_else(|| de::Error::missing_field(self.tag))?;
-        let mut text =
-            Value::Object([(self.tag.to_owned(), variant)].into_iter().collect()).to_string();
-        text.pop(); // the closing brace
-        for (key, value) in &fields {
-            text.push(',');
-            text.push_str(&Value::String(key.clone()).to_string());
-            text.push(':');
-            text.push_str(&value.to_string());
-        }
-        text.push('}');
+        let mut text = String::new();
+        write_object(&mut text, Some(&first), &mut map, Some(self.tag))?;
         serde_json::Deserializer::from_str(&text)
             .deserialize_map(self)
             .map_err(|e| de::Error::custom(without_position(&e)))
     }
+}
+
+/// The tag keys of every enum declared with [`tagged_enum!`] (the macro checks that its tag is
+/// here). Objects written again by [`Tagged::tag_first`] put these keys first at every depth, so
+/// that a tagged object inside is read the direct way: otherwise each level of a deep AST whose
+/// tags come last would write its subtree again, time and memory growing with depth × size.
+/// (Key order means nothing to any other reader.)
+const TAGS: [&str; 4] = ["type", "op", "stat", "question"];
+
+/// Whether `tag` is one of [`TAGS`] (for the macro's compile-time check).
+pub(crate) const fn is_known_tag(tag: &str) -> bool {
+    let mut i = 0;
+    while i < TAGS.len() {
+        let (a, b) = (TAGS[i].as_bytes(), tag.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Reads any JSON value and appends it to the string as JSON text: keys in their order,
+/// duplicates kept (the reader of the text reports them as serde would), but in every object
+/// the [`TAGS`] keys first.
+struct Reencode<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for Reencode<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Reencode<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.0.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        let _ = write!(self.0, "{v}");
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        let _ = write!(self.0, "{v}");
+        Ok(())
+    }
+
+    /// serde_json's own shortest form, which reads back to the same number.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.0.push_str(&Value::from(v).to_string());
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        write_quoted(self.0, v);
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.push('[');
+        let mut first = true;
+        loop {
+            let mark = self.0.len();
+            if !first {
+                self.0.push(',');
+            }
+            if seq.next_element_seed(Reencode(&mut *self.0))?.is_none() {
+                self.0.truncate(mark);
+                break;
+            }
+            first = false;
+        }
+        self.0.push(']');
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        write_object(self.0, None, &mut map, None)
+    }
+}
+
+/// Appends the object `map` (whose first key `first` was already read, if given) to `out`:
+/// `own` (the tag being read, if any) first, the other [`TAGS`] keys next, then the rest, each
+/// group in its order. With `own`, a missing or repeated `own` key is serde's error.
+fn write_object<'de, A: MapAccess<'de>>(
+    out: &mut String,
+    mut first: Option<&str>,
+    map: &mut A,
+    own: Option<&'static str>,
+) -> Result<(), A::Error> {
+    out.push('{');
+    let body = out.len();
+    // Each entry's place in `out` (without its comma) and its rank: 0 `own`, 1 a tag, 2 other.
+    let mut entries: Vec<(usize, usize, u8)> = Vec::new();
+    loop {
+        let comma = out.len();
+        if !entries.is_empty() {
+            out.push(',');
+        }
+        let start = out.len();
+        let rank = match first.take() {
+            Some(key) => {
+                write_quoted(out, key);
+                rank_of(key, own)
+            }
+            None => match map.next_key_seed(KeyInto {
+                out: &mut *out,
+                own,
+            })? {
+                Some(rank) => rank,
+                None => {
+                    out.truncate(comma);
+                    break;
+                }
+            },
+        };
+        if rank == 0 && entries.iter().any(|e| e.2 == 0) {
+            return Err(de::Error::duplicate_field(own.unwrap_or_default()));
+        }
+        out.push(':');
+        map.next_value_seed(Reencode(&mut *out))?;
+        entries.push((start, out.len(), rank));
+    }
+    if let Some(own) = own {
+        if !entries.iter().any(|e| e.2 == 0) {
+            return Err(de::Error::missing_field(own));
+        }
+    }
+    if entries.windows(2).any(|w| w[0].2 > w[1].2) {
+        let written = out.split_off(body);
+        entries.sort_by_key(|e| e.2); // stable: each group keeps its order
+        for (i, &(start, end, _)) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(written.get(start - body..end - body).unwrap_or_default());
+        }
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// Where a key goes in [`write_object`]: 0 the tag being read, 1 another tag key, 2 the rest.
+fn rank_of(key: &str, own: Option<&str>) -> u8 {
+    if Some(key) == own {
+        0
+    } else if TAGS.contains(&key) {
+        1
+    } else {
+        2
+    }
+}
+
+/// Appends a key as JSON text and answers its [`rank_of`].
+struct KeyInto<'a> {
+    out: &'a mut String,
+    own: Option<&'static str>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyInto<'_> {
+    type Value = u8;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u8, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyInto<'_> {
+    type Value = u8;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u8, E> {
+        write_quoted(self.out, v);
+        Ok(rank_of(v, self.own))
+    }
+}
+
+/// Appends `text` as a JSON string.
+fn write_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// A key of the tagged object: the tag, or another (borrowed from the input where it can be).
@@ -378,7 +584,7 @@ mod tests {
     }
 
     tagged_enum! {
-        #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+        #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
         #[wire(SampleWire)]
         /// The enum under test.
         #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -406,7 +612,7 @@ mod tests {
     }
 
     tagged_enum! {
-        #[serde(tag = "type")]
+        #[serde(tag = "op")]
         #[wire(LenientWire)]
         /// Without `deny_unknown_fields`.
         #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -427,7 +633,7 @@ mod tests {
         use serde::{Deserialize, Serialize};
 
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+        #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
         pub(super) enum Sample {
             Unit,
             Empty {},
@@ -443,7 +649,7 @@ mod tests {
         }
 
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(tag = "type")]
+        #[serde(tag = "op")]
         pub(super) enum Lenient {
             Unit,
             Pair { a: u32 },
@@ -485,7 +691,7 @@ mod tests {
     }
 
     /// A JSON value for a field, mostly of the right kind.
-    fn value(depth: u32) -> BoxedStrategy<String> {
+    fn value(depth: u32, tag: &'static str) -> BoxedStrategy<String> {
         let leaf = prop_oneof![
             Just("\"unit\"".to_owned()),
             Just("\"empty\"".to_owned()),
@@ -495,6 +701,7 @@ mod tests {
             Just("\"other\"".to_owned()),
             (0u32..5).prop_map(|n| n.to_string()),
             Just("-1".to_owned()),
+            Just("1.5".to_owned()),
             Just("null".to_owned()),
             Just("\"t\\u00e9xt\"".to_owned()),
             Just("[1]".to_owned()),
@@ -502,22 +709,24 @@ mod tests {
         if depth == 0 {
             leaf.boxed()
         } else {
-            prop_oneof![4 => leaf, 1 => object(depth - 1)].boxed()
+            prop_oneof![4 => leaf, 1 => object(depth - 1, tag)].boxed()
         }
     }
 
-    /// An object of random keys (the tag among them, maybe twice or not at all) in random order.
-    fn object(depth: u32) -> BoxedStrategy<String> {
+    /// An object of random keys (`tag` among them, maybe twice or not at all) in random order.
+    /// The only tag key in it is the enum's own: the reader writes an object whose tag is not
+    /// first again with the tag keys first at every depth, which changes which of two errors
+    /// comes first only where a tag key is an ordinary field.
+    fn object(depth: u32, tag: &'static str) -> BoxedStrategy<String> {
         let key = prop_oneof![
-            3 => Just("kind"),
-            1 => Just("type"),
+            3 => Just(tag),
             1 => Just("a"),
             1 => Just("b"),
             1 => Just("x"),
             1 => Just("inner"),
             1 => Just("zzz"),
         ];
-        prop::collection::vec((key, value(depth)), 0..5)
+        prop::collection::vec((key, value(depth, tag)), 0..5)
             .prop_map(|fields| {
                 let body: Vec<String> =
                     fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
@@ -530,18 +739,61 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
-        fn reads_like_serdes_own_derive(text in object(2)) {
-            same::<Sample, reference::Sample>(&text, "\"kind\"")?;
-            same::<Lenient, reference::Lenient>(&text, "\"type\"")?;
+        fn reads_like_serdes_own_derive(text in object(2, "type"), lenient in object(2, "op")) {
+            same::<Sample, reference::Sample>(&text, "\"type\"")?;
+            same::<Lenient, reference::Lenient>(&lenient, "\"op\"")?;
         }
+    }
+
+    #[test]
+    fn written_again_with_the_tags_first_at_every_depth() {
+        use serde::de::Deserializer as _;
+        let text = r#"{"a":[{"x":1,"op":"not","b":{"c":2.5,"type":"t"}}],"a":"\u00e9\"\t\u0001\\",
+                       "type":null,"e":[],"f":{},"g":[true,false,-3,1e300,18446744073709551615]}"#;
+        let mut again = String::new();
+        serde_json::Deserializer::from_str(text)
+            .deserialize_any(super::Reencode(&mut again))
+            .unwrap();
+        assert_eq!(
+            again,
+            r#"{"type":null,"a":[{"op":"not","x":1,"b":{"type":"t","c":2.5}}],"a":"é\"\t\u0001\\","e":[],"f":{},"g":[true,false,-3,1e+300,18446744073709551615]}"#
+        );
+        // And it reads back as the same JSON value.
+        let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+        assert_eq!(value(&again), value(text));
+    }
+
+    #[test]
+    fn a_deep_chain_with_its_tags_last_reads() {
+        // 100 levels of `{"inner": …, "type": "nested"}` around a pair: the outer level writes
+        // the whole chain again once, tags first, and every level below reads it directly.
+        let depth = 100;
+        let mut text = r#"{"a":1,"b":"x","type":"pair"}"#.to_owned();
+        for _ in 0..depth {
+            text = format!(r#"{{"inner":{text},"type":"nested"}}"#);
+        }
+        let mut read = serde_json::from_str::<Sample>(&text).unwrap();
+        let mut levels = 0;
+        while let Sample::Nested { inner } = read {
+            read = *inner;
+            levels += 1;
+        }
+        assert_eq!(levels, depth);
+        assert_eq!(
+            read,
+            Sample::Pair {
+                a: 1,
+                b: Some("x".into())
+            }
+        );
     }
 
     #[test]
     fn reads_from_values_and_readers_with_the_tag_anywhere() {
         for text in [
-            r#"{"kind":"pair","a":1,"b":"x"}"#,
-            r#"{"a":1,"kind":"pair","b":"x"}"#,
-            r#"{"a":1,"b":"x","kind":"pair"}"#,
+            r#"{"type":"pair","a":1,"b":"x"}"#,
+            r#"{"a":1,"type":"pair","b":"x"}"#,
+            r#"{"a":1,"b":"x","type":"pair"}"#,
         ] {
             let want = Sample::Pair {
                 a: 1,
@@ -555,7 +807,7 @@ mod tests {
             );
             assert_eq!(serde_json::from_str::<Sample>(text).unwrap(), want);
         }
-        let text = r#"{"inner":{"x":7,"kind":"wrapped"},"kind":"nested"}"#;
+        let text = r#"{"inner":{"x":7,"type":"wrapped"},"type":"nested"}"#;
         assert_eq!(
             serde_json::from_str::<Sample>(text).unwrap(),
             Sample::Nested {
@@ -568,7 +820,7 @@ mod tests {
     fn errors_are_placed_where_they_are() {
         // serde's derive would place this at the end of the object (column 33).
         let e =
-            serde_json::from_str::<Sample>(r#"{"kind":"pair","a":"one","b":null}"#).unwrap_err();
+            serde_json::from_str::<Sample>(r#"{"type":"pair","a":"one","b":null}"#).unwrap_err();
         assert_eq!(
             e.to_string(),
             "invalid type: string \"one\", expected u32 at line 1 column 24"
