@@ -31,6 +31,11 @@ def put(target, name, data):
         f.write(data if isinstance(data, bytes) else data.encode())
 
 
+def sorted_keys(line):
+    """A JSON text again with every object's keys sorted."""
+    return json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False).encode()
+
+
 def rosters(*dir_):
     files = ["orgs.csv", "persons.csv", "memberships.csv", "enterprises.csv"]
     out = []
@@ -120,6 +125,9 @@ def main():
         put("commands", kind, line)
     put("commands", "seeds-jsonl-lines", b"\n".join(applied))
     put("commands", "seeds-jsonl-batch", b"[" + b",".join(applied[:12]) + b"]")
+    # The same with every object's keys sorted: most tags then come after other keys, which
+    # takes the reader's other path (the object written again tag first).
+    put("commands", "seeds-jsonl-sorted-keys", b"\n".join(sorted_keys(line) for line in applied))
     # Against the fixture registry (core/tests/fixtures/rosters), which the target seeds.
     fixture_cmds = [
         b'{"type":"join","membership":{"member":{"person":"p3"},"org":"ft","role":"member","start":"2024-01-01","founding":false}}',
@@ -177,7 +185,7 @@ def main():
         "overrides": {"ft": {"rules": rules[7:8], "remove": ["r0"], "inherit": "subtree"}},
     }
     put("rules", "book", b"\x01" + json.dumps(book_json, ensure_ascii=False).encode())
-    put("rules", "book-terms", b"\x01" + json.dumps({"common": [
+    terms_book = {"common": [
         {"id": "t", "severity": "warn", "message_zh": "z", "message_en": "e",
          "body": {"type": "president_term_limit", "max_consecutive": 2}},
         {"id": "s", "severity": "warn", "message_zh": "z", "message_en": "e",
@@ -188,7 +196,10 @@ def main():
          "body": {"type": "eligibility", "when": {"op": "and", "args": [
              {"op": "cmp", "attr": "party", "cmp": "!=", "value": {"name": "cpc"}},
              {"op": "in", "attr": "profession", "values": [{"str": "律师"}, {"str": "医生"}]}]}}},
-    ]}).encode())
+    ]}
+    put("rules", "book-terms", b"\x01" + json.dumps(terms_book).encode())
+    # Keys sorted: each AST node's "op" after its operands, at every depth.
+    put("rules", "book-terms-sorted-keys", b"\x01" + json.dumps(terms_book, sort_keys=True).encode())
 
     # Commands under a rule book (joins then run its eligibility rules).
     set_book = (b'{"type":"set_rule_book","book":' + json.dumps(book_json, ensure_ascii=False).encode()
