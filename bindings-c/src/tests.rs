@@ -813,7 +813,7 @@ fn apply_json_and_batch() {
         )
     };
     assert_eq!((st, failed), (tx_status::InvalidJson, 1));
-    assert!(last_error().starts_with("argument `commands_json`: [1]: "));
+    assert!(last_error().starts_with("argument `commands_json`: [1].membership: "));
 
     let good = c(r#"[
         {"type":"add_person","person":{"id":"p5","party":"mass","title":"none","stratum":"new_media"}},

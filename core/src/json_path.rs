@@ -6,12 +6,17 @@
 //! alone). The scan costs nothing until there is an error, and then one pass over the text up
 //! to it.
 //!
-//! serde_json places an error at the last byte it read. An error raised below a struct's
-//! reader without a position of its own (an unknown enum variant, a missing field) is placed
-//! where the struct's reader stopped: at the `,` after the bad value, or at the object's `}`.
-//! The scan stops *before* that byte, so the path still names the field last read, which is
-//! the one at fault. A missing or unknown field is named from the message; at the end of the
-//! text the scan takes it all.
+//! serde_json places an error at the last byte it read:
+//! - a value of the wrong type is found on peeking at its first byte, so the last byte read is
+//!   the `[`, `,`, `:` or space before it: the scan takes that byte;
+//! - an error raised below an object's or array's reader without a position of its own (an
+//!   unknown enum variant, a missing field) is placed where that reader stopped, after the bad
+//!   value or on the closing `}` or `]`: the scan stops before a closing byte, so the path
+//!   still names the field last read, which is the one at fault;
+//! - at the end of the text, the scan takes it all.
+//!
+//! A missing or unknown field is named from the message, and so is the value at fault inside
+//! a tagged object read again from its text (``in `path`: …``, `crate::tagged`).
 
 /// The path of the value serde_json was reading when it failed with `error` on `text`, or the
 /// empty string when the error has no position or lies outside every container.
@@ -19,17 +24,32 @@ pub(crate) fn path_of_error(text: &str, error: &serde_json::Error) -> String {
     if error.line() == 0 {
         return String::new();
     }
-    // At the end of the text, everything was read.
+    // Which bytes to scan: see the module's documentation.
     let end = if error.is_eof() {
         text.len()
     } else {
-        offset(text, error.line(), error.column())
+        let last = offset(text, error.line(), error.column());
+        match text.as_bytes().get(last) {
+            Some(b'}' | b']') => last,
+            Some(_) => last + 1,
+            None => text.len(),
+        }
     };
-    let mut path = scan(text, end);
+    let (mut path, fresh) = scan(text, end);
+    // An array where nothing was read yet: the path names its first element if the reader
+    // stopped on peeking at one (`[[…`: a command cannot be an array), else the array.
+    if fresh && path.last() == Some(&Segment::Index(0)) {
+        let next = text.as_bytes().get(end..).unwrap_or_default();
+        let peeked = next.iter().find(|b| !b.is_ascii_whitespace());
+        if peeked.is_none() || peeked == Some(&b']') {
+            path.pop();
+        }
+    }
     // "missing field `x`" is raised at the object's end, after its last field, and "unknown
-    // field `x`" on reading the key: name that field.
+    // field `x`" on reading the key: name that field. A tagged object read again from its text
+    // fails at its end too, saying ``in `path`: …`` inside it.
     let message = error.to_string();
-    let named = ["missing field `", "unknown field `"]
+    let named = ["missing field `", "unknown field `", "in `"]
         .iter()
         .find_map(|prefix| message.strip_prefix(prefix))
         .and_then(|rest| rest.split('`').next());
@@ -63,16 +83,24 @@ enum Segment {
     Index(usize),
 }
 
-/// The containers open at byte `end` of `text`, each with where it is.
-fn scan(text: &str, end: usize) -> Vec<Segment> {
+/// The containers open at byte `end` of `text`, each with where it is, and whether the
+/// innermost is an array in which nothing was read yet.
+fn scan(text: &str, end: usize) -> (Vec<Segment>, bool) {
     let bytes = text.as_bytes();
     let end = end.min(bytes.len());
     let mut path: Vec<Segment> = Vec::new();
-    // In an object, whether the next string is a key.
-    let mut expecting_key: Vec<bool> = Vec::new();
+    // Per container: in an object, whether the next string is a key; in an array, whether no
+    // element has begun.
+    let mut fresh: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < end {
-        match bytes[i] {
+        let byte = bytes[i];
+        if matches!(path.last(), Some(Segment::Index(_))) && !byte.is_ascii_whitespace() {
+            if let Some(f) = fresh.last_mut() {
+                *f = false;
+            }
+        }
+        match byte {
             b'"' => {
                 let start = i + 1;
                 let mut j = start;
@@ -83,37 +111,33 @@ fn scan(text: &str, end: usize) -> Vec<Segment> {
                     // The error is inside this string.
                     break;
                 }
-                if expecting_key.last() == Some(&true) {
+                if let (Some(Segment::Key(k)), Some(f @ true)) = (path.last_mut(), fresh.last_mut())
+                {
                     let raw = text.get(start - 1..=j).unwrap_or_default();
-                    let key = serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.into());
-                    if let Some(Segment::Key(k)) = path.last_mut() {
-                        *k = Some(key);
-                    }
-                    if let Some(e) = expecting_key.last_mut() {
-                        *e = false;
-                    }
+                    *k = Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.into()));
+                    *f = false;
                 }
                 i = j + 1;
                 continue;
             }
             b'{' => {
                 path.push(Segment::Key(None));
-                expecting_key.push(true);
+                fresh.push(true);
             }
             b'[' => {
                 path.push(Segment::Index(0));
-                expecting_key.push(false);
+                fresh.push(true);
             }
             b'}' | b']' => {
                 path.pop();
-                expecting_key.pop();
+                fresh.pop();
             }
             b',' => match path.last_mut() {
                 Some(Segment::Index(n)) => *n += 1,
                 Some(Segment::Key(key)) => {
                     *key = None;
-                    if let Some(e) = expecting_key.last_mut() {
-                        *e = true;
+                    if let Some(f) = fresh.last_mut() {
+                        *f = true;
                     }
                 }
                 None => {}
@@ -122,7 +146,8 @@ fn scan(text: &str, end: usize) -> Vec<Segment> {
         }
         i += 1;
     }
-    path
+    let fresh_array = matches!(path.last(), Some(Segment::Index(_))) && fresh.last() == Some(&true);
+    (path, fresh_array)
 }
 
 /// `persons[1].tongxin.party`; an object before its first key adds nothing.
@@ -231,6 +256,29 @@ mod tests {
             path(r#"{"persons": [{"id": "a", "ages": [1, "x", 3]}]}"#),
             "persons[0].ages[1]"
         );
+        // Without spaces: the byte read last is the `,`, `[` or `:` before the value.
+        let tight = r#"{"persons":[{"id":"a","ages":[1,"x",3]}]}"#;
+        assert_eq!(path(tight), "persons[0].ages[1]");
+        assert_eq!(
+            path(r#"{"persons":[{"id":"a","ages":["x"]}]}"#),
+            "persons[0].ages[0]"
+        );
+        assert_eq!(path(r#"{"persons":["x"]}"#), "persons[0]");
+        assert_eq!(path(r#"{"persons":[7]}"#), "persons[0]");
+        assert_eq!(path(r#"{"persons":[[]]}"#), "persons[0]");
+        assert_eq!(
+            path(r#"{"persons":[{"id":"a","ages":[]}],"labels":[]}"#),
+            "labels"
+        );
+        assert_eq!(path(r#"{"persons":[{"id":7}]}"#), "persons[0].id");
+        assert_eq!(
+            path(r#"{"persons":[{"id":"a","tongxin":[]}]}"#),
+            "persons[0].tongxin"
+        );
+        let tight = r#"{"persons":[{"id":"a","tongxin":{"party":"cpc","posts":["no","mass"]}}]}"#;
+        assert_eq!(path(tight), "persons[0].tongxin.posts[0]");
+        let tight = r#"{"persons":[{"id":"a","tongxin":{"party":"x","title":"t"}}]}"#;
+        assert_eq!(path(tight), "persons[0].tongxin.party");
         // An unknown variant in an array, last and not last.
         let c =
             r#"{"persons": [{"id": "a", "tongxin": {"party": "cpc", "posts": ["mass", "no"]}}]}"#;

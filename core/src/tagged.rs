@@ -179,7 +179,16 @@ impl<W: DeserializeOwned> Tagged<W> {
         write_object(&mut text, Some(&first), &mut map, Some(self.tag))?;
         serde_json::Deserializer::from_str(&text)
             .deserialize_map(self)
-            .map_err(|e| de::Error::custom(without_position(&e)))
+            .map_err(|e| {
+                // Placed by the outer reader at the object's end: name the value inside it.
+                let inner = crate::json_path::path_of_error(&text, &e);
+                let message = without_position(&e);
+                if inner.is_empty() {
+                    de::Error::custom(message)
+                } else {
+                    de::Error::custom(format_args!("in `{inner}`: {message}"))
+                }
+            })
     }
 }
 
@@ -656,9 +665,17 @@ mod tests {
         }
     }
 
-    /// serde_json's message without its position.
+    /// serde_json's message without its position, nor the ``in `path`: `` this reader puts
+    /// before an error inside an object it read again (which serde has no way to say).
     fn message(e: &serde_json::Error) -> String {
-        super::without_position(e)
+        let text = super::without_position(e);
+        match text
+            .strip_prefix("in `")
+            .and_then(|rest| rest.split_once("`: "))
+        {
+            Some((_, message)) => message.to_owned(),
+            None => text,
+        }
     }
 
     /// Both readers on `text`: the same value (compared as JSON) or the same message.

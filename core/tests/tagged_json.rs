@@ -117,3 +117,47 @@ proptest! {
         prop_assert_eq!(reads_alike::<Command>(&text), command);
     }
 }
+
+#[test]
+fn request_errors_name_the_value_at_fault() {
+    let good = r#"{"type":"join","membership":{"member":{"person":"p1"},"org":"o1","role":"member","start":"2024-01-01"}}"#;
+    let bad = good.replace("2024-01-01", "2024-13-01");
+    let err = tongxin::api::parse::<Command>(&bad).unwrap_err();
+    assert_eq!(err.code.as_str(), "invalid_json");
+    assert!(
+        err.message
+            .starts_with("membership.start: invalid JSON at line 1, column "),
+        "{}",
+        err.message
+    );
+    let (index, err) = tongxin::api::parse_commands(&format!("[{good},\n{bad}]")).unwrap_err();
+    assert_eq!(index, Some(1));
+    assert!(
+        err.message
+            .starts_with("[1].membership.start: invalid JSON at line 2, column "),
+        "{}",
+        err.message
+    );
+    // A request that is not an object is named by its place in the batch.
+    let (index, err) = tongxin::api::parse_commands(&format!("[{good},[]]")).unwrap_err();
+    assert_eq!(index, Some(1));
+    assert!(err.message.starts_with("[1]: "), "{}", err.message);
+    // With the tag last the object is read again from its re-encoded text, and the error is
+    // placed at the object's end: the path still names the value.
+    let value: Value = serde_json::from_str(&bad).unwrap();
+    let err = tongxin::api::parse::<Command>(&tags_last(&value)).unwrap_err();
+    assert!(
+        err.message
+            .starts_with("membership.start: invalid JSON at line 1, column "),
+        "{}",
+        err.message
+    );
+    let (index, err) =
+        tongxin::api::parse_commands(&format!("[{good},{}]", tags_last(&value))).unwrap_err();
+    assert_eq!(index, Some(1));
+    assert!(
+        err.message.starts_with("[1].membership.start: "),
+        "{}",
+        err.message
+    );
+}

@@ -195,7 +195,8 @@ fn too_long(len: usize, max: usize) -> ApiError {
 }
 
 /// Parses a request or value from JSON text (an `invalid_json` error on failure, or when the
-/// text is longer than [`MAX_JSON_BYTES`] or nests deeper than [`MAX_JSON_DEPTH`]).
+/// text is longer than [`MAX_JSON_BYTES`] or nests deeper than [`MAX_JSON_DEPTH`]). The error
+/// names the value at fault first: `membership.start: invalid JSON at line 1, column 98: …`.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     parse_bounded(text, MAX_JSON_BYTES)
 }
@@ -213,7 +214,19 @@ pub fn parse_bounded<T: DeserializeOwned>(text: &str, max_bytes: usize) -> Resul
     if text.len() > max_bytes {
         return Err(too_long(text.len(), max_bytes));
     }
-    Ok(serde_json::from_str(text)?)
+    serde_json::from_str(text).map_err(|e| json_error(text, e))
+}
+
+/// serde_json's error on `text` as an `invalid_json` [`ApiError`] that names the value at fault
+/// first (`membership.start: …`, [`crate::json_path`]), where there is one.
+fn json_error(text: &str, e: serde_json::Error) -> ApiError {
+    let path = crate::json_path::path_of_error(text, &e);
+    let err = ApiError::from(e);
+    if path.is_empty() {
+        err
+    } else {
+        err.context(&path)
+    }
 }
 
 /// Parses an options object: `None` gives the defaults; the text must be a JSON object (serde
@@ -233,7 +246,8 @@ pub fn parse_options<T: DeserializeOwned + Default>(text: Option<&str>) -> Resul
 
 /// Parses a JSON array of commands (as [`apply_batch`] takes them); on failure, the index of
 /// the first command that is not a command (or `None` when the text is not an array) and the
-/// error, whose message begins with `[index]`.
+/// error, whose message begins with the element and the value at fault
+/// (`[3].membership.start: …`).
 pub fn parse_commands(text: &str) -> Result<Vec<Command>, (Option<usize>, ApiError)> {
     parse_commands_bounded(text, MAX_JSON_BYTES)
 }
@@ -276,10 +290,8 @@ pub fn parse_commands_bounded(
         de.end()?;
         Ok(v)
     });
-    parsed.map_err(|e| match at.get() {
-        Some(i) => (Some(i), ApiError::from(e).context(&format!("[{i}]"))),
-        None => (None, ApiError::from(e)),
-    })
+    // The path begins with the element (`[3].membership.start`).
+    parsed.map_err(|e| (at.get(), json_error(text, e)))
 }
 
 /// The compact JSON of a value.
@@ -386,15 +398,7 @@ pub fn verify_journal(events: &str, expected_head: Option<&str>) -> Result<Strin
 /// answers them). An `invalid_json` error gives the line and column and names the value at
 /// fault (`[3].command.org.founded`) without naming an argument, for the front to add its own.
 pub fn parse_journal(events: &str) -> Result<Vec<ChainedEvent>, ApiError> {
-    serde_json::from_str(events).map_err(|e| {
-        let path = crate::json_path::path_of_error(events, &e);
-        let err = ApiError::from(e);
-        if path.is_empty() {
-            err
-        } else {
-            err.context(&path)
-        }
-    })
+    serde_json::from_str(events).map_err(|e| json_error(events, e))
 }
 
 /// Checks a head a caller kept: 64 hex digits, else an `invalid_argument` error without
