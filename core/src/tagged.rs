@@ -22,9 +22,8 @@ use serde::de::{
     VariantAccess, Visitor,
 };
 use serde::forward_to_deserialize_any;
-use serde_json::Value;
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::marker::PhantomData;
 
 /// Declares an internally tagged enum: the enum as written, with its `Serialize` derived
@@ -162,7 +161,7 @@ impl<'de, W: DeserializeOwned> Visitor<'de> for Tagged<W> {
                     rest: Rest { tag: self.tag, map },
                 })
             }
-            Some(Key::Other(first)) => self.tag_first(first, map),
+            Some(Key::Other(first)) => self.read_reencoded(first, map),
         }
     }
 }
@@ -170,13 +169,15 @@ impl<'de, W: DeserializeOwned> Visitor<'de> for Tagged<W> {
 impl<W: DeserializeOwned> Tagged<W> {
     /// An object whose first key is not the tag: written again as JSON text with the tag first
     /// ([`Reencode`]), and read from that text.
-    fn tag_first<'de, A: MapAccess<'de>>(
+    fn read_reencoded<'de, A: MapAccess<'de>>(
         self,
         first: Cow<'de, str>,
         mut map: A,
     ) -> Result<W, A::Error> {
-        let mut text = String::new();
-        write_object(&mut text, Some(&first), &mut map, Some(self.tag))?;
+        let mut bytes = Vec::new();
+        write_object(&mut bytes, Some(&first), &mut map, Some(self.tag))?;
+        // Written from UTF-8 text by serde_json, so UTF-8.
+        let text = String::from_utf8(bytes).map_err(de::Error::custom)?;
         serde_json::Deserializer::from_str(&text)
             .deserialize_map(self)
             .map_err(|e| {
@@ -193,7 +194,7 @@ impl<W: DeserializeOwned> Tagged<W> {
 }
 
 /// The tag keys of every enum declared with [`tagged_enum!`] (the macro checks that its tag is
-/// here). Objects written again by [`Tagged::tag_first`] put these keys first at every depth, so
+/// here). Objects written again by [`Tagged::read_reencoded`] put these keys first at every depth, so
 /// that a tagged object inside is read the direct way: otherwise each level of a deep AST whose
 /// tags come last would write its subtree again, time and memory growing with depth × size.
 /// (Key order means nothing to any other reader.)
@@ -221,13 +222,21 @@ pub(crate) const fn is_known_tag(tag: &str) -> bool {
 /// Reads any JSON value and appends it to the string as JSON text: keys in their order,
 /// duplicates kept (the reader of the text reports them as serde would), but in every object
 /// the [`TAGS`] keys first.
-struct Reencode<'a>(&'a mut String);
+struct Reencode<'a>(&'a mut Vec<u8>);
 
 impl<'de> DeserializeSeed<'de> for Reencode<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
+    }
+}
+
+impl Reencode<'_> {
+    /// Appends a scalar as serde_json writes it (numbers in their shortest form that reads
+    /// back the same, strings escaped).
+    fn write<T: serde::Serialize + ?Sized, E: de::Error>(self, value: &T) -> Result<(), E> {
+        write_json(self.0, value)
     }
 }
 
@@ -239,43 +248,36 @@ impl<'de> Visitor<'de> for Reencode<'_> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.0.push_str(if v { "true" } else { "false" });
-        Ok(())
+        self.write(&v)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        let _ = write!(self.0, "{v}");
-        Ok(())
+        self.write(&v)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        let _ = write!(self.0, "{v}");
-        Ok(())
+        self.write(&v)
     }
 
-    /// serde_json's own shortest form, which reads back to the same number.
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.0.push_str(&Value::from(v).to_string());
-        Ok(())
+        self.write(&v)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        write_quoted(self.0, v);
-        Ok(())
+        self.write(v)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.0.push_str("null");
-        Ok(())
+        self.write(&())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.push('[');
+        self.0.push(b'[');
         let mut first = true;
         loop {
             let mark = self.0.len();
             if !first {
-                self.0.push(',');
+                self.0.push(b',');
             }
             if seq.next_element_seed(Reencode(&mut *self.0))?.is_none() {
                 self.0.truncate(mark);
@@ -283,7 +285,7 @@ impl<'de> Visitor<'de> for Reencode<'_> {
             }
             first = false;
         }
-        self.0.push(']');
+        self.0.push(b']');
         Ok(())
     }
 
@@ -292,28 +294,36 @@ impl<'de> Visitor<'de> for Reencode<'_> {
     }
 }
 
+/// Appends `value` as serde_json writes it.
+fn write_json<T: serde::Serialize + ?Sized, E: de::Error>(
+    out: &mut Vec<u8>,
+    value: &T,
+) -> Result<(), E> {
+    serde_json::to_writer(out, value).map_err(E::custom)
+}
+
 /// Appends the object `map` (whose first key `first` was already read, if given) to `out`:
 /// `own` (the tag being read, if any) first, the other [`TAGS`] keys next, then the rest, each
 /// group in its order. With `own`, a missing or repeated `own` key is serde's error.
 fn write_object<'de, A: MapAccess<'de>>(
-    out: &mut String,
+    out: &mut Vec<u8>,
     mut first: Option<&str>,
     map: &mut A,
     own: Option<&'static str>,
 ) -> Result<(), A::Error> {
-    out.push('{');
+    out.push(b'{');
     let body = out.len();
     // Each entry's place in `out` (without its comma) and its rank: 0 `own`, 1 a tag, 2 other.
     let mut entries: Vec<(usize, usize, u8)> = Vec::new();
     loop {
         let comma = out.len();
         if !entries.is_empty() {
-            out.push(',');
+            out.push(b',');
         }
         let start = out.len();
         let rank = match first.take() {
             Some(key) => {
-                write_quoted(out, key);
+                write_json::<_, A::Error>(out, key)?;
                 rank_of(key, own)
             }
             None => match map.next_key_seed(KeyInto {
@@ -330,7 +340,7 @@ fn write_object<'de, A: MapAccess<'de>>(
         if rank == 0 && entries.iter().any(|e| e.2 == 0) {
             return Err(de::Error::duplicate_field(own.unwrap_or_default()));
         }
-        out.push(':');
+        out.push(b':');
         map.next_value_seed(Reencode(&mut *out))?;
         entries.push((start, out.len(), rank));
     }
@@ -344,12 +354,12 @@ fn write_object<'de, A: MapAccess<'de>>(
         entries.sort_by_key(|e| e.2); // stable: each group keeps its order
         for (i, &(start, end, _)) in entries.iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                out.push(b',');
             }
-            out.push_str(written.get(start - body..end - body).unwrap_or_default());
+            out.extend_from_slice(written.get(start - body..end - body).unwrap_or_default());
         }
     }
-    out.push('}');
+    out.push(b'}');
     Ok(())
 }
 
@@ -366,7 +376,7 @@ fn rank_of(key: &str, own: Option<&str>) -> u8 {
 
 /// Appends a key as JSON text and answers its [`rank_of`].
 struct KeyInto<'a> {
-    out: &'a mut String,
+    out: &'a mut Vec<u8>,
     own: Option<&'static str>,
 }
 
@@ -386,28 +396,9 @@ impl<'de> Visitor<'de> for KeyInto<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<u8, E> {
-        write_quoted(self.out, v);
+        write_json(self.out, v)?;
         Ok(rank_of(v, self.own))
     }
-}
-
-/// Appends `text` as a JSON string.
-fn write_quoted(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A key of the tagged object: the tag, or another (borrowed from the input where it can be).
@@ -423,35 +414,16 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Key<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key<'de>, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(if v == self.0 {
+        let key = TextSeed.deserialize(d)?;
+        Ok(if key == self.0 {
             Key::Tag
         } else {
-            Key::Other(Cow::Borrowed(v))
-        })
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(if v == self.0 {
-            Key::Tag
-        } else {
-            Key::Other(Cow::Owned(v.to_owned()))
+            Key::Other(key)
         })
     }
 }
 
-/// Reads a string, borrowed from the input where it can be.
+/// Reads a string (a key, or the tag's value), borrowed from the input where it can be.
 struct TextSeed;
 
 impl<'de> DeserializeSeed<'de> for TextSeed {
@@ -767,10 +739,11 @@ mod tests {
         use serde::de::Deserializer as _;
         let text = r#"{"a":[{"x":1,"op":"not","b":{"c":2.5,"type":"t"}}],"a":"\u00e9\"\t\u0001\\",
                        "type":null,"e":[],"f":{},"g":[true,false,-3,1e300,18446744073709551615]}"#;
-        let mut again = String::new();
+        let mut again = Vec::new();
         serde_json::Deserializer::from_str(text)
             .deserialize_any(super::Reencode(&mut again))
             .unwrap();
+        let again = String::from_utf8(again).unwrap();
         assert_eq!(
             again,
             r#"{"type":null,"a":[{"op":"not","x":1,"b":{"type":"t","c":2.5}}],"a":"é\"\t\u0001\\","e":[],"f":{},"g":[true,false,-3,1e+300,18446744073709551615]}"#

@@ -474,17 +474,13 @@ impl DivisionTable {
     /// The bundled province, city and county levels (NBS 2023), parsed anew on each call: keep
     /// the table rather than calling this repeatedly.
     pub fn bundled() -> Result<Self, DivisionError> {
-        let mut table = DivisionTable {
-            edition: BUNDLED_EDITION.to_owned(),
-            entries: BTreeMap::new(),
-            loaded: [
-                DivisionLevel::Province,
-                DivisionLevel::City,
-                DivisionLevel::County,
-            ]
-            .into(),
-            functional: BTreeSet::new(),
-        };
+        let mut table = Self::empty(BUNDLED_EDITION);
+        table.loaded = [
+            DivisionLevel::Province,
+            DivisionLevel::City,
+            DivisionLevel::County,
+        ]
+        .into();
         let (mut province, mut city) = ("", String::new());
         for (i, line) in BUNDLED.lines().enumerate() {
             let split = |rest: &'static str| (rest.get(..2).unwrap_or_default(), rest.get(2..));
@@ -517,15 +513,20 @@ impl DivisionTable {
         Ok(table)
     }
 
-    /// A table of another edition from CSV texts (header `code,name,parent_code`), given from
-    /// the province level down so that parents come before their children.
-    pub fn from_csv(edition: &str, texts: &[&str]) -> Result<Self, DivisionError> {
-        let mut table = DivisionTable {
+    /// A table of `edition` without divisions.
+    fn empty(edition: &str) -> Self {
+        DivisionTable {
             edition: edition.to_owned(),
             entries: BTreeMap::new(),
             loaded: BTreeSet::new(),
             functional: BTreeSet::new(),
-        };
+        }
+    }
+
+    /// A table of another edition from CSV texts (header `code,name,parent_code`), given from
+    /// the province level down so that parents come before their children.
+    pub fn from_csv(edition: &str, texts: &[&str]) -> Result<Self, DivisionError> {
+        let mut table = Self::empty(edition);
         for text in texts {
             table.load_level_csv(text)?;
         }
