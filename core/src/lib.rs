@@ -72,6 +72,7 @@ pub mod interchange;
 pub mod journal;
 mod json_path;
 pub mod model;
+mod pretty;
 pub mod registry;
 pub mod rules;
 pub mod snapshot;

@@ -252,7 +252,7 @@ impl Registry {
     pub fn to_json(&self) -> String {
         // Serializing these plain data types cannot fail; an empty string would only signal a
         // bug in serde_json itself.
-        serde_json::to_string_pretty(&self.snapshot()).unwrap_or_default()
+        crate::pretty::to_string_pretty(&self.snapshot())
     }
 
     /// Loads a registry from snapshot JSON (see [`Snapshot::from_json`] and

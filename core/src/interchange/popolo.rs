@@ -347,7 +347,7 @@ pub(crate) fn export_popolo_in(
         memberships,
     };
     // Plain data with string keys: serializing cannot fail.
-    serde_json::to_string_pretty(&document).unwrap_or_default()
+    crate::pretty::to_string_pretty(&document)
 }
 
 /// The document, or the error with its line and the path of the value at fault as its column

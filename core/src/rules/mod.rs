@@ -549,7 +549,7 @@ impl RuleBook {
 
     /// Writes the book as JSON (conditions as text).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::pretty::to_string_pretty(self)
     }
 
     /// Checks and compiles every rule.
