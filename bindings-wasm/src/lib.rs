@@ -40,7 +40,6 @@
 use chrono::NaiveDate;
 use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use std::cell::OnceCell;
-use std::str::FromStr;
 use tongxin::api::{
     self, ApiError, BatchError, PopoloExportOptions, PopoloImportOptions, RosterBytes,
     RosterExportOptions, RosterImportOptions,
@@ -118,7 +117,7 @@ fn text(arg: &str, v: &JsValue) -> Result<String, JsValue> {
 /// A date argument, `YYYY-MM-DD`.
 fn date(arg: &str, v: &JsValue) -> Result<NaiveDate, JsValue> {
     let s = text(arg, v)?;
-    NaiveDate::from_str(&s).map_err(|_| {
+    tongxin::date::parse_day(&s).ok_or_else(|| {
         let shown: String = s.chars().take(64).collect();
         invalid(
             arg,

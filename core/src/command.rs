@@ -49,6 +49,7 @@ tagged_enum! {
             /// Organization id.
             id: String,
             /// First day it no longer exists.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// Move an organization under a new parent (or make it a root) from `date` on.
@@ -62,6 +63,7 @@ tagged_enum! {
             #[serde(default, skip_serializing_if = "is_guidance")]
             relation: Relation,
             /// First day under the new parent.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// Add a secondary link between two organizations (outside the tree).
@@ -74,6 +76,7 @@ tagged_enum! {
             /// Affiliation id.
             id: String,
             /// First day it no longer holds.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// Start a council term (届). The organization's previous term, if still open, ends the
@@ -116,6 +119,7 @@ tagged_enum! {
             /// Organization id.
             org: String,
             /// First day no longer a member.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// A member's role changes on `date`: the active membership ends and a new one with the
@@ -131,6 +135,7 @@ tagged_enum! {
             /// The new role.
             role: Role,
             /// First day in the new role.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// Record a designation conferred on an organization.
@@ -241,6 +246,7 @@ impl Command {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     /// When the command was issued.
+    #[serde(with = "crate::date::moment")]
     pub at: NaiveDateTime,
     /// Who issued it (an operator id, a system name).
     pub actor: String,
@@ -252,6 +258,7 @@ pub struct Event {
     /// Position in the journal, from 1.
     pub seq: u64,
     /// When the command was issued (caller-given).
+    #[serde(with = "crate::date::moment")]
     pub at: NaiveDateTime,
     /// Who issued it.
     pub actor: String,

@@ -4,7 +4,7 @@
 //! renders it the same way (`2016-09`). Asked "as of" a day it is an interval: a designation
 //! conferred in `2017-08` is *certainly* in force on 2017-09-01 and only *possibly* on 2017-08-15.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
@@ -171,12 +171,298 @@ impl<'de> Deserialize<'de> for PartialDate {
     }
 }
 
+/// Reads a day written `YYYY-MM-DD`, the form tongxin (through chrono's `Display`) writes days
+/// in; a year outside 0–9999 as chrono writes it, signed and with more digits
+/// (`+12345-01-01`, `-0001-12-31`). `None` for any other text or a day that does not exist.
+///
+/// Every day read from JSON goes through this function rather than chrono's `FromStr`, whose
+/// general format parser would be most of chrono's share of the WASM module. It is stricter
+/// than chrono's: no spaces, no one-digit months or days.
+///
+/// ```
+/// use tongxin::date::parse_day;
+/// use chrono::NaiveDate;
+/// assert_eq!(parse_day("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+/// assert_eq!(parse_day("2023-02-29"), None);
+/// assert_eq!(parse_day("2024-2-29"), None);
+/// ```
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => (0, text),
+    };
+    let (year, rest) = rest.split_at_checked(rest.len().checked_sub(6)?)?;
+    // Unsigned years have four digits; signed ones at least four.
+    if (sign == 0 && year.len() != 4) || year.len() < 4 || year.len() > 6 {
+        return None;
+    }
+    let year = i32::try_from(digits_value(year)?).ok()? * if sign < 0 { -1 } else { 1 };
+    let rest = rest.as_bytes();
+    if rest[0] != b'-' || rest[3] != b'-' {
+        return None;
+    }
+    let month = digits_value(std::str::from_utf8(&rest[1..3]).ok()?)?;
+    let day = digits_value(std::str::from_utf8(&rest[4..6]).ok()?)?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// Reads a moment written `YYYY-MM-DDTHH:MM:SS` with an optional fraction of a second (one to
+/// nine digits), as chrono's serde writes a `NaiveDateTime` (a leap second as `:60`). `None` for
+/// any other text. Like [`parse_day`], stricter than chrono's `FromStr`.
+pub fn parse_moment(text: &str) -> Option<NaiveDateTime> {
+    let (day, time) = text.split_once('T')?;
+    let day = parse_day(day)?;
+    let (hms, fraction) = match time.split_once('.') {
+        Some((hms, f)) if (1..=9).contains(&f.len()) => (hms, Some(f)),
+        Some(_) => return None,
+        None => (time, None),
+    };
+    let b = hms.as_bytes();
+    if b.len() != 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let (h, m, s) = (
+        digits_value(hms.get(0..2)?)?,
+        digits_value(hms.get(3..5)?)?,
+        digits_value(hms.get(6..8)?)?,
+    );
+    let nano = match fraction {
+        Some(f) => digits_value(f)? * 10u32.pow(9 - f.len() as u32),
+        None => 0,
+    };
+    // chrono keeps a leap second as second 59 with a nanosecond count past one second.
+    let (s, nano) = if s == 60 {
+        (59, nano + 1_000_000_000)
+    } else {
+        (s, nano)
+    };
+    day.and_hms_nano_opt(h, m, s, nano)
+}
+
+/// The value of a text of ASCII digits only (at most nine of them), else `None`.
+pub(crate) fn digits_value(digits: &str) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 9 {
+        return None;
+    }
+    digits.bytes().try_fold(0u32, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// Reads a string through `parse`; the error quotes (the first 40 characters of) the text and
+/// says what it is not.
+fn read<'de, D: Deserializer<'de>, T>(
+    d: D,
+    parse: fn(&str) -> Option<T>,
+    expected: &str,
+) -> Result<T, D::Error> {
+    let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    parse(&text).ok_or_else(|| {
+        let shown: String = text.chars().take(40).collect();
+        serde::de::Error::custom(format_args!("`{shown}` is not {expected}"))
+    })
+}
+
+/// serde for a `NaiveDate` field through [`parse_day`]: `#[serde(with = "crate::date::day")]`.
+/// Written as chrono writes it.
+pub(crate) mod day {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        read(d, parse_day, "a day of the form YYYY-MM-DD")
+    }
+}
+
+/// serde for an `Option<NaiveDate>` field through [`parse_day`]:
+/// `#[serde(default, with = "crate::date::day_opt")]` (`null` or absent is `None`).
+pub(crate) mod day_opt {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.collect_str(d),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        /// The `Some` side, read through [`day`].
+        struct Day(NaiveDate);
+        impl<'de> Deserialize<'de> for Day {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                day::deserialize(d).map(Day)
+            }
+        }
+        Ok(Option::<Day>::deserialize(d)?.map(|Day(d)| d))
+    }
+}
+
+/// serde for a `NaiveDateTime` field through [`parse_moment`]:
+/// `#[serde(with = "crate::date::moment")]`. Written as chrono's serde writes it.
+pub(crate) mod moment {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(m: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        m.serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+        read(d, parse_moment, "a moment of the form YYYY-MM-DDTHH:MM:SS")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn days_and_moments_hand_checked() {
+        assert_eq!(parse_day("2024-02-29"), Some(day("2024-02-29")));
+        assert_eq!(
+            parse_day("+12345-01-01"),
+            NaiveDate::from_ymd_opt(12345, 1, 1)
+        );
+        assert_eq!(
+            parse_day("-0001-12-31"),
+            NaiveDate::from_ymd_opt(-1, 12, 31)
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-2-29",
+            " 2024-02-29",
+            "2024-02-29 ",
+            "24-02-29",
+            "12345-01-01",
+            "+1234567-01-01",
+            "2024/02/29",
+            "2024-02-2９",
+            "",
+            "-",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").unwrap();
+        assert_eq!(
+            parse_moment("2024-05-07T09:30:00"),
+            Some(at("2024-05-07T09:30:00"))
+        );
+        assert_eq!(
+            parse_moment("2024-05-07T09:30:00.25"),
+            Some(at("2024-05-07T09:30:00.250"))
+        );
+        for bad in [
+            "2024-05-07 09:30:00",
+            "2024-05-07T09:30",
+            "2024-05-07T9:30:00",
+            "2024-05-07T09:30:00.",
+            "2024-05-07T09:30:00.1234567890",
+            "2024-05-07T24:00:00",
+            "2024-05-07T09:30:00Z",
+        ] {
+            assert_eq!(parse_moment(bad), None, "{bad}");
+        }
+    }
+
+    /// A bad day in a request is named, with the value at fault and the form expected.
+    #[test]
+    fn a_bad_day_in_a_request_is_named() {
+        let err = crate::api::parse::<crate::api::Query>(
+            r#"{"type":"children","org":"o1","date":"2024-13-01"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.code.as_str(), "invalid_json");
+        assert!(err.message.starts_with("date: "), "{}", err.message);
+        assert!(
+            err.message
+                .contains("`2024-13-01` is not a day of the form YYYY-MM-DD"),
+            "{}",
+            err.message
+        );
+    }
+
+    /// A day or moment as chrono's serde writes it, from across chrono's whole range.
+    fn any_day() -> impl Strategy<Value = NaiveDate> {
+        (NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce())
+            .prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap())
+    }
+
+    /// Texts near the forms: digits, signs, separators in any order, most of them well formed.
+    fn near_day_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[+-]?[0-9]{4,6}-[0-9]{2}-[0-9]{2}",
+            "[0-9]{4}-[0-9]{1,2}-[0-9]{1,3}",
+            "[0-9 +-]{0,12}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn every_day_reads_back(d in any_day()) {
+            prop_assert_eq!(parse_day(&d.to_string()), Some(d));
+        }
+
+        #[test]
+        fn every_moment_reads_back(
+            d in any_day(),
+            secs in 0u32..86_400,
+            nano in prop_oneof![Just(0u32), 0u32..1_000_000_000, 1_000_000_000u32..2_000_000_000],
+        ) {
+            // A leap second only at a minute's last second, as chrono allows it.
+            let nano = if secs % 60 == 59 { nano } else { nano % 1_000_000_000 };
+            let t = chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, nano).unwrap();
+            let m = d.and_time(t);
+            let json = serde_json::to_string(&m).unwrap();
+            prop_assert_eq!(parse_moment(json.trim_matches('"')), Some(m), "{}", json);
+        }
+
+        /// What is read is what chrono reads; and of the canonical forms, it reads all chrono does.
+        #[test]
+        fn days_read_as_chrono_reads_them(text in near_day_text()) {
+            let chrono = text.parse::<NaiveDate>().ok();
+            match parse_day(&text) {
+                Some(d) => prop_assert_eq!(chrono, Some(d)),
+                None => prop_assert!(
+                    chrono.is_none() || !canonical(&text),
+                    "chrono reads {} as {:?}", text, chrono
+                ),
+            }
+        }
+
+        #[test]
+        fn moments_read_as_chrono_reads_them(
+            date in "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+            time in "[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?",
+        ) {
+            let text = format!("{date}T{time}");
+            let chrono = text.parse::<NaiveDateTime>().ok();
+            prop_assert_eq!(parse_moment(&text), chrono);
+        }
+    }
+
+    /// `YYYY-MM-DD` with a year of four digits, or signed with four to six.
+    fn canonical(text: &str) -> bool {
+        let unsigned = text.trim_start_matches(['+', '-']);
+        let signed = unsigned.len() != text.len();
+        let parts: Vec<&str> = unsigned.split('-').collect();
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        matches!(parts.as_slice(), [y, m, d]
+            if digits(y) && digits(m) && digits(d) && m.len() == 2 && d.len() == 2
+                && (if signed { (4..=6).contains(&y.len()) } else { y.len() == 4 })
+                && text.len() - unsigned.len() <= 1)
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub struct ChainedEvent {
 #[derive(Deserialize)]
 struct ChainedWire {
     seq: u64,
+    #[serde(with = "crate::date::moment")]
     at: NaiveDateTime,
     actor: String,
     command: Command,

@@ -64,9 +64,11 @@ pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TongxinCategory>,
     /// Day founded (inclusive).
+    #[serde(with = "crate::date::day")]
     pub founded: NaiveDate,
     /// Day dissolved (exclusive), `None` while active. Set by the dissolve command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::date::day_opt")]
     pub dissolved: Option<NaiveDate>,
     /// Rooms and area, for places.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,9 +93,11 @@ pub struct ParentLink {
     /// How the organization hangs under the parent.
     pub relation: Relation,
     /// First day of the link (inclusive).
+    #[serde(with = "crate::date::day")]
     pub from: NaiveDate,
     /// Day the link ended (exclusive), `None` while current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::date::day_opt")]
     pub to: Option<NaiveDate>,
 }
 
@@ -218,9 +222,11 @@ pub struct Membership {
     /// Role held during the interval.
     pub role: Role,
     /// First day (inclusive).
+    #[serde(with = "crate::date::day")]
     pub start: NaiveDate,
     /// Last day (exclusive), `None` while active.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::date::day_opt")]
     pub end: Option<NaiveDate>,
     /// Founding member (首批会员).
     #[serde(default)]
@@ -252,11 +258,13 @@ pub struct Term {
     /// Term number: 1 for 第一届.
     pub number: u16,
     /// First day of the term.
+    #[serde(with = "crate::date::day")]
     pub start: NaiveDate,
     /// Statutory length in years (often five).
     pub statutory_years: u8,
     /// Day the term actually ended (the next one started), `None` while current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::date::day_opt")]
     pub end: Option<NaiveDate>,
     /// Council posts held in this term.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -363,9 +371,11 @@ pub struct Affiliation {
     /// Kind of link.
     pub kind: AffiliationKind,
     /// First day (inclusive).
+    #[serde(with = "crate::date::day")]
     pub from: NaiveDate,
     /// Last day (exclusive), `None` while current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::date::day_opt")]
     pub to: Option<NaiveDate>,
 }
 

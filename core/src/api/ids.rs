@@ -10,6 +10,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct ResidentIdInfo<'a> {
     number: &'a str,
+    #[serde(with = "crate::date::day")]
     birth_date: NaiveDate,
     sex: Sex,
     masked: String,

@@ -53,6 +53,7 @@ tagged_enum! {
             /// Organization id.
             org: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// Ancestors on a day, parent first.
@@ -60,6 +61,7 @@ tagged_enum! {
             /// Organization id.
             org: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// The subtree on a day, in pre-order.
@@ -67,11 +69,13 @@ tagged_enum! {
             /// Organization id.
             org: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// Root organizations on a day.
         Roots {
             /// The day.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
         },
         /// Distinct members active on a day under a scope.
@@ -79,6 +83,7 @@ tagged_enum! {
             /// Organization id.
             org: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
             /// Which memberships count (default `direct`).
             #[serde(default = "direct")]
@@ -89,6 +94,7 @@ tagged_enum! {
             /// Organization id.
             org: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             date: NaiveDate,
             /// Which memberships count (default `direct`).
             #[serde(default = "direct")]

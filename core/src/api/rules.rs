@@ -22,6 +22,7 @@ tagged_enum! {
             /// The organization.
             org: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             as_of: NaiveDate,
             /// The rule book (default: the registry's own, else the standard one).
             #[serde(default)]
@@ -30,6 +31,7 @@ tagged_enum! {
         /// `rules::audit`.
         Audit {
             /// The day.
+            #[serde(with = "crate::date::day")]
             as_of: NaiveDate,
             /// The subtree's root (default: every organization).
             #[serde(default)]
@@ -43,6 +45,7 @@ tagged_enum! {
             /// The organization.
             org: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             as_of: NaiveDate,
             /// Keep only the first `limit`.
             #[serde(default)]

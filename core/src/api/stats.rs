@@ -20,6 +20,7 @@ tagged_enum! {
         /// `stats::rollup`.
         Rollup {
             /// The day.
+            #[serde(with = "crate::date::day")]
             as_of: NaiveDate,
             /// The breakdown, if any.
             #[serde(default)]
@@ -28,6 +29,7 @@ tagged_enum! {
         /// `stats::org_rollup`.
         OrgRollup {
             /// The day.
+            #[serde(with = "crate::date::day")]
             as_of: NaiveDate,
             /// The breakdown.
             by: OrgDimension,
@@ -41,8 +43,10 @@ tagged_enum! {
         /// `stats::rollup_series` at `stats::period_ends(from, to, every)`.
         Series {
             /// First day.
+            #[serde(with = "crate::date::day")]
             from: NaiveDate,
             /// Last day.
+            #[serde(with = "crate::date::day")]
             to: NaiveDate,
             /// Month or year ends.
             every: Every,
@@ -62,8 +66,10 @@ tagged_enum! {
             /// The subtree's root.
             root: String,
             /// First day.
+            #[serde(with = "crate::date::day")]
             from: NaiveDate,
             /// Last day (inclusive).
+            #[serde(with = "crate::date::day")]
             to: NaiveDate,
             /// Only this kind, if given.
             #[serde(default)]
@@ -74,8 +80,10 @@ tagged_enum! {
             /// The subtree's root.
             root: String,
             /// First day.
+            #[serde(with = "crate::date::day")]
             from: NaiveDate,
             /// Last day (inclusive).
+            #[serde(with = "crate::date::day")]
             to: NaiveDate,
             /// Only this kind, if given.
             #[serde(default)]
@@ -86,8 +94,10 @@ tagged_enum! {
             /// The subtree's root.
             root: String,
             /// First day.
+            #[serde(with = "crate::date::day")]
             from: NaiveDate,
             /// Last day (inclusive).
+            #[serde(with = "crate::date::day")]
             to: NaiveDate,
             /// Only these kinds (all when empty).
             #[serde(default)]
@@ -98,6 +108,7 @@ tagged_enum! {
             /// The subtree's root.
             root: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             as_of: NaiveDate,
         },
         /// `stats::designations_by_level_year`.
@@ -110,11 +121,13 @@ tagged_enum! {
             /// The subtree's root.
             root: String,
             /// The day.
+            #[serde(with = "crate::date::day")]
             as_of: NaiveDate,
         },
         /// `stats::suppress` of `stats::rollup`.
         SuppressedRollup {
             /// The day.
+            #[serde(with = "crate::date::day")]
             as_of: NaiveDate,
             /// The breakdown, if any.
             #[serde(default)]
@@ -140,6 +153,7 @@ pub struct CoverageRequest<W> {
     #[serde(default)]
     pub org_level: Option<Level>,
     /// The day.
+    #[serde(with = "crate::date::day")]
     pub as_of: NaiveDate,
     /// Street (township) rows, CSV text `code,name,parent_code`, added to the table.
     #[serde(default)]

@@ -290,17 +290,11 @@ vocab!(
     Role
 );
 
-/// Parses a day written `YYYY-MM-DD` (or `YYYY/M/D`, as spreadsheets write it).
+/// Parses a day written `YYYY-MM-DD` ([`crate::date::parse_day`]) or `YYYY/M/D`, as
+/// spreadsheets write it.
 pub(crate) fn parse_day(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    let num = |s: &[u8]| {
-        s.iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    if b.len() == 10 && b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-') {
-        let (y, m, d) = (num(b.get(..4)?)?, num(b.get(5..7)?)?, num(b.get(8..)?)?);
-        return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+    if let Some(day) = crate::date::parse_day(text) {
+        return Some(day);
     }
     let mut parts = text.split('/');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
@@ -308,11 +302,8 @@ pub(crate) fn parse_day(text: &str) -> Option<NaiveDate> {
     if parts.next().is_some() || !ok(y, 4, 4) || !ok(m, 1, 2) || !ok(d, 1, 2) {
         return None;
     }
-    NaiveDate::from_ymd_opt(
-        i32::try_from(num(y.as_bytes())?).ok()?,
-        num(m.as_bytes())?,
-        num(d.as_bytes())?,
-    )
+    use crate::date::digits_value as num;
+    NaiveDate::from_ymd_opt(i32::try_from(num(y)?).ok()?, num(m)?, num(d)?)
 }
 
 impl<'a, C: Cells> Row<'a, C> {

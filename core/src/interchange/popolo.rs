@@ -153,8 +153,10 @@ struct POrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     parent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::date::day_opt")]
     founding_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::date::day_opt")]
     dissolution_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     area_id: Option<String>,
@@ -189,8 +191,10 @@ struct PMembership {
     role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     label: Option<String>,
+    #[serde(with = "crate::date::day")]
     start_date: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::date::day_opt")]
     end_date: Option<NaiveDate>,
     #[serde(default, rename = "tongxin")]
     ext: MembershipExt,

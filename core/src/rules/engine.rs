@@ -219,6 +219,7 @@ pub struct Check {
     /// The organization.
     pub org: String,
     /// The day.
+    #[serde(with = "crate::date::day")]
     pub as_of: NaiveDate,
     /// True when no `reject` eligibility rule fails (warnings do not count).
     pub eligible: bool,
@@ -474,6 +475,7 @@ impl Violation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Audit {
     /// The day.
+    #[serde(with = "crate::date::day")]
     pub as_of: NaiveDate,
     /// The subtree's root, `None` for the whole registry.
     pub root: Option<String>,

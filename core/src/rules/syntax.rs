@@ -145,7 +145,7 @@ pub enum Value {
     /// `true` or `false`.
     Bool(bool),
     /// A day: `date("2024-01-01")`.
-    Date(NaiveDate),
+    Date(#[serde(with = "crate::date::day")] NaiveDate),
     /// A bare name, resolved in the vocabulary of the attribute it is compared with: `cpc`.
     Name(String),
 }

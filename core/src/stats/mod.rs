@@ -29,8 +29,10 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     /// First day.
+    #[serde(with = "crate::date::day")]
     pub from: NaiveDate,
     /// Last day (inclusive).
+    #[serde(with = "crate::date::day")]
     pub to: NaiveDate,
 }
 
@@ -192,6 +194,7 @@ pub struct Coverage {
     /// The division level of the rows.
     pub level: DivisionLevel,
     /// The day.
+    #[serde(with = "crate::date::day")]
     pub as_of: NaiveDate,
     /// One row per division of `level` inside the division asked about, sorted by code.
     pub rows: Vec<CoverageRow>,

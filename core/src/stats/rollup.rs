@@ -140,6 +140,7 @@ pub struct RollupRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rollup {
     /// The day.
+    #[serde(with = "crate::date::day")]
     pub as_of: NaiveDate,
     /// The breakdown, if any.
     pub dimension: Option<Dimension>,
@@ -677,6 +678,7 @@ pub enum OrgDimension {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgRollup {
     /// The day.
+    #[serde(with = "crate::date::day")]
     pub as_of: NaiveDate,
     /// The breakdown.
     pub dimension: OrgDimension,

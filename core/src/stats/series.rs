@@ -125,8 +125,10 @@ pub fn rollup_series(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrowthRow {
     /// First day of the period.
+    #[serde(with = "crate::date::day")]
     pub from: NaiveDate,
     /// Last day of the period (inclusive).
+    #[serde(with = "crate::date::day")]
     pub to: NaiveDate,
     /// Memberships begun (join events; role changes are not joins).
     pub joins: u64,

@@ -32,6 +32,7 @@ pub struct PublishedRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedRollup {
     /// The day.
+    #[serde(with = "crate::date::day")]
     pub as_of: NaiveDate,
     /// The threshold: cells from 1 to `k - 1` are hidden.
     pub k: u64,
