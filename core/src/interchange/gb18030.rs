@@ -15,13 +15,11 @@ const SUPPLEMENTARY_LAST: u32 = 1_237_575;
 
 /// The two-byte index: pointer → BMP code point, 0 where the sequence is malformed.
 fn index() -> Vec<u16> {
-    INDEX_DELTAS
-        .iter()
-        .scan(0u16, |code, &delta| {
-            *code = code.wrapping_add(delta);
-            Some(*code)
-        })
-        .collect()
+    let explicit = EXPLICIT_DELTAS.iter().scan(0u16, |code, &delta| {
+        *code = code.wrapping_add(delta);
+        Some(*code)
+    });
+    pointers::rebuild_index(explicit, DERIVED)
 }
 
 /// The code point of a four-byte pointer, if it has one.
