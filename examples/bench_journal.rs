@@ -10,7 +10,9 @@
 //! Times (best of `--runs`): `Registry::journal_head` (serialize each event to compact JSON and
 //! SHA-256 it after the previous hash), `Registry::chained_journal` (the same plus a copy of
 //! every event with its `prev` as hex), and `journal::verify_journal` of that chained journal
-//! against the head, then `api::parse_journal` reading the chained journal back from its JSON.
+//! against the head, then `api::parse_journal` reading the chained journal back from its JSON,
+//! and `Registry::to_json` (the pretty snapshot; natively serde_json's pretty formatter, in WASM
+//! the compact text laid out by `core::pretty`), checked equal to `serde_json::to_string_pretty`.
 //! The import itself is timed once, for comparison: the chain costs nothing while commands are
 //! applied.
 
@@ -129,4 +131,19 @@ fn main() {
             std::process::exit(1)
         }
     }
+    drop(text);
+    // The snapshot as pretty JSON: `Registry::to_json` against serde_json's own pretty
+    // formatter called here; the two texts must be equal.
+    let (ours_time, ours) = best_of(runs, || reg.to_json());
+    let (serde_time, theirs) = best_of(runs, || {
+        serde_json::to_string_pretty(&reg.snapshot()).unwrap_or_default()
+    });
+    if ours != theirs {
+        eprintln!("Registry::to_json differs from serde_json::to_string_pretty");
+        std::process::exit(1)
+    }
+    println!(
+        "to_json ({:.0} MiB pretty): {ours_time:.2?} (serde_json's pretty formatter: {serde_time:.2?})",
+        ours.len() as f64 / (1024.0 * 1024.0)
+    );
 }
