@@ -144,15 +144,8 @@ impl FromStr for PartialDate {
                 let (y, m) = (y.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?);
                 PartialDate::month(y, m).ok_or_else(err)
             }
-            [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => {
-                let (y, m, d) = (y.parse(), m.parse(), d.parse());
-                let (Ok(y), Ok(m), Ok(d)) = (y, m, d) else {
-                    return Err(err());
-                };
-                NaiveDate::from_ymd_opt(y, m, d)
-                    .map(PartialDate::Day)
-                    .ok_or_else(err)
-            }
+            // Four-digit years only: `parse_day` alone would take signed ones too.
+            [y, _, _] if digits(y, 4) => parse_day(s).map(PartialDate::Day).ok_or_else(err),
             _ => Err(err()),
         }
     }
@@ -285,7 +278,7 @@ pub(crate) mod day_opt {
 
     pub(crate) fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
         match d {
-            Some(d) => s.collect_str(d),
+            Some(d) => day::serialize(d, s),
             None => s.serialize_none(),
         }
     }
