@@ -135,7 +135,7 @@ pub unsafe extern "C" fn tx_registry_set_rule_book_json(
             None => None,
             Some(text) => {
                 let book: RuleBook =
-                    serde_json::from_str(text).map_err(|e| Failure::json("book_json", &e))?;
+                    tongxin::json_read::from_str(text).map_err(|e| Failure::json("book_json", &e))?;
                 let compiled = book
                     .compile()
                     .map_err(|e| Failure::from(e).context("argument `book_json`"))?;

@@ -71,6 +71,7 @@ pub mod ids;
 pub mod interchange;
 pub mod journal;
 mod json_path;
+pub mod json_read;
 pub mod model;
 mod pretty;
 pub mod registry;

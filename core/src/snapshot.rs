@@ -144,13 +144,13 @@ fn first_difference<T: PartialEq + Serialize>(
 /// Reads a snapshot document of any supported version. Checks the version before the shape, so
 /// a document from a future version reports its version rather than a field it does not know.
 fn read(text: &str) -> Result<Read, Error> {
-    let version: VersionOnly = serde_json::from_str(text).map_err(|e| Error::json(&e))?;
+    let version: VersionOnly = crate::json_read::from_str(text).map_err(|e| Error::json(&e))?;
     match version.schema_version {
         Some(1) => Ok(Read::V1(
-            serde_json::from_str(text).map_err(|e| Error::json(&e))?,
+            crate::json_read::from_str(text).map_err(|e| Error::json(&e))?,
         )),
         Some(SCHEMA_VERSION) => Ok(Read::V2(
-            serde_json::from_str(text).map_err(|e| Error::json(&e))?,
+            crate::json_read::from_str(text).map_err(|e| Error::json(&e))?,
         )),
         Some(found) => Err(Error::UnsupportedSchemaVersion {
             found,

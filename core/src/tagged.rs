@@ -178,7 +178,7 @@ impl<W: DeserializeOwned> Tagged<W> {
         write_object(&mut bytes, Some(&first), &mut map, Some(self.tag))?;
         // Written from UTF-8 text by serde_json, so UTF-8.
         let text = String::from_utf8(bytes).map_err(de::Error::custom)?;
-        serde_json::Deserializer::from_str(&text)
+        crate::json_read::ObjectsOnly(&mut serde_json::Deserializer::from_str(&text))
             .deserialize_map(self)
             .map_err(|e| {
                 // Placed by the outer reader at the object's end: name the value inside it.

@@ -214,7 +214,7 @@ pub fn parse_bounded<T: DeserializeOwned>(text: &str, max_bytes: usize) -> Resul
     if text.len() > max_bytes {
         return Err(too_long(text.len(), max_bytes));
     }
-    serde_json::from_str(text).map_err(|e| json_error(text, e))
+    crate::json_read::from_str(text).map_err(|e| json_error(text, e))
 }
 
 /// serde_json's error on `text` as an `invalid_json` [`ApiError`] that names the value at fault
@@ -286,10 +286,12 @@ pub fn parse_commands_bounded(
     }
     let at = std::cell::Cell::new(None);
     let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = serde::Deserializer::deserialize_seq(&mut de, Commands(&at)).and_then(|v| {
-        de.end()?;
-        Ok(v)
-    });
+    let parsed =
+        serde::Deserializer::deserialize_seq(crate::json_read::ObjectsOnly(&mut de), Commands(&at))
+            .and_then(|v| {
+                de.end()?;
+                Ok(v)
+            });
     // The path begins with the element (`[3].membership.start`).
     parsed.map_err(|e| (at.get(), json_error(text, e)))
 }
@@ -398,7 +400,7 @@ pub fn verify_journal(events: &str, expected_head: Option<&str>) -> Result<Strin
 /// answers them). An `invalid_json` error gives the line and column and names the value at
 /// fault (`[3].command.org.founded`) without naming an argument, for the front to add its own.
 pub fn parse_journal(events: &str) -> Result<Vec<ChainedEvent>, ApiError> {
-    serde_json::from_str(events).map_err(|e| json_error(events, e))
+    crate::json_read::from_str(events).map_err(|e| json_error(events, e))
 }
 
 /// Checks a head a caller kept: 64 hex digits, else an `invalid_argument` error without

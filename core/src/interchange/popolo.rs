@@ -357,7 +357,7 @@ pub(crate) fn export_popolo_in(
 /// The document, or the error with its line and the path of the value at fault as its column
 /// (`persons[1].tongxin.party`).
 fn parse(text: &str) -> Result<Document, InterchangeError> {
-    serde_json::from_str(text).map_err(|e| {
+    crate::json_read::from_str(text).map_err(|e| {
         let path = crate::json_path::path_of_error(text, &e);
         InterchangeError {
             file: FILE.to_string(),

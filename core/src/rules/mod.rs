@@ -544,7 +544,7 @@ impl RuleBook {
                 max: MAX_BOOK_JSON_LEN,
             });
         }
-        serde_json::from_str(json).map_err(|e| RuleError::json(&e))
+        crate::json_read::from_str(json).map_err(|e| RuleError::json(&e))
     }
 
     /// Writes the book as JSON (conditions as text).

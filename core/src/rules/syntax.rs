@@ -374,7 +374,7 @@ impl Expr {
 
     /// Reads the JSON AST form.
     pub fn from_json(json: &str) -> Result<Expr, RuleError> {
-        serde_json::from_str(json).map_err(|e| RuleError::json(&e))
+        crate::json_read::from_str(json).map_err(|e| RuleError::json(&e))
     }
 
     /// Writes the JSON AST form.
