@@ -17,8 +17,9 @@
 //! The codec's tests compare it with encoding_rs on every sequence and every code point.
 //!
 //! It also writes the bundled division table (`data/divisions/`, provinces, prefectures and
-//! counties) in the compact form `ids::division` reads: parents are implied by the order and
-//! each code by its last two digits, 19 KB gzipped instead of the CSV's 26 KB.
+//! counties) in the compact form `ids::division` reads: parents are implied by the order, each
+//! code is its last two digits, and the names are a stream of their own in GB18030; 16 KB
+//! gzipped instead of the CSV's 26 KB.
 
 use encoding_rs::{EncoderResult, GB18030, GBK};
 use std::fmt::Write as _;
@@ -72,7 +73,10 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/interchange/gb18030/pointers.rs");
     let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
-    std::fs::write(Path::new(&dir).join("divisions.txt"), bundled_divisions())
+    let (codes, names) = bundled_divisions();
+    std::fs::write(Path::new(&dir).join("divisions.txt"), codes)
+        .expect("the build directory is writable");
+    std::fs::write(Path::new(&dir).join("division_names.gb18030"), names)
         .expect("the build directory is writable");
 
     // The two-byte index (0: no code point).
@@ -238,21 +242,32 @@ fn division_rows(level: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The compact bundled table: every province (`>` and its two digits), then its prefectures
-/// (`+` and their last two digits), each followed by its counties (their last two digits), one
-/// per line with its name, in code order.
-fn bundled_divisions() -> String {
+/// The compact bundled table, as two streams that compress better apart:
+/// - the codes: every province (`>` and its two digits), then its prefectures (`+` and their
+///   last two digits), each followed by its counties (their last two digits), one per line, in
+///   code order;
+/// - the names, one per line in the same order, in GB18030 (two bytes a character where UTF-8
+///   takes three), which `interchange::gb18030` decodes.
+///
+/// 16 KB gzipped, against 19 KB with each name in UTF-8 after its code.
+fn bundled_divisions() -> (String, Vec<u8>) {
     let provinces = division_rows("province");
     let cities = division_rows("city");
     let counties = division_rows("county");
-    let mut out = String::new();
+    let (mut codes, mut names) = (String::new(), String::new());
+    let mut add = |code: String, name: &str| {
+        codes.push_str(&code);
+        codes.push('\n');
+        names.push_str(name);
+        names.push('\n');
+    };
     let mut written = 0;
     for (p, name, _) in &provinces {
-        let _ = writeln!(out, ">{p}{name}");
+        add(format!(">{p}"), name);
         for (c, name, _) in cities.iter().filter(|(_, _, parent)| parent == p) {
-            let _ = writeln!(out, "+{}{name}", &c[2..]);
+            add(format!("+{}", &c[2..]), name);
             for (x, name, _) in counties.iter().filter(|(_, _, parent)| parent == c) {
-                let _ = writeln!(out, "{}{name}", &x[4..]);
+                add(x[4..].to_owned(), name);
                 written += 1;
             }
             written += 1;
@@ -264,5 +279,9 @@ fn bundled_divisions() -> String {
         provinces.len() + cities.len() + counties.len(),
         "every division under its parent"
     );
-    out
+    let (encoded, _, unmappable) = GB18030.encode(&names);
+    assert!(!unmappable, "every name is in GB18030");
+    let (decoded, malformed) = GB18030.decode_without_bom_handling(&encoded);
+    assert!(!malformed && decoded == names, "the names decode back");
+    (codes, encoded.into_owned())
 }

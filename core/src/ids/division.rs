@@ -30,10 +30,13 @@ use std::str::FromStr;
 
 /// The edition of the bundled table.
 const BUNDLED_EDITION: &str = "NBS 2023";
-/// The bundled table (`data/divisions/`: provinces, prefectures, counties) as `build.rs` writes
-/// it: a province is `>` and its code, a prefecture `+` and its last two digits, a county its
-/// last two digits, each followed by the name, one per line, every division under its parent.
+/// The bundled table's codes (`data/divisions/`: provinces, prefectures, counties) as `build.rs`
+/// writes them: a province is `>` and its code, a prefecture `+` and its last two digits, a
+/// county its last two digits, one per line, every division under its parent.
 const BUNDLED: &str = include_str!(concat!(env!("OUT_DIR"), "/divisions.txt"));
+/// The bundled divisions' names, one per line in the order of [`BUNDLED`], in GB18030 (two
+/// bytes a character against UTF-8's three: 3 KB less of the gzipped WASM module).
+const BUNDLED_NAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/division_names.gb18030"));
 
 /// A division code that is malformed, missing from the table, or does not fit where it is used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -481,30 +484,35 @@ impl DivisionTable {
             DivisionLevel::County,
         ]
         .into();
+        let error = |line: usize, message: String| DivisionError::Csv {
+            line: line as u64 + 1,
+            message,
+        };
+        // Checked by build.rs, which wrote it.
+        let names = crate::interchange::gb18030::Decoder::new()
+            .decode(BUNDLED_NAMES)
+            .map_err(|at| error(0, format!("bundled names: malformed GB18030 at byte {at}")))?;
+        let mut names = names.lines();
         let (mut province, mut city) = ("", String::new());
         for (i, line) in BUNDLED.lines().enumerate() {
-            let split = |rest: &'static str| (rest.get(..2).unwrap_or_default(), rest.get(2..));
-            let (code, name) = if let Some(rest) = line.strip_prefix('>') {
-                let (digits, name) = split(rest);
+            let code = if let Some(digits) = line.strip_prefix('>') {
                 province = digits;
-                (province.to_owned(), name)
-            } else if let Some(rest) = line.strip_prefix('+') {
-                let (digits, name) = split(rest);
+                province.to_owned()
+            } else if let Some(digits) = line.strip_prefix('+') {
                 city = format!("{province}{digits}");
-                (city.clone(), name)
+                city.clone()
             } else {
-                let (digits, name) = split(line);
-                (format!("{city}{digits}"), name)
+                format!("{city}{line}")
             };
-            let code = DivisionCode::parse_exact(&code).map_err(|e| DivisionError::Csv {
-                line: i as u64 + 1,
-                message: e.to_string(),
-            })?;
+            let code = DivisionCode::parse_exact(&code).map_err(|e| error(i, e.to_string()))?;
+            let name = names
+                .next()
+                .ok_or_else(|| error(i, format!("bundled names: none for `{code}`")))?;
             // A code's parent is its prefix (`load_level_csv` requires it of every row).
             let entry = DivisionEntry {
                 parent: code.parent(),
                 level: code.level(),
-                name: name.unwrap_or_default().to_owned(),
+                name: name.to_owned(),
                 functional: false,
                 code,
             };

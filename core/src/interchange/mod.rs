@@ -102,7 +102,7 @@
 mod columns;
 mod error;
 mod export;
-mod gb18030;
+pub(crate) mod gb18030;
 mod limits;
 mod plan;
 pub mod popolo;
