@@ -1,6 +1,6 @@
 //! Writing a registry back as roster files.
 
-use super::error::{InterchangeError, InterchangeErrorKind};
+use super::error::InterchangeError;
 use super::text::{encode, TextEncoding};
 use super::{FileFormat, RosterFile, Rosters};
 use crate::access::View;
@@ -55,55 +55,25 @@ impl RosterExport {
 
 struct Table {
     file: &'static str,
-    writer: csv::Writer<Vec<u8>>,
+    text: String,
 }
 
 impl Table {
-    fn new(file: &'static str, header: &[&str]) -> Result<Self, InterchangeError> {
+    fn new(file: &'static str, header: &[&str]) -> Self {
         let mut t = Table {
             file,
-            writer: csv::Writer::from_writer(Vec::new()),
+            text: String::new(),
         };
-        t.row(header)?;
-        Ok(t)
+        t.row(header);
+        t
     }
 
-    fn row<I: AsRef<[u8]>>(
-        &mut self,
-        cells: impl IntoIterator<Item = I>,
-    ) -> Result<(), InterchangeError> {
-        self.writer.write_record(cells).map_err(|e| self.error(&e))
-    }
-
-    fn error(&self, e: &dyn std::fmt::Display) -> InterchangeError {
-        InterchangeError::file(
-            self.file,
-            InterchangeErrorKind::Csv {
-                message: e.to_string(),
-            },
-        )
+    fn row<I: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = I>) {
+        super::csv_write::write_record(&mut self.text, cells);
     }
 
     fn finish(self, options: &ExportOptions) -> Result<Vec<u8>, InterchangeError> {
-        let file = self.file;
-        let bytes = self.writer.into_inner().map_err(|e| {
-            InterchangeError::file(
-                file,
-                InterchangeErrorKind::Csv {
-                    message: e.to_string(),
-                },
-            )
-        })?;
-        // The writer was only given `&str` cells, so the bytes are UTF-8.
-        let text = String::from_utf8(bytes).map_err(|e| {
-            InterchangeError::file(
-                file,
-                InterchangeErrorKind::Csv {
-                    message: e.to_string(),
-                },
-            )
-        })?;
-        encode(file, text, options.encoding, options.bom)
+        encode(self.file, self.text, options.encoding, options.bom)
     }
 }
 
@@ -188,7 +158,7 @@ pub(crate) fn export_rosters_in(
             "area_m2",
             "rooms",
         ],
-    )?;
+    );
     for o in registry.organizations().filter(|o| sel.org(&o.id)) {
         let (parent, relation) = match sel.parent(&o.id) {
             Some((p, r)) => (p, r.as_str()),
@@ -214,14 +184,14 @@ pub(crate) fn export_rosters_in(
             },
             &opt(facilities.and_then(|f| f.area_m2)),
             &opt(facilities.and_then(|f| f.rooms)),
-        ])?;
+        ]);
     }
-    let mut enterprises = Table::new("enterprises.csv", &["id", "name", "credit_code"])?;
+    let mut enterprises = Table::new("enterprises.csv", &["id", "name", "credit_code"]);
     for e in registry
         .enterprises()
         .filter(|e| sel.member(&MemberRef::Enterprise(e.id.clone())))
     {
-        enterprises.row([&e.id, &e.name, &e.credit_code])?;
+        enterprises.row([&e.id, &e.name, &e.credit_code]);
     }
     let mut persons = Table::new(
         "persons.csv",
@@ -241,7 +211,7 @@ pub(crate) fn export_rosters_in(
             "employer",
             "profession",
         ],
-    )?;
+    );
     for p in registry
         .persons()
         .filter(|p| sel.member(&MemberRef::Person(p.id.clone())))
@@ -264,7 +234,7 @@ pub(crate) fn export_rosters_in(
             p.education.map_or("", |e| e.as_str()),
             p.employer.as_deref().unwrap_or(""),
             p.profession.as_deref().unwrap_or(""),
-        ])?;
+        ]);
     }
     let mut memberships = Table::new(
         "memberships.csv",
@@ -278,7 +248,7 @@ pub(crate) fn export_rosters_in(
             "source",
             "member_type",
         ],
-    )?;
+    );
     for m in registry.memberships().filter(|m| sel.org(&m.org)) {
         let member_type = match m.member {
             MemberRef::Person(_) => "person",
@@ -293,7 +263,7 @@ pub(crate) fn export_rosters_in(
             if m.founding { "true" } else { "false" },
             m.source.as_deref().unwrap_or(""),
             member_type,
-        ])?;
+        ]);
     }
     Ok(RosterExport {
         orgs: orgs.finish(options)?,

@@ -100,6 +100,7 @@
 //! document; see [`popolo`] for the mapping and its `tongxin` extension.
 
 mod columns;
+pub(crate) mod csv_write;
 mod error;
 mod export;
 pub(crate) mod gb18030;

@@ -800,10 +800,25 @@ impl Lexer<'_> {
             if s.len() == before {
                 return Err(bad(&s));
             }
-            return s.parse::<f64>().map(Tok::Num).map_err(|_| bad(&s));
+            return decimal(&s).map(Tok::Num).ok_or_else(|| bad(&s));
         }
         s.parse::<i64>().map(Tok::Int).map_err(|_| bad(&s))
     }
+}
+
+/// The double nearest to the decimal `[-]digits.digits` (correctly rounded), or `None` past the
+/// largest double. Read by serde_json's exact float reader (its `float_roundtrip` feature, which
+/// JSON rule books need anyway), so that the library links one float parser, not two; JSON
+/// takes no leading zeros, which do not change the value.
+fn decimal(text: &str) -> Option<f64> {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (int, frac) = digits.split_once('.')?;
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    serde_json::from_str::<f64>(&format!("{sign}{int}.{frac}")).ok()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1156,5 +1171,39 @@ impl Parser {
         };
         self.next();
         Ok(Literal { value, at })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The decimals of the text form read as the standard library reads them (both are
+        /// correctly rounded), leading zeros and signs included; past the largest double, none.
+        #[test]
+        fn decimals_read_as_the_standard_library_reads_them(
+            text in "-?[0-9]{0,25}\\.[0-9]{1,25}",
+            zeros in "0{0,3}",
+        ) {
+            let text = match text.strip_prefix('-') {
+                Some(rest) => format!("-{zeros}{rest}"),
+                None => format!("{zeros}{text}"),
+            };
+            let want = text.parse::<f64>().unwrap();
+            prop_assert_eq!(super::decimal(&text).map(f64::to_bits), Some(want.to_bits()), "{}", text);
+        }
+    }
+
+    #[test]
+    fn a_decimal_past_the_largest_double_is_none() {
+        let huge = format!("{}.5", "9".repeat(400));
+        assert_eq!(super::decimal(&huge), None);
+        assert_eq!(super::decimal("0.5"), Some(0.5));
+        let err = super::super::parse(&format!("x < {huge}")).unwrap_err();
+        assert!(
+            matches!(err, crate::rules::RuleError::InvalidNumber { .. }),
+            "{err}"
+        );
     }
 }

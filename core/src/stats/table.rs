@@ -17,16 +17,15 @@ pub struct Table {
 }
 
 impl Table {
-    /// The table as CSV text (header row first, RFC 4180 quoting).
+    /// The table as CSV text (header row first, RFC 4180 quoting: the `csv` crate's writer's
+    /// bytes).
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        // Writing into memory cannot fail.
-        let _ = w.write_record(&self.columns);
+        let mut out = String::new();
+        crate::interchange::csv_write::write_record(&mut out, &self.columns);
         for row in &self.rows {
-            let _ = w.write_record(row);
+            crate::interchange::csv_write::write_record(&mut out, row);
         }
-        let bytes = w.into_inner().unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+        out
     }
 }
 
