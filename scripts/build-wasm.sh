@@ -113,10 +113,16 @@ for dir in web node; do
     "$(gzip -9 -c "$PKG/$dir/tongxin_bg.wasm" | wc -c) bytes gzipped (-9)"
 done
 GZ=$(gzip -9 -c "$PKG/web/tongxin_bg.wasm" | wc -c)
-# Issue 7 asks for at most 400 KB gzipped for the module browsers download; it is above that
-# today (BENCHMARKS.md says where the bytes go). This gate keeps it from growing further
-# unnoticed.
-BUDGET=${TONGXIN_WASM_GZ_BUDGET:-$((464 * 1024))}
+# Issue 7 asks for at most 400 KB (409,600 bytes) gzipped for the module browsers download.
+# The build-std route (this machine's and CI's) meets it, and this gate keeps it so. The rustup
+# route cannot take `panic=immediate-abort` nor std's `optimize_for_size` (about 32 KB
+# together), so it gets room for them.
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  DEFAULT_BUDGET=$((448 * 1024))
+else
+  DEFAULT_BUDGET=$((400 * 1024))
+fi
+BUDGET=${TONGXIN_WASM_GZ_BUDGET:-$DEFAULT_BUDGET}
 if [ "$WEB" = z ] && [ "$GZ" -gt "$BUDGET" ]; then
   echo "FAIL: the gzipped module ($GZ bytes) exceeds the budget of $BUDGET bytes" >&2
   exit 1
