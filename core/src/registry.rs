@@ -187,8 +187,18 @@ impl std::str::FromStr for MemberScope {
 
     /// Reads the snake_case name (`direct`, `with_branches`, `subtree`); the error is serde's
     /// "unknown variant …, expected one of …".
+    ///
+    /// ```
+    /// use tongxin::MemberScope;
+    /// assert_eq!("with_branches".parse(), Ok(MemberScope::WithBranches));
+    /// assert_eq!(
+    ///     "all".parse::<MemberScope>().unwrap_err(),
+    ///     "unknown variant `all`, expected one of `direct`, `with_branches`, `subtree`"
+    /// );
+    /// ```
     fn from_str(s: &str) -> Result<Self, String> {
-        serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| e.to_string())
+        use serde::de::value::{Error, StrDeserializer};
+        serde::Deserialize::deserialize(StrDeserializer::<Error>::new(s)).map_err(|e| e.to_string())
     }
 }
 
