@@ -3,14 +3,15 @@
 //! serde_json reads a struct from an object or, by its fields in order, from an array
 //! (`["P1", "张三", …]`). tongxin never writes the array form, its TypeScript types do not allow
 //! it, and a registry should not take a person whose fields are matched by position. Beyond the
-//! meaning, the array form costs a second reader per struct type (about 12 KB of the gzipped
-//! WASM module). [`ObjectsOnly`] wraps any deserializer so that structs, struct variants
+//! meaning, the array form costs a second reader per struct type (11 KB of the gzipped WASM
+//! module). [`ObjectsOnly`] wraps any deserializer so that structs, struct variants
 //! included, are read from maps only, and an array where a struct belongs is an `invalid type`
 //! error (`invalid type: sequence, expected struct Person`). Everything else is passed through
 //! unchanged: the same values, the same messages, the same error positions.
 //!
-//! Every JSON reader of the library ([`crate::api::parse`], snapshots, rule books, Popolo
-//! documents, the fronts) goes through [`from_str`].
+//! Every JSON reader of the library goes through [`from_str`] ([`crate::api::parse`],
+//! journals, snapshots, rule books, Popolo documents, the C front's rule book) or wraps its
+//! deserializer in [`ObjectsOnly`] itself (command batches, tagged objects read again).
 
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess,
