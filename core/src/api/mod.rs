@@ -229,8 +229,9 @@ fn json_error(text: &str, e: serde_json::Error) -> ApiError {
     }
 }
 
-/// Parses an options object: `None` gives the defaults; the text must be a JSON object (serde
-/// alone would also read a struct from an array).
+/// Parses an options object: `None` gives the defaults; the text must be a JSON object. (Any
+/// other JSON is refused by [`parse`] too, with serde's `invalid type` message; this says it in
+/// the words of options.)
 pub fn parse_options<T: DeserializeOwned + Default>(text: Option<&str>) -> Result<T, ApiError> {
     match text {
         None => Ok(T::default()),
