@@ -75,7 +75,7 @@ fn main() {
     let bytes: usize = reg
         .journal()
         .iter()
-        .map(|e| serde_json::to_vec(e).map_or(0, |v| v.len()))
+        .map(|e| serde_json::to_vec(&e).map_or(0, |v| v.len()))
         .sum();
     println!(
         "registry: {n} journal events ({:.0} MiB of compact event JSON), imported in {import:.2?}",

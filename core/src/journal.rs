@@ -32,7 +32,7 @@
 //!
 //! let reg = Registry::new();
 //! assert_eq!(reg.journal_head(), GENESIS);
-//! let (chained, head) = journal::link(reg.journal().to_vec());
+//! let (chained, head) = journal::link(reg.journal());
 //! assert_eq!(verify_journal(&chained, Some(&head)).unwrap(), head);
 //! let other = "1".repeat(64);
 //! let err = verify_journal(&chained, Some(&other)).unwrap_err();
@@ -44,6 +44,7 @@ use crate::registry::Registry;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::borrow::Borrow;
 use std::fmt;
 
 /// A SHA-256 hash.
@@ -172,29 +173,29 @@ pub fn from_hex(text: &str) -> Option<Hash> {
 }
 
 /// The `prev` of every event of a journal, in order (the first is [`GENESIS`]).
-pub fn chain(events: &[Event]) -> Vec<String> {
+pub fn chain<E: Borrow<Event>>(events: impl IntoIterator<Item = E>) -> Vec<String> {
     let mut c = Chainer::new();
     events
-        .iter()
+        .into_iter()
         .map(|e| {
             let prev = to_hex(c.head());
-            c.push(e);
+            c.push(e.borrow());
             prev
         })
         .collect()
 }
 
 /// The head of a journal: the hash of its last event ([`GENESIS`] when empty).
-pub fn head(events: &[Event]) -> String {
+pub fn head<E: Borrow<Event>>(events: impl IntoIterator<Item = E>) -> String {
     let mut c = Chainer::new();
     for e in events {
-        c.push(e);
+        c.push(e.borrow());
     }
     to_hex(c.head())
 }
 
 /// Pairs every event with its `prev`; also returns the head.
-pub fn link(events: Vec<Event>) -> (Vec<ChainedEvent>, String) {
+pub fn link(events: impl IntoIterator<Item = Event>) -> (Vec<ChainedEvent>, String) {
     let mut c = Chainer::new();
     let chained = events
         .into_iter()
@@ -430,9 +431,140 @@ impl Registry {
 
     /// The journal with each event's `prev` (see [`link`]), and the head.
     pub fn chained_journal(&self) -> (Vec<ChainedEvent>, String) {
-        link(self.journal().to_vec())
+        link(self.journal())
     }
 }
+
+/// A registry's journal ([`Registry::journal`]): its accepted events, oldest first, read like
+/// a list.
+///
+/// The registry keeps its journal compactly (a join as the membership record it created, the
+/// addition of a person as a reference to their row while it is unchanged), so each event is
+/// rebuilt when read: [`get`](Journal::get) and iteration give owned [`Event`]s, exactly the
+/// events [`Registry::apply`] returned.
+///
+/// ```
+/// use tongxin::{Command, Meta, Registry};
+///
+/// let mut reg = Registry::new();
+/// let meta = Meta { at: Default::default(), actor: "clerk".into() };
+/// let person = r#"{"id": "p1", "party": "cpc", "title": "senior", "stratum": "none"}"#;
+/// let person = serde_json::from_str(person).unwrap();
+/// let applied = reg.apply(&meta, Command::AddPerson { person }).unwrap();
+/// let journal = reg.journal();
+/// assert_eq!(journal.len(), 1);
+/// assert_eq!(journal.get(0), Some(applied.clone()));
+/// assert_eq!(journal.iter().collect::<Vec<_>>(), vec![applied]);
+/// ```
+#[derive(Clone, Copy)]
+pub struct Journal<'a> {
+    reg: &'a Registry,
+}
+
+impl fmt::Debug for Journal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Two journals are equal when they hold equal events in the same order.
+impl PartialEq for Journal<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<'a> Journal<'a> {
+    pub(crate) fn new(reg: &'a Registry) -> Self {
+        Journal { reg }
+    }
+
+    /// The number of events.
+    pub fn len(&self) -> usize {
+        self.reg.journal_len()
+    }
+
+    /// Whether there are no events.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The event at `index` (0-based, so its `seq` is `index + 1`); `None` past the end.
+    pub fn get(&self, index: usize) -> Option<Event> {
+        self.reg.event(index)
+    }
+
+    /// The first event.
+    pub fn first(&self) -> Option<Event> {
+        self.get(0)
+    }
+
+    /// The last event.
+    pub fn last(&self) -> Option<Event> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Every event, oldest first.
+    pub fn iter(&self) -> Events<'a> {
+        Events {
+            reg: self.reg,
+            next: 0,
+            end: self.len(),
+        }
+    }
+
+    /// Every event, oldest first, in a list.
+    pub fn to_vec(&self) -> Vec<Event> {
+        self.iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for Journal<'a> {
+    type Item = Event;
+    type IntoIter = Events<'a>;
+    fn into_iter(self) -> Events<'a> {
+        self.iter()
+    }
+}
+
+/// The events of a [`Journal`], oldest first ([`Journal::iter`]).
+#[derive(Debug, Clone)]
+pub struct Events<'a> {
+    reg: &'a Registry,
+    next: usize,
+    end: usize,
+}
+
+impl Iterator for Events<'_> {
+    type Item = Event;
+    fn next(&mut self) -> Option<Event> {
+        if self.next >= self.end {
+            return None;
+        }
+        self.next += 1;
+        self.reg.event(self.next - 1)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end - self.next;
+        (n, Some(n))
+    }
+    fn nth(&mut self, n: usize) -> Option<Event> {
+        self.next = self.next.saturating_add(n).min(self.end);
+        self.next()
+    }
+}
+
+impl DoubleEndedIterator for Events<'_> {
+    fn next_back(&mut self) -> Option<Event> {
+        if self.next >= self.end {
+            return None;
+        }
+        self.end -= 1;
+        self.reg.event(self.end)
+    }
+}
+
+impl ExactSizeIterator for Events<'_> {}
 
 #[cfg(test)]
 mod tests {

@@ -67,6 +67,7 @@ pub mod api;
 pub mod command;
 pub mod date;
 pub mod error;
+mod history;
 pub mod ids;
 pub mod interchange;
 pub mod journal;

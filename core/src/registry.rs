@@ -17,13 +17,16 @@ use crate::access::Operator;
 use crate::command::{Command, Event, Meta, Warnings};
 use crate::date::PartialDate;
 use crate::error::{Entity, Error};
+use crate::history::{Body, History};
 use crate::ids::{CreditCode, DivisionCode, ResidentId};
+use crate::journal::Journal;
 use crate::model::*;
 use crate::rules::index::PersonColumns;
 use crate::rules::{CompiledBook, RuleOutcome};
 use crate::tree::{Forest, OrgIdx};
 use crate::vocab::{Level, OrgKind, Relation, Role};
 use chrono::NaiveDate;
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -364,7 +367,8 @@ pub struct Registry {
     rules: Option<Arc<CompiledBook>>,
     /// The scoped operators ([`Command::SetOperator`]), by id.
     operators: BTreeMap<String, Operator>,
-    journal: Vec<Event>,
+    /// The journal, kept compactly ([`crate::history`]).
+    journal: History,
 }
 
 /// How many records of each kind a batch adds (at most), to reserve room for them at once.
@@ -390,18 +394,6 @@ impl BatchSize {
             }
         }
         size
-    }
-}
-
-/// `command` as the journal event it will become, the rest of the event left to fill in when
-/// it is applied ([`Registry::apply_pending`]).
-pub(crate) fn pending(command: Command) -> Event {
-    Event {
-        seq: 0,
-        at: chrono::NaiveDateTime::default(),
-        actor: String::new(),
-        command,
-        warnings: Warnings::default(),
     }
 }
 
@@ -719,10 +711,14 @@ impl Registry {
         Self::default()
     }
 
-    /// Rebuilds a registry by applying a journal's events in order.
-    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<Registry, Error> {
+    /// Rebuilds a registry by applying a journal's events in order (borrowed, as from a
+    /// list, or owned, as from another registry's [`journal`](Registry::journal)).
+    pub fn replay<E: Borrow<Event>>(
+        events: impl IntoIterator<Item = E>,
+    ) -> Result<Registry, Error> {
         let mut reg = Registry::new();
         for ev in events {
+            let ev = ev.borrow();
             let meta = Meta {
                 at: ev.at,
                 actor: ev.actor.clone(),
@@ -740,8 +736,16 @@ impl Registry {
     /// Applies one command. On success the event is appended to the journal and returned; on
     /// failure the registry is unchanged.
     pub fn apply(&mut self, meta: &Meta, command: Command) -> Result<Event, Error> {
-        self.apply_one(meta, command)?;
-        Ok(self.journal[self.journal.len() - 1].clone())
+        let seq = self.journal.len() as u64 + 1;
+        let given = command.clone();
+        let warnings = self.apply_one(meta, command)?;
+        Ok(Event {
+            seq,
+            at: meta.at,
+            actor: meta.actor.clone(),
+            command: given,
+            warnings,
+        })
     }
 
     /// Applies a list of commands atomically: either all are applied (and journaled), or the
@@ -764,19 +768,18 @@ impl Registry {
         commands: impl IntoIterator<Item = Command>,
         check: impl FnMut(&Registry, &Command) -> Result<(), Error>,
     ) -> Result<usize, (usize, Error)> {
-        let events: Vec<Event> = commands.into_iter().map(pending).collect();
-        let size = BatchSize::of(events.iter().map(|e| &e.command));
-        self.apply_pending(meta, events, size, check)
+        let commands: Vec<Command> = commands.into_iter().collect();
+        let size = BatchSize::of(commands.iter());
+        self.apply_commands(meta, commands, size, check)
     }
 
-    /// [`apply_batch_checked`](Registry::apply_batch_checked) for commands already wrapped in
-    /// the events they become ([`pending`]). Each event is completed where it lies and the list
-    /// becomes (or is appended to) the journal, so that a bulk load moves every command once
-    /// instead of copying it into a second list as large as the first.
-    pub(crate) fn apply_pending(
+    /// [`apply_batch_checked`](Registry::apply_batch_checked) with the batch's size given.
+    /// Each command is consumed as it is applied, so that a bulk load holds no second copy of
+    /// what it journals.
+    pub(crate) fn apply_commands(
         &mut self,
         meta: &Meta,
-        mut events: Vec<Event>,
+        commands: Vec<Command>,
         size: BatchSize,
         mut check: impl FnMut(&Registry, &Command) -> Result<(), Error>,
     ) -> Result<usize, (usize, Error)> {
@@ -784,33 +787,23 @@ impl Registry {
         // simpler and, for the common case of loading into an empty registry, free.
         let backup = (!self.is_empty()).then(|| self.clone());
         self.reserve(size);
-        let seq = self.journal.len() as u64 + 1;
-        for (i, event) in events.iter_mut().enumerate() {
-            let applied = check(self, &event.command).and_then(|()| {
+        self.journal.reserve(commands.len());
+        let count = commands.len();
+        for (i, command) in commands.into_iter().enumerate() {
+            let applied = check(self, &command).and_then(|()| {
                 // The batch's actor is the same for every command: checked with the first.
                 if i == 0 {
                     check_actor(meta)?;
                 }
-                self.execute(&event.command)
+                self.execute(&command)
             });
             match applied {
-                Ok(warnings) => {
-                    event.seq = seq + i as u64;
-                    event.at = meta.at;
-                    event.actor.clone_from(&meta.actor);
-                    event.warnings = warnings.into();
-                }
+                Ok(warnings) => self.record(meta, command, warnings.into()),
                 Err(e) => {
                     *self = backup.unwrap_or_default();
                     return Err((i, e));
                 }
             }
-        }
-        let count = events.len();
-        if self.journal.is_empty() {
-            self.journal = events;
-        } else {
-            self.journal.append(&mut events);
         }
         self.reindex();
         Ok(count)
@@ -832,24 +825,81 @@ impl Registry {
 
     /// Whether the registry has no records and an empty journal.
     pub fn is_empty(&self) -> bool {
-        self.journal.is_empty()
+        self.journal.len() == 0
     }
 
-    fn apply_one(&mut self, meta: &Meta, command: Command) -> Result<(), Error> {
+    /// Appends the event of `command`, just executed, to the journal: a join as the membership
+    /// record it created, the addition of a person by reference to their row when the row is
+    /// the person as given ([`crate::history`]).
+    fn record(&mut self, meta: &Meta, command: Command, warnings: Warnings) {
+        let body = match command {
+            Command::Join { membership } => match self.memberships.last() {
+                Some(rec) => Body::Join(rec.clone()),
+                None => Body::Command(Box::new(Command::Join { membership })),
+            },
+            Command::AddPerson { person } => {
+                let row = self.persons.rows.len().saturating_sub(1);
+                let same = self.persons.rows.get(row) == Some(&person);
+                if self.journal.person_added(same) {
+                    Body::Person(row as u32)
+                } else {
+                    Body::Command(Box::new(Command::AddPerson { person }))
+                }
+            }
+            command => Body::Command(Box::new(command)),
+        };
+        self.journal.push(meta, body, warnings);
+    }
+
+    /// The journal's event at `index` (0-based), rebuilt from its compact form.
+    pub(crate) fn event(&self, index: usize) -> Option<Event> {
+        self.journal.event(index, |body| match body {
+            Body::Join(rec) => Command::Join {
+                membership: self.membership_view(rec),
+            },
+            Body::Person(i) => Command::AddPerson {
+                person: self.persons.rows[*i as usize].clone(),
+            },
+            Body::Command(c) => (**c).clone(),
+        })
+    }
+
+    /// The number of events in the journal.
+    pub(crate) fn journal_len(&self) -> usize {
+        self.journal.len()
+    }
+
+    /// The journal's commands kept as given (not joins nor additions of persons, but for the
+    /// rare ones that could not be kept compactly), in order.
+    pub(crate) fn journal_commands(&self) -> impl Iterator<Item = &Command> {
+        self.journal.bodies().iter().filter_map(|b| match b {
+            Body::Command(c) => Some(&**c),
+            _ => None,
+        })
+    }
+
+    /// The memberships the journal's joins created, as created, in order.
+    pub(crate) fn journal_joins(&self) -> impl Iterator<Item = Membership> + '_ {
+        self.journal.bodies().iter().filter_map(|b| match b {
+            Body::Join(rec) => Some(self.membership_view(rec)),
+            Body::Command(c) => match &**c {
+                Command::Join { membership } => Some(membership.clone()),
+                _ => None,
+            },
+            Body::Person(_) => None,
+        })
+    }
+
+    /// Applies one command and journals it; returns the `warn` rules a join failed.
+    fn apply_one(&mut self, meta: &Meta, command: Command) -> Result<Warnings, Error> {
         check_actor(meta)?;
         let structural = command.is_structural();
-        let warnings = self.execute(&command)?;
-        self.journal.push(Event {
-            seq: self.journal.len() as u64 + 1,
-            at: meta.at,
-            actor: meta.actor.clone(),
-            command,
-            warnings: warnings.into(),
-        });
+        let warnings: Warnings = self.execute(&command)?.into();
+        self.record(meta, command, warnings.clone());
         if structural {
             self.reindex();
         }
-        Ok(())
+        Ok(warnings)
     }
 
     /// Forgets the numbering of the forest of latest links: the next question that needs it
@@ -909,6 +959,7 @@ impl Registry {
                     }
                 }
                 self.person_columns.update(|c| c.set(i, person));
+                self.journal.person_replaced(i, old);
                 Ok(())
             }
             Command::AddEnterprise { enterprise } => {
@@ -1818,8 +1869,8 @@ impl Registry {
 /// Queries.
 impl Registry {
     /// The journal of accepted events, oldest first.
-    pub fn journal(&self) -> &[Event] {
-        &self.journal
+    pub fn journal(&self) -> Journal<'_> {
+        Journal::new(self)
     }
 
     /// The membership rule book joins are checked against, compiled; `None` (the default)

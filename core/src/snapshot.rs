@@ -190,7 +190,8 @@ impl Snapshot {
     fn rebuild(self) -> Result<Registry, Error> {
         let registry = Registry::replay(self.journal.iter().map(|c| &c.event))?;
         let written: Vec<&Event> = self.journal.iter().map(|c| &c.event).collect();
-        let replayed: Vec<&Event> = registry.journal().iter().collect();
+        let replayed = registry.journal().to_vec();
+        let replayed: Vec<&Event> = replayed.iter().collect();
         let rebuilt = registry.records_snapshot();
         let difference = first_difference("journal", &written, &replayed)
             .or_else(|| {

@@ -28,7 +28,7 @@ fn accepts(reg: &mut Registry, command: Command) -> Event {
         .unwrap_or_else(|e| panic!("{command:?} rejected: {e}"));
     assert_eq!(ev.seq as usize, n + 1);
     assert_eq!(ev.command, command);
-    assert_eq!(reg.journal().last(), Some(&ev));
+    assert_eq!(reg.journal().last(), Some(ev.clone()));
     ev
 }
 

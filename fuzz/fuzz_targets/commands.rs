@@ -109,8 +109,8 @@ fuzz_target!(|data: &[u8]| {
             (Ok(_), Ok(_)) => {
                 assert_eq!(reg.journal().len(), unscoped.journal().len());
                 let (mine, theirs) = (
-                    &reg.journal()[reg.journal().len() - 1],
-                    &unscoped.journal()[unscoped.journal().len() - 1],
+                    reg.journal().last().expect("an event"),
+                    unscoped.journal().last().expect("an event"),
                 );
                 assert_eq!((&mine.command, mine.actor.as_str()), (&theirs.command, op));
             }

@@ -2,9 +2,8 @@
 //! their answers back to JSON.
 
 use super::{to_json as json, ApiError};
-use crate::command::Event;
 use crate::error::{Entity, Error};
-use crate::journal::{to_hex, Chainer};
+use crate::journal::{to_hex, ChainedEvent, Chainer};
 use crate::model::MemberRef;
 use crate::registry::{MemberScope, Registry};
 use crate::tagged::tagged_enum;
@@ -147,16 +146,6 @@ tagged_enum! {
     }
 }
 
-/// A journal event with its `prev`, borrowed (the JSON of a [`ChainedEvent`]).
-///
-/// [`ChainedEvent`]: crate::journal::ChainedEvent
-#[derive(Serialize)]
-struct ChainedRef<'a> {
-    #[serde(flatten)]
-    event: &'a Event,
-    prev: String,
-}
-
 #[derive(Serialize)]
 struct Counts {
     organizations: usize,
@@ -218,13 +207,11 @@ pub fn query(reg: &Registry, query: Query) -> Result<String, ApiError> {
             let mut chain = Chainer::new();
             let mut events = Vec::new();
             for event in reg.journal() {
-                if event.seq > after {
-                    events.push(ChainedRef {
-                        event,
-                        prev: to_hex(chain.head()),
-                    });
+                let prev = (event.seq > after).then(|| to_hex(chain.head()));
+                chain.push(&event);
+                if let Some(prev) = prev {
+                    events.push(ChainedEvent { event, prev });
                 }
-                chain.push(event);
             }
             json(&events)
         }

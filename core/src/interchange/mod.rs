@@ -119,7 +119,7 @@ pub use popolo::{export_popolo, import_popolo};
 pub use text::{decode, encode, TextEncoding};
 
 use crate::command::{Command, Meta};
-use crate::registry::{pending, Registry};
+use crate::registry::Registry;
 use columns::{OrgRow, Table};
 use plan::{Origin, Plan};
 use source::{Rejected, Sink, Stop, TableText};
@@ -445,19 +445,17 @@ fn read<'a>(
     };
     let capacity =
         ordered.len() + estimate(&enterprises) + estimate(&persons) + estimate(&memberships);
-    // Each command in the journal event it becomes, so that applying them moves no command
-    // again (`Registry::apply_pending`).
-    let mut events = Vec::with_capacity(capacity);
+    let mut commands = Vec::with_capacity(capacity);
     let mut positions = Vec::with_capacity(capacity);
     for r in ordered {
         positions.push(r.pos);
-        events.push(pending(Command::AddOrganization {
+        commands.push(Command::AddOrganization {
             org: r.org,
             parent: r.parent,
             relation: r.relation,
-        }));
+        });
     }
-    let mut ends = [events.len(); 4];
+    let mut ends = [commands.len(); 4];
     for (slot, origin) in [(1, &enterprises), (2, &persons), (3, &memberships)] {
         if let Origin::Text(t) = origin {
             let progress = &mut st.progress;
@@ -475,17 +473,17 @@ fn read<'a>(
                     },
                 };
                 positions.push(row.line);
-                events.push(pending(command));
+                commands.push(command);
                 Ok(())
             })?;
         }
         for e in ends.iter_mut().skip(slot) {
-            *e = events.len();
+            *e = commands.len();
         }
     }
     st.progress.finish();
     Ok(Plan {
-        events,
+        commands,
         positions,
         ends,
         origins: [orgs, enterprises, persons, memberships],
@@ -539,7 +537,7 @@ pub fn roster_commands(
     let mut quiet = |_| {};
     let mut st = Reading::new(false, &mut quiet);
     match read(registry, rosters, options, &mut st) {
-        Ok(plan) => Ok(plan.events.into_iter().map(|e| e.command).collect()),
+        Ok(plan) => Ok(plan.commands),
         Err(Stop) => Err(first_error(st)),
     }
 }

@@ -6,7 +6,7 @@ use super::columns::{OrgRow, Table};
 use super::error::{quote, InterchangeError, InterchangeErrorKind};
 use super::source::{Rejected, Sink, Stop, TableText};
 use super::{ImportStage, ImportSummary, Progress, Reading};
-use crate::command::{Command, Event, Meta};
+use crate::command::{Command, Meta};
 use crate::error::{Entity, Error};
 use crate::model::MemberRef;
 use crate::registry::{BatchSize, Registry};
@@ -297,8 +297,8 @@ pub(crate) fn order_orgs(
 
 /// The commands of an import with the table and position of each.
 pub(crate) struct Plan<'a> {
-    /// The commands, each in the journal event it becomes ([`pending`](crate::registry::pending)).
-    pub events: Vec<Event>,
+    /// The commands, in order.
+    pub commands: Vec<Command>,
     pub positions: Vec<u64>,
     /// End (exclusive) of each table's commands, in the order orgs, enterprises, persons,
     /// memberships.
@@ -334,9 +334,9 @@ impl<'a> Plan<'a> {
         as_operator: bool,
         progress: &mut Progress<'_>,
     ) -> Result<usize, InterchangeError> {
-        let events = std::mem::take(&mut self.events);
+        let commands = std::mem::take(&mut self.commands);
         let plan = self;
-        progress.start(ImportStage::Applying, events.len() as u64);
+        progress.start(ImportStage::Applying, commands.len() as u64);
         // The tables' ends give the batch's size without a pass over the commands.
         let n = ImportSummary::from_ends(plan.ends);
         let size = BatchSize {
@@ -345,7 +345,7 @@ impl<'a> Plan<'a> {
             persons: n.persons,
             joins: n.memberships,
         };
-        let applied = registry.apply_pending(meta, events, size, |reg, command| {
+        let applied = registry.apply_commands(meta, commands, size, |reg, command| {
             progress.tick();
             if as_operator {
                 reg.authorize_as(&meta.actor, command)
@@ -370,7 +370,7 @@ impl<'a> Plan<'a> {
         as_operator: bool,
         st: &mut Reading<'_>,
     ) -> usize {
-        let commands = std::mem::take(&mut self.events);
+        let commands = std::mem::take(&mut self.commands);
         let plan = self;
         let Reading {
             sink,
@@ -380,7 +380,7 @@ impl<'a> Plan<'a> {
         } = st;
         progress.start(ImportStage::Applying, commands.len() as u64);
         let mut applied = 0;
-        for (i, command) in commands.into_iter().map(|e| e.command).enumerate() {
+        for (i, command) in commands.into_iter().enumerate() {
             progress.tick();
             let blocked = match &command {
                 Command::AddOrganization {

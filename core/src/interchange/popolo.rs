@@ -54,7 +54,7 @@ use super::{ExportOptions, ImportOptions, ImportSummary, Limit};
 use crate::command::{Command, Meta};
 use crate::date::PartialDate;
 use crate::model::*;
-use crate::registry::{pending, Registry};
+use crate::registry::Registry;
 use crate::vocab::*;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -653,7 +653,7 @@ fn build(
     }
     ends[3] = commands.len();
     Ok(Plan {
-        events: commands.into_iter().map(pending).collect(),
+        commands,
         positions,
         ends,
         origins: [

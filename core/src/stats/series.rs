@@ -163,35 +163,37 @@ pub fn growth(reg: &Registry, root: &str, periods: &[Period]) -> Result<Vec<Grow
     let mut explicit: BTreeSet<(MemberRef, &str, NaiveDate)> = BTreeSet::new();
     let mut joins: Vec<(NaiveDate, bool, &str)> = Vec::new();
     let mut leaves: Vec<(NaiveDate, &str)> = Vec::new();
-    for ev in reg.journal() {
-        match &ev.command {
-            Command::Join { membership: m } => {
-                let history = reg.memberships_of(&m.member)?;
-                let returning = history
-                    .iter()
-                    .any(|h| h.org == m.org && h.end.is_some_and(|e| e <= m.start));
-                joins.push((m.start, returning, m.org.as_str()));
-                if m.end.is_some() {
-                    // The recorded end, as possibly shortened by a later dissolution.
-                    let end = history
-                        .iter()
-                        .find(|h| h.org == m.org && h.start == m.start)
-                        .and_then(|h| h.end);
-                    if let Some(end) = end {
-                        explicit.insert((m.member.clone(), m.org.as_str(), end));
-                        leaves.push((end, m.org.as_str()));
-                    }
-                }
+    for m in reg.journal_joins() {
+        // The organization's id as the registry keeps it (the join's own copy is dropped).
+        let Some(org) = reg.organization(&m.org).map(|o| o.id.as_str()) else {
+            continue;
+        };
+        let history = reg.memberships_of(&m.member)?;
+        let returning = history
+            .iter()
+            .any(|h| h.org == org && h.end.is_some_and(|e| e <= m.start));
+        joins.push((m.start, returning, org));
+        if m.end.is_some() {
+            // The recorded end, as possibly shortened by a later dissolution.
+            let end = history
+                .iter()
+                .find(|h| h.org == org && h.start == m.start)
+                .and_then(|h| h.end);
+            if let Some(end) = end {
+                explicit.insert((m.member, org, end));
+                leaves.push((end, org));
             }
-            Command::Leave { member, org, date } => {
-                explicit.insert((member.clone(), org.as_str(), *date));
-                leaves.push((*date, org.as_str()));
-            }
-            _ => {}
         }
     }
-    for ev in reg.journal() {
-        if let Command::DissolveOrganization { id, date } = &ev.command {
+    let commands = || reg.journal_commands();
+    for command in commands() {
+        if let Command::Leave { member, org, date } = command {
+            explicit.insert((member.clone(), org.as_str(), *date));
+            leaves.push((*date, org.as_str()));
+        }
+    }
+    for command in commands() {
+        if let Command::DissolveOrganization { id, date } = command {
             for m in reg
                 .memberships()
                 .filter(|m| &m.org == id && m.end == Some(*date))

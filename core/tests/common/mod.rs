@@ -209,8 +209,12 @@ pub fn arb_setup() -> impl Strategy<Value = Vec<Command>> {
     );
     proptest::collection::vec(org_spec, ORGS).prop_map(|specs| {
         let mut out: Vec<Command> = (0..PERSONS)
-            .map(|i| Command::AddPerson {
-                person: varied_person(i),
+            .map(|i| {
+                let mut person = varied_person(i);
+                // Every fourth person gives a legacy 15-digit resident ID, which the registry
+                // keeps in its 18-character form: the record differs from the command.
+                person.resident_id = (i % 4 == 1).then(|| "440305851231123".to_string());
+                Command::AddPerson { person }
             })
             .collect();
         for (i, (l, committee, parent, part_of, f, dis)) in specs.into_iter().enumerate() {
@@ -261,8 +265,14 @@ pub fn arb_command() -> impl Strategy<Value = Command> {
             }),
         1 => (pid.clone(), oid.clone(), 0u8..40)
             .prop_map(|(p, o, k)| Command::Leave { member: MemberRef::Person(p), org: o, date: day(k) }),
-        1 => (pid, oid, role, 0u8..40)
+        1 => (pid.clone(), oid, role, 0u8..40)
             .prop_map(|(p, o, role, k)| Command::ChangeRole { member: MemberRef::Person(p), org: o, role, date: day(k) }),
+        1 => (0..PERSONS, 0u8..4).prop_map(|(i, v)| {
+            let mut person = varied_person(i + usize::from(v));
+            person.id = format!("p{i}");
+            person.name = Some(format!("p{i}改名{v}"));
+            Command::UpdatePerson { person }
+        }),
         1 => (0u8..3).prop_map(|b| Command::SetRuleBook { book: arb_book(b) }),
     ]
 }
