@@ -17,7 +17,7 @@ use crate::access::Operator;
 use crate::command::{Command, Event, Meta, Warnings};
 use crate::date::PartialDate;
 use crate::error::{Entity, Error};
-use crate::history::{Body, History};
+use crate::history::{History, Reference, Stored};
 use crate::ids::{CreditCode, DivisionCode, ResidentId};
 use crate::journal::Journal;
 use crate::model::*;
@@ -770,16 +770,16 @@ impl Registry {
     ) -> Result<usize, (usize, Error)> {
         let commands: Vec<Command> = commands.into_iter().collect();
         let size = BatchSize::of(commands.iter());
-        self.apply_commands(meta, commands, size, check)
+        self.apply_commands(meta, commands.into_iter(), size, check)
     }
 
     /// [`apply_batch_checked`](Registry::apply_batch_checked) with the batch's size given.
-    /// Each command is consumed as it is applied, so that a bulk load holds no second copy of
-    /// what it journals.
+    /// Each command is taken from `commands` as it is applied and consumed, so that a bulk load
+    /// holds no second copy of what it journals.
     pub(crate) fn apply_commands(
         &mut self,
         meta: &Meta,
-        commands: Vec<Command>,
+        commands: impl ExactSizeIterator<Item = Command>,
         size: BatchSize,
         mut check: impl FnMut(&Registry, &Command) -> Result<(), Error>,
     ) -> Result<usize, (usize, Error)> {
@@ -787,7 +787,6 @@ impl Registry {
         // simpler and, for the common case of loading into an empty registry, free.
         let backup = (!self.is_empty()).then(|| self.clone());
         self.reserve(size);
-        self.journal.reserve(commands.len());
         let count = commands.len();
         for (i, command) in commands.into_iter().enumerate() {
             let applied = check(self, &command).and_then(|()| {
@@ -828,39 +827,46 @@ impl Registry {
         self.journal.len() == 0
     }
 
-    /// Appends the event of `command`, just executed, to the journal: a join as the membership
-    /// record it created, the addition of a person by reference to their row when the row is
-    /// the person as given ([`crate::history`]).
+    /// Appends the event of `command`, just executed, to the journal: a join by reference to
+    /// the membership record it created, the addition of a person by reference to their row
+    /// when the row is the person as given ([`crate::history`]).
     fn record(&mut self, meta: &Meta, command: Command, warnings: Warnings) {
-        let body = match command {
-            Command::Join { membership } => match self.memberships.last() {
-                Some(rec) => Body::Join(rec.clone()),
-                None => Body::Command(Box::new(Command::Join { membership })),
+        match command {
+            Command::Join { membership } => match self.memberships.len().checked_sub(1) {
+                Some(i) => self
+                    .journal
+                    .push_reference(meta, Reference::Join(i as u32), warnings),
+                None => self
+                    .journal
+                    .push_command(meta, Command::Join { membership }, warnings),
             },
             Command::AddPerson { person } => {
                 let row = self.persons.rows.len().saturating_sub(1);
-                let same = self.persons.rows.get(row) == Some(&person);
-                if self.journal.person_added(same) {
-                    Body::Person(row as u32)
+                if self.persons.rows.get(row) == Some(&person) {
+                    self.journal
+                        .push_reference(meta, Reference::Person(row as u32), warnings);
                 } else {
-                    Body::Command(Box::new(Command::AddPerson { person }))
+                    self.journal
+                        .push_command(meta, Command::AddPerson { person }, warnings);
                 }
             }
-            command => Body::Command(Box::new(command)),
-        };
-        self.journal.push(meta, body, warnings);
+            command => self.journal.push_command(meta, command, warnings),
+        }
     }
 
     /// The journal's event at `index` (0-based), rebuilt from its compact form.
     pub(crate) fn event(&self, index: usize) -> Option<Event> {
-        self.journal.event(index, |body| match body {
-            Body::Join(rec) => Command::Join {
-                membership: self.membership_view(rec),
-            },
-            Body::Person(i) => Command::AddPerson {
-                person: self.persons.rows[*i as usize].clone(),
-            },
-            Body::Command(c) => (**c).clone(),
+        self.journal.event(index, |stored| {
+            Some(match stored {
+                Stored::Join(i) => Command::Join {
+                    membership: self
+                        .membership_view(self.journal.membership(i, &self.memberships)?),
+                },
+                Stored::Person(i) => Command::AddPerson {
+                    person: self.journal.person(i, &self.persons.rows)?.clone(),
+                },
+                Stored::Command(c) => c.clone(),
+            })
         })
     }
 
@@ -870,23 +876,23 @@ impl Registry {
     }
 
     /// The journal's commands kept as given (not joins nor additions of persons, but for the
-    /// rare ones that could not be kept compactly), in order.
+    /// rare ones that could not be kept by reference), in order.
     pub(crate) fn journal_commands(&self) -> impl Iterator<Item = &Command> {
-        self.journal.bodies().iter().filter_map(|b| match b {
-            Body::Command(c) => Some(&**c),
+        self.journal.stored().filter_map(|s| match s {
+            Stored::Command(c) => Some(c),
             _ => None,
         })
     }
 
     /// The memberships the journal's joins created, as created, in order.
     pub(crate) fn journal_joins(&self) -> impl Iterator<Item = Membership> + '_ {
-        self.journal.bodies().iter().filter_map(|b| match b {
-            Body::Join(rec) => Some(self.membership_view(rec)),
-            Body::Command(c) => match &**c {
-                Command::Join { membership } => Some(membership.clone()),
-                _ => None,
-            },
-            Body::Person(_) => None,
+        self.journal.stored().filter_map(|s| match s {
+            Stored::Join(i) => self
+                .journal
+                .membership(i, &self.memberships)
+                .map(|m| self.membership_view(m)),
+            Stored::Command(Command::Join { membership }) => Some(membership.clone()),
+            _ => None,
         })
     }
 
@@ -959,7 +965,7 @@ impl Registry {
                     }
                 }
                 self.person_columns.update(|c| c.set(i, person));
-                self.journal.person_replaced(i, old);
+                self.journal.keep_person(i, old);
                 Ok(())
             }
             Command::AddEnterprise { enterprise } => {
@@ -1276,9 +1282,10 @@ impl Registry {
                 t.end = Some(date);
             }
         }
-        for &m in &rec.memberships {
-            let m = &mut self.memberships[m as usize];
+        for &i in &rec.memberships {
+            let m = &mut self.memberships[i as usize];
             if m.end.is_none_or(|e| e > date) {
+                self.journal.keep_membership(i, m);
                 m.end = Some(date);
             }
         }
@@ -1677,6 +1684,7 @@ impl Registry {
             ("start", m.start),
             ("end", Some(date)),
         )?;
+        self.journal.keep_membership(i, m);
         self.memberships[i as usize].end = Some(date);
         Ok(())
     }
@@ -1699,6 +1707,7 @@ impl Registry {
             ));
         }
         self.check_membership_conflicts(m.member, m.org, role, (date, m.end), Some(i))?;
+        self.journal.keep_membership(i, &m);
         if m.start == date {
             // Started the same day: the new role replaces the old one outright.
             self.memberships[i as usize].role = role;

@@ -482,3 +482,178 @@ fn a_journal_that_does_not_parse_names_the_value_line_and_column() {
         events[..4].to_vec()
     );
 }
+
+/// The journal keeps joins and additions of persons by reference to the registry's records:
+/// every way a record changes afterwards (a leave, a role change on a later day and on the
+/// first day, a dissolution, updates of a person) must leave the events as they were applied,
+/// in one-by-one commands and in a batch, and a person whose resident ID the registry
+/// normalises must read back as given.
+#[test]
+fn the_journal_reads_back_as_applied_after_every_kind_of_change() {
+    let mut reg = Registry::new();
+    let mut expected: Vec<Event> = Vec::new();
+    let apply = |reg: &mut Registry, expected: &mut Vec<Event>, command: Command| {
+        expected.push(reg.apply(&meta(), command).expect("applies"));
+    };
+    let city = org(
+        "sz",
+        OrgKind::Zhilianhui,
+        Level::Municipal,
+        code(Level::Municipal),
+        "2020-01-01",
+    );
+    let district = org(
+        "ft",
+        OrgKind::Zhilianhui,
+        Level::District,
+        code(Level::District),
+        "2020-01-01",
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        Command::AddOrganization {
+            org: city,
+            parent: None,
+            relation: Relation::Guidance,
+        },
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        Command::AddOrganization {
+            org: district,
+            parent: Some("sz".into()),
+            relation: Relation::PartOf,
+        },
+    );
+    for i in 1..=4 {
+        let mut p = varied_person(i);
+        if i == 3 {
+            p.resident_id = Some("440305851231123".into()); // kept in its 18-character form
+        }
+        apply(&mut reg, &mut expected, Command::AddPerson { person: p });
+    }
+    let join = |p: &str, o: &str, role: Role, start: &str| Command::Join {
+        membership: membership(p, o, role, start),
+    };
+    apply(
+        &mut reg,
+        &mut expected,
+        join("p1", "sz", Role::Member, "2021-01-01"),
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        join("p2", "sz", Role::Member, "2021-01-01"),
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        join("p3", "ft", Role::Member, "2021-01-01"),
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        join("p4", "ft", Role::Council, "2021-01-01"),
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        join("p1", "ft", Role::Member, "2021-06-01"),
+    );
+    let person = |id: &str| MemberRef::Person(id.into());
+    apply(
+        &mut reg,
+        &mut expected,
+        Command::Leave {
+            member: person("p1"),
+            org: "sz".into(),
+            date: d("2022-01-01"),
+        },
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        Command::ChangeRole {
+            member: person("p2"),
+            org: "sz".into(),
+            role: Role::Council,
+            date: d("2022-03-01"),
+        },
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        Command::ChangeRole {
+            member: person("p4"),
+            org: "ft".into(),
+            role: Role::Member,
+            date: d("2021-01-01"),
+        },
+    );
+    for (i, name) in [(1, "改名一"), (1, "改名二"), (3, "改名三")] {
+        let mut p = reg.person(&format!("p{i}")).expect("person").clone();
+        p.name = Some(name.into());
+        apply(&mut reg, &mut expected, Command::UpdatePerson { person: p });
+    }
+    apply(
+        &mut reg,
+        &mut expected,
+        Command::DissolveOrganization {
+            id: "ft".into(),
+            date: d("2023-01-01"),
+        },
+    );
+    // A batch: persons and joins in runs, one of the persons updated afterwards.
+    let batch: Vec<Command> = (5..=7)
+        .map(|i| Command::AddPerson {
+            person: varied_person(i),
+        })
+        .chain((5..=7).map(|i| join(&format!("p{i}"), "sz", Role::Member, "2023-02-01")))
+        .collect();
+    let before = reg.journal().len() as u64;
+    assert_eq!(
+        reg.apply_batch(&meta(), batch.clone())
+            .expect("batch applies"),
+        batch.len()
+    );
+    expected.extend(batch.into_iter().enumerate().map(|(i, command)| Event {
+        seq: before + i as u64 + 1,
+        at: meta().at,
+        actor: meta().actor,
+        command,
+        warnings: Default::default(),
+    }));
+    let mut p5 = reg.person("p5").expect("p5").clone();
+    p5.name = Some("改名五".into());
+    apply(
+        &mut reg,
+        &mut expected,
+        Command::UpdatePerson { person: p5 },
+    );
+    apply(
+        &mut reg,
+        &mut expected,
+        Command::Leave {
+            member: person("p6"),
+            org: "sz".into(),
+            date: d("2023-05-01"),
+        },
+    );
+
+    assert_ne!(
+        reg.person("p3").expect("p3").resident_id.as_deref(),
+        Some("440305851231123")
+    );
+    let journal = reg.journal();
+    assert_eq!(journal.len(), expected.len());
+    for (i, e) in expected.iter().enumerate() {
+        assert_eq!(journal.get(i).as_ref(), Some(e), "event {}", i + 1);
+    }
+    assert_eq!(journal.to_vec(), expected);
+    assert!(journal.iter().rev().eq(expected.iter().rev().cloned()));
+    assert_eq!(journal.get(expected.len()), None);
+    assert_eq!(journal::head(journal), journal::head(&expected));
+    assert_eq!(Registry::replay(&expected).expect("replays"), reg);
+}

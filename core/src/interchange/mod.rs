@@ -121,7 +121,7 @@ pub use text::{decode, encode, TextEncoding};
 use crate::command::{Command, Meta};
 use crate::registry::Registry;
 use columns::{OrgRow, Table};
-use plan::{Origin, Plan};
+use plan::{Commands, Origin, Plan};
 use source::{Rejected, Sink, Stop, TableText};
 
 /// How a roster file is stored.
@@ -445,7 +445,7 @@ fn read<'a>(
     };
     let capacity =
         ordered.len() + estimate(&enterprises) + estimate(&persons) + estimate(&memberships);
-    let mut commands = Vec::with_capacity(capacity);
+    let mut commands = Commands::with_capacity(capacity);
     let mut positions = Vec::with_capacity(capacity);
     for r in ordered {
         positions.push(r.pos);
@@ -537,7 +537,7 @@ pub fn roster_commands(
     let mut quiet = |_| {};
     let mut st = Reading::new(false, &mut quiet);
     match read(registry, rosters, options, &mut st) {
-        Ok(plan) => Ok(plan.commands),
+        Ok(plan) => Ok(plan.commands.into_iter().collect()),
         Err(Stop) => Err(first_error(st)),
     }
 }

@@ -47,7 +47,7 @@
 use super::columns::{OrgRow, Table};
 use super::error::{InterchangeError, InterchangeErrorKind};
 use super::export::export_resident_id;
-use super::plan::{order_orgs, Origin, Plan};
+use super::plan::{order_orgs, Commands, Origin, Plan};
 use super::source::{Rejected, Sink, Stop};
 use super::text::{decode, TextEncoding};
 use super::{ExportOptions, ImportOptions, ImportSummary, Limit};
@@ -542,7 +542,7 @@ fn build(
         &mut rejected,
         &mut skipped,
     )?;
-    let mut commands = Vec::new();
+    let mut commands = Commands::default();
     let mut positions = Vec::new();
     for r in ordered {
         positions.push(r.pos);
