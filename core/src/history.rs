@@ -26,7 +26,7 @@ use crate::command::{Command, Event, Meta, Warnings};
 use crate::model::Person;
 use crate::registry::MRec;
 use chrono::NaiveDateTime;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// What a segment of events did, in the form it is kept in.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,9 +87,9 @@ pub(crate) struct History {
     /// The failed `warn` rules of the events that have some, by position, in order.
     warnings: Vec<(usize, Warnings)>,
     /// Membership records as they were before their first change, by position.
-    memberships: BTreeMap<u32, MRec>,
+    memberships: HashMap<u32, MRec>,
     /// Persons as they were before their first update, by arena position.
-    persons: BTreeMap<u32, Person>,
+    persons: HashMap<u32, Person>,
 }
 
 impl History {

@@ -84,8 +84,10 @@ pub fn rollup_series(
     let changed = |days: &[(NaiveDate, u32)], after: NaiveDate, upto: NaiveDate| -> Vec<u32> {
         let a = days.partition_point(|&(d, _)| d <= after);
         let b = days.partition_point(|&(d, _)| d <= upto);
-        let set: BTreeSet<u32> = days[a..b].iter().map(|&(_, i)| i).collect();
-        set.into_iter().collect()
+        let mut changed: Vec<u32> = days[a..b].iter().map(|&(_, i)| i).collect();
+        changed.sort_unstable();
+        changed.dedup();
+        changed
     };
 
     let mut out = Vec::with_capacity(points.len());
