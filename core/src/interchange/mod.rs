@@ -443,10 +443,10 @@ fn read<'a>(
         Origin::Text(t) => t.estimated_rows(&options.limits),
         _ => 0,
     };
-    let capacity =
-        ordered.len() + estimate(&enterprises) + estimate(&persons) + estimate(&memberships);
-    let mut commands = Commands::with_capacity(capacity);
-    let mut positions = Vec::with_capacity(capacity);
+    let others = ordered.len() + estimate(&enterprises) + estimate(&persons);
+    let joins = estimate(&memberships);
+    let mut commands = Commands::with_capacity(others, joins);
+    let mut positions = Vec::with_capacity(others + joins);
     for r in ordered {
         positions.push(r.pos);
         commands.push(Command::AddOrganization {

@@ -331,11 +331,12 @@ struct CompactJoin {
 }
 
 impl Commands {
-    /// Room for `n` commands.
-    pub(crate) fn with_capacity(n: usize) -> Self {
+    /// Room for `commands` commands other than joins and for `joins` joins.
+    pub(crate) fn with_capacity(commands: usize, joins: usize) -> Self {
         Commands {
-            commands: Vec::with_capacity(n),
-            ..Commands::default()
+            commands: Vec::with_capacity(commands),
+            joins: Vec::with_capacity(joins),
+            ids: String::new(),
         }
     }
 
